@@ -1,0 +1,231 @@
+"""Typed entries built from validated YAML data; every later stage reads these, never raw dicts.
+
+Values of controlled lists stay as their codes (e.g. "north-west"); labels come from
+`stemx.schemas.vocabularies()` so that the schema remains the one source of truth.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Literal
+
+# What a teacher sees about an opportunity on a given day (see Opportunity.state).
+State = Literal["open", "closed", "past", "withdrawn"]
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    name: str
+    postcode: str
+    region: str
+    address: str | None = None
+
+    @property
+    def district(self) -> str:
+        """The outward code (e.g. "M15"), used to place the postcode on a map."""
+        return self.postcode.split(" ", 1)[0]
+
+    @classmethod
+    def from_data(cls, d: dict[str, Any]) -> Place:
+        return cls(name=d["name"], postcode=d["postcode"], region=d["region"], address=d.get("address"))
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    team: str
+    publish: bool
+    email: str | None = None
+    url: str | None = None
+    phone: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Employer:
+    id: str
+    name: str
+    summary: str
+    description: str  # Markdown source
+    website: str
+    sector: str
+    size: str
+    locations: tuple[Place, ...]
+    regions_served: tuple[str, ...]
+    subjects: tuple[str, ...]
+    contact: Contact
+    registered: date
+    reviewed: date
+    source: str  # content file, relative to the content folder, for messages
+    org_id: str | None = None
+
+    @classmethod
+    def from_data(cls, d: dict[str, Any], source: str) -> Employer:
+        c = d["contact"]
+        return cls(
+            id=d["id"],
+            name=d["name"],
+            summary=d["summary"],
+            description=d["description"],
+            website=d["website"],
+            sector=d["sector"],
+            size=d["size"],
+            locations=tuple(Place.from_data(p) for p in d["locations"]),
+            regions_served=tuple(d["regions_served"]),
+            subjects=tuple(d["subjects"]),
+            contact=Contact(team=c["team"], publish=c["publish"], email=c.get("email"), url=c.get("url"), phone=c.get("phone")),
+            registered=date.fromisoformat(d["registered"]),
+            reviewed=date.fromisoformat(d["reviewed"]),
+            source=source,
+            org_id=d.get("org_id"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    """One fixed date (or run of days) on which an opportunity takes place."""
+
+    start: date
+    end: date
+    start_time: str | None = None
+    end_time: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class HowToApply:
+    instructions: str
+    email: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Opportunity:
+    id: str
+    employer: str  # employer id
+    title: str
+    summary: str
+    description: str  # Markdown source
+    type: str
+    audience: tuple[str, ...]
+    subjects: tuple[str, ...]
+    format: str
+    location: Place | None
+    on_request: bool
+    sessions: tuple[Session, ...]  # empty when on request
+    availability_notes: str | None
+    duration_hours: float
+    capacity: int | None
+    cost: float
+    closes: date | None
+    how_to_apply: HowToApply
+    requirements: tuple[str, ...]
+    accessibility: str | None
+    withdrawn: bool
+    published: date
+    reviewed: date
+    source: str
+
+    @property
+    def first_date(self) -> date | None:
+        return self.sessions[0].start if self.sessions else None
+
+    @property
+    def last_date(self) -> date | None:
+        return max(s.end for s in self.sessions) if self.sessions else None
+
+    def state(self, today: date) -> State:
+        """open: a teacher can still take part; closed: applications have closed but it has not
+        finished; past: every date is over; withdrawn: the employer withdrew it."""
+        if self.withdrawn:
+            return "withdrawn"
+        last = self.last_date
+        if last is not None and last < today:
+            return "past"
+        if self.closes is not None and self.closes < today:
+            return "closed"
+        return "open"
+
+    def next_session(self, today: date) -> Session | None:
+        return next((s for s in self.sessions if s.end >= today), None)
+
+    @classmethod
+    def from_data(cls, d: dict[str, Any], source: str) -> Opportunity:
+        a = d["availability"]
+        h = d["how_to_apply"]
+        sessions = tuple(
+            sorted(
+                (
+                    Session(
+                        start=date.fromisoformat(s["start"]),
+                        end=date.fromisoformat(s["end"]),
+                        start_time=s.get("start_time"),
+                        end_time=s.get("end_time"),
+                    )
+                    for s in a.get("dates", ())
+                ),
+                key=lambda s: (s.start, s.end),
+            )
+        )
+        return cls(
+            id=d["id"],
+            employer=d["employer"],
+            title=d["title"],
+            summary=d["summary"],
+            description=d["description"],
+            type=d["type"],
+            audience=tuple(d["audience"]),
+            subjects=tuple(d["subjects"]),
+            format=d["format"],
+            location=Place.from_data(d["location"]) if "location" in d else None,
+            on_request=a["kind"] == "on-request",
+            sessions=sessions,
+            availability_notes=a.get("notes"),
+            duration_hours=d["duration_hours"],
+            capacity=d.get("capacity"),
+            cost=d["cost"],
+            closes=date.fromisoformat(d["closes"]) if "closes" in d else None,
+            how_to_apply=HowToApply(instructions=h["instructions"], email=h.get("email"), url=h.get("url")),
+            requirements=tuple(d.get("requirements", ())),
+            accessibility=d.get("accessibility"),
+            withdrawn=d.get("status") == "withdrawn",
+            published=date.fromisoformat(d["published"]),
+            reviewed=date.fromisoformat(d["reviewed"]),
+            source=source,
+        )
+
+
+@dataclass(slots=True)
+class Register:
+    """The whole register: employers and opportunities, each sorted by id.
+
+    `today` is the date the build describes ("open" or "past" depend on it); it is fixed for
+    a build so that the same content and date give byte-identical output.
+    """
+
+    employers: dict[str, Employer]
+    opportunities: dict[str, Opportunity]
+    today: date
+    _by_employer: dict[str, list[Opportunity]] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.employers = dict(sorted(self.employers.items()))
+        self.opportunities = dict(sorted(self.opportunities.items()))
+        by_employer: dict[str, list[Opportunity]] = {e: [] for e in self.employers}
+        for o in self.opportunities.values():
+            by_employer.setdefault(o.employer, []).append(o)
+        self._by_employer = by_employer
+
+    def opportunities_of(self, employer_id: str) -> list[Opportunity]:
+        return self._by_employer.get(employer_id, [])
+
+    def state(self, o: Opportunity) -> State:
+        return o.state(self.today)
+
+    def region_of(self, o: Opportunity) -> str | None:
+        """Where an opportunity happens: its own location, else its employer's first site.
+        None for an online opportunity (open to teachers anywhere)."""
+        if o.location is not None:
+            return o.location.region
+        if o.format == "online":
+            return None
+        employer = self.employers.get(o.employer)
+        return employer.locations[0].region if employer else None
