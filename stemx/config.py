@@ -1,0 +1,34 @@
+"""Build settings, declared with types and defaults (one object passed to every stage)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True, slots=True)
+class BuildConfig:
+    content_dir: Path = ROOT / "content"
+    out_dir: Path = ROOT / "site"
+    # Where the site is served: "/" at a domain root, "/stem-exchange/" under a sub-path (GitHub Pages).
+    base_url: str = "/"
+    # Absolute origin for canonical URLs, feeds and sitemaps, e.g. "https://stem-exchange.example.org".
+    site_origin: str = "https://stem-exchange.example.org"
+    # The day the build describes: open/closed/past depend on it. Fixed per build so that the
+    # same content and day give byte-identical output.
+    today: date = field(default_factory=date.today)
+    # A previously published data package, to list what changed since that release.
+    previous_data: Path | None = None
+    templates_dir: Path = ROOT / "templates"
+    static_dir: Path = ROOT / "static"
+    strict: bool = False
+
+    def url(self, path: str = "") -> str:
+        """Site-relative URL of an output path such as "opportunities/x/" (no leading slash)."""
+        return self.base_url.rstrip("/") + "/" + path.lstrip("/")
+
+    def absolute_url(self, path: str = "") -> str:
+        return self.site_origin.rstrip("/") + self.url(path)
