@@ -72,7 +72,9 @@ class Employer:
             locations=tuple(Place.from_data(p) for p in d["locations"]),
             regions_served=tuple(d["regions_served"]),
             subjects=tuple(d["subjects"]),
-            contact=Contact(team=c["team"], publish=c["publish"], email=c.get("email"), url=c.get("url"), phone=c.get("phone")),
+            contact=Contact(
+                team=c["team"], publish=c["publish"], email=c.get("email"), url=c.get("url"), phone=c.get("phone")
+            ),
             registered=date.fromisoformat(d["registered"]),
             reviewed=date.fromisoformat(d["reviewed"]),
             source=source,

@@ -1,0 +1,124 @@
+"""Command line: `python build.py validate | build | serve ...`.
+
+Every content problem is reported as `path:line:column: field: message`; content errors
+exit 1, usage errors 2, and no traceback is shown for either.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from .config import ROOT, BuildConfig
+from .content import Validation, validate_content
+from .errors import ContentError, Problem, StemxError, UsageError
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date in YYYY-MM-DD form: {text!r}") from None
+
+
+def default_today() -> date:
+    """The build date: SOURCE_DATE_EPOCH when set (reproducible builds), else today."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), UTC).date()
+    return date.today()
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse's default exits 2 too; keep the message short
+        self.print_usage(sys.stderr)
+        raise UsageError(f"{self.prog}: {message}")
+
+
+def parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="python build.py", description="Validate and build the STEM Exchange register.")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    def content_options(cmd: argparse.ArgumentParser) -> None:
+        cmd.add_argument("--content", type=Path, default=ROOT / "content", help="content folder (default: content/)")
+        cmd.add_argument("--today", type=_date, default=None, help="the date the build describes (default: today)")
+        cmd.add_argument("--strict", action="store_true", help="treat warnings as errors")
+
+    v = sub.add_parser("validate", help="check content files and report every problem")
+    content_options(v)
+    v.add_argument("--format", choices=("text", "github"), default="text", help="github: workflow annotations")
+    v.add_argument("files", nargs="*", type=Path, help="check only these files (against the whole content)")
+
+    b = sub.add_parser("build", help="validate, then build the site and open data")
+    content_options(b)
+    b.add_argument("--out", type=Path, default=ROOT / "site", help="output folder (default: site/)")
+    b.add_argument("--base-url", default="/", help="path the site is served under, e.g. /stem-exchange/")
+    b.add_argument("--site-origin", default=BuildConfig.site_origin, help="scheme and host for absolute links")
+    b.add_argument("--previous-data", type=Path, default=None, help="a previous site/data folder, to list changes")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        args = parser().parse_args(argv)
+        return COMMANDS[args.command](args)
+    except ContentError as e:
+        _print_problems(e.problems, "text")
+        print(_summary_line(e.problems), file=sys.stderr)
+        return e.exit_code
+    except StemxError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return e.exit_code
+    except KeyboardInterrupt:
+        print("interrupted; nothing was published", file=sys.stderr)
+        return 130
+
+
+def _print_problems(problems: list[Problem], fmt: str) -> None:
+    for p in problems:
+        print(p.github() if fmt == "github" else str(p))
+
+
+def _summary_line(problems: list[Problem], files: int | None = None) -> str:
+    errors = sum(p.severity == "error" for p in problems)
+    warnings = len(problems) - errors
+    checked = f" in {files:,} file{'s' if files != 1 else ''}" if files is not None else ""
+    verdict = "valid" if errors == 0 else "invalid"
+    return f"{verdict}: {errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}{checked}"
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    result: Validation = validate_content(args.content, args.today or default_today(), args.files or None)
+    _print_problems(result.problems, args.format)
+    print(_summary_line(result.problems, result.files))
+    return 1 if result.failed(args.strict) else 0
+
+
+def _config(args: argparse.Namespace) -> BuildConfig:
+    base = "/" + args.base_url.strip("/") + "/" if args.base_url.strip("/") else "/"
+    return BuildConfig(
+        content_dir=args.content,
+        out_dir=args.out,
+        base_url=base,
+        site_origin=args.site_origin.rstrip("/"),
+        today=args.today or default_today(),
+        previous_data=args.previous_data,
+        strict=args.strict,
+    )
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from .pipeline import build
+    from .report import print_build_report
+
+    config = _config(args)
+    report = build(config)
+    print_build_report(report, config)
+    return 0
+
+
+COMMANDS = {"validate": cmd_validate, "build": cmd_build}

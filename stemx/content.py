@@ -1,0 +1,168 @@
+"""The content folder: find entry files, check each one, and build the Register.
+
+Each file is checked on its own (parse, schema, rules), so the work is a pure function of
+one file plus the set of employer ids: that keeps "validate just these files" fast and
+lets whole-register checks run in parallel.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from . import rules
+from .errors import ContentError, Problem, UsageError
+from .load import LoadError, load_problem, read
+from .model import Employer, Opportunity, Register
+from .schema_check import check_schema
+
+FOLDERS = {"employer": "employers", "opportunity": "opportunities"}
+SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True, slots=True)
+class EntryFile:
+    kind: str  # "employer" | "opportunity"
+    path: Path
+
+    @property
+    def stem(self) -> str:
+        return self.path.name.rsplit(".", 1)[0]
+
+
+def display_path(path: Path) -> str:
+    """The path as the person typing commands sees it: relative to the working folder when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def discover(content_dir: Path) -> tuple[list[EntryFile], list[Problem]]:
+    """Every entry file, sorted; plus problems with the folder itself (stray or clashing files)."""
+    if not content_dir.is_dir():
+        raise UsageError(f"content folder not found: {content_dir}")
+    files: list[EntryFile] = []
+    problems: list[Problem] = []
+    for kind, folder in FOLDERS.items():
+        directory = content_dir / folder
+        if not directory.is_dir():
+            continue
+        seen: dict[str, Path] = {}
+        with os.scandir(directory) as it:
+            names = sorted(e.name for e in it if e.is_file() and not e.name.startswith("."))
+        for name in names:
+            path = directory / name
+            if name == "README.md":
+                continue
+            if not name.endswith(SUFFIXES):
+                problems.append(Problem(display_path(path), 1, 1, "", "not a content file: entries are .yaml files"))
+                continue
+            entry = EntryFile(kind, path)
+            # Ids are lower-case, so a case-insensitive clash (Acme.yaml vs acme.yaml, or
+            # acme.yml beside acme.yaml) would publish two entries at one address.
+            key = entry.stem.lower()
+            if key in seen:
+                problems.append(
+                    Problem(display_path(path), 1, 1, "id", f"another file has the same id: {display_path(seen[key])}")
+                )
+                continue
+            seen[key] = path
+            files.append(entry)
+    return files, problems
+
+
+@dataclass(slots=True)
+class Checked:
+    """The outcome for one file: the entry when it is valid, and every problem found."""
+
+    entry: Employer | Opportunity | None
+    problems: list[Problem]
+
+
+def check_file(entry: EntryFile, employer_exists: Callable[[str], bool], today: date) -> Checked:
+    source = display_path(entry.path)
+    try:
+        doc = read(entry.path)
+    except LoadError as e:
+        return Checked(None, [load_problem(source, e)])
+    problems = check_schema(entry.kind, doc, source)
+    problems += rules.check_identity(doc, source, entry.stem)
+    problems += rules.check_text(doc, source)
+    problems += rules.check_dates(doc, source)
+    if entry.kind == "opportunity":
+        problems += rules.check_employer_reference(doc, source, employer_exists)
+    problems += rules.warnings(doc, source, today)
+    if any(p.severity == "error" for p in problems):
+        return Checked(None, problems)
+    model = Employer if entry.kind == "employer" else Opportunity
+    return Checked(model.from_data(doc.data, source), problems)
+
+
+@dataclass(slots=True)
+class Validation:
+    problems: list[Problem] = field(default_factory=list)
+    employers: dict[str, Employer] = field(default_factory=dict)
+    opportunities: dict[str, Opportunity] = field(default_factory=dict)
+    files: int = 0
+
+    @property
+    def errors(self) -> int:
+        return sum(p.severity == "error" for p in self.problems)
+
+    @property
+    def warnings(self) -> int:
+        return sum(p.severity == "warning" for p in self.problems)
+
+    def failed(self, strict: bool) -> bool:
+        return self.errors > 0 or (strict and self.warnings > 0)
+
+
+def validate_content(content_dir: Path, today: date, only: Iterable[Path] | None = None) -> Validation:
+    """Check the whole content folder, or only the given files against it (the pull-request case)."""
+    if only is None:
+        files, problems = discover(content_dir)
+        employer_ids = {f.stem for f in files if f.kind == "employer"}
+        exists: Callable[[str], bool] = employer_ids.__contains__
+    else:
+        files, problems = [_classify(content_dir, p) for p in only], []
+        employers_dir = content_dir / FOLDERS["employer"]
+
+        def exists(employer_id: str) -> bool:
+            return any((employers_dir / (employer_id + s)).is_file() for s in SUFFIXES)
+
+    result = Validation(problems=problems, files=len(files))
+    for entry in files:
+        checked = check_file(entry, exists, today)
+        result.problems.extend(checked.problems)
+        if isinstance(checked.entry, Employer):
+            result.employers[checked.entry.id] = checked.entry
+        elif isinstance(checked.entry, Opportunity):
+            result.opportunities[checked.entry.id] = checked.entry
+    result.problems.sort()
+    return result
+
+
+def _classify(content_dir: Path, path: Path) -> EntryFile:
+    if not path.is_file():
+        raise UsageError(f"no such file: {path}")
+    folder = path.resolve().parent
+    for kind, name in FOLDERS.items():
+        if folder == (content_dir / name).resolve():
+            return EntryFile(kind, path)
+    raise UsageError(f"{path} is not in {content_dir / 'employers'} or {content_dir / 'opportunities'}")
+
+
+def register_from(result: Validation, today: date, strict: bool = False) -> Register:
+    """The register from a validation, or ContentError listing every problem when it failed."""
+    if result.failed(strict):
+        raise ContentError(result.problems)
+    return Register(result.employers, result.opportunities, today)
+
+
+def load_register(content_dir: Path, today: date, strict: bool = False) -> Register:
+    """Validate the whole content folder and return the register (ContentError when invalid)."""
+    return register_from(validate_content(content_dir, today), today, strict)

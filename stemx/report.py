@@ -1,0 +1,33 @@
+"""The end-of-build summary: what was built and where the time went (like Hugo's table)."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+from .config import BuildConfig
+from .content import display_path
+from .pipeline import BuildReport
+
+
+def print_build_report(report: BuildReport, config: BuildConfig, console: Console | None = None) -> None:
+    console = console or Console(stderr=True, highlight=False)
+    for problem in report.validation.problems:  # warnings only: errors stop the build earlier
+        console.print(str(problem), markup=False)
+    table = Table(title="Build summary", title_justify="left")
+    table.add_column("Stage")
+    table.add_column("Files", justify="right")
+    table.add_column("Seconds", justify="right")
+    total_files = 0
+    total_seconds = 0.0
+    for name, seconds, files in report.timings:
+        table.add_row(name, f"{files:,}" if files else "", f"{seconds:.2f}")
+        total_files += files
+        total_seconds += seconds
+    table.add_row("total", f"{total_files:,}", f"{total_seconds:.2f}", style="bold")
+    console.print(table)
+    console.print(
+        f"{report.employers:,} employers, {report.opportunities:,} opportunities, "
+        f"{report.validation.warnings} warning(s). Site written to {display_path(config.out_dir)}/",
+        markup=False,
+    )

@@ -1,0 +1,236 @@
+"""Checks the schema cannot express: dates in order, safe text and links, and warnings.
+
+Every function takes the parsed Document (for positions) and returns Problems; they are
+defensive about shapes because they also run on entries that failed the schema, so that
+one run reports everything.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from datetime import date, timedelta
+from typing import Any
+
+from .errors import Problem
+from .load import Document
+from .schema_check import field_name
+
+REVIEW_AFTER = timedelta(days=365)
+
+# Characters that hide or reorder text ("Trojan Source"), or are invisible: they let a
+# title look like something it is not, so they are refused everywhere.
+_HIDDEN = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ufff9-\ufffb]")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Link targets in Markdown: [text](target) and <scheme:...> autolinks.
+_MD_LINK = re.compile(r"\]\(\s*<?([^)\s>]*)|<([a-zA-Z][a-zA-Z0-9+.-]{1,31}:[^>\s]*)>")
+_SAFE_LINK = re.compile(r"^(?:https?://|mailto:|#|/(?!/)|\.{0,2}/?[\w-])", re.IGNORECASE)
+_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
+
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_ROLE_WORDS = (
+    "admin", "apprentice", "booking", "business", "career", "community", "contact", "cpd", "early", "education",
+    "engage", "enquir", "event", "futures", "graduate", "hello", "help", "hr", "industry", "info", "inspire",
+    "learning", "mail", "media", "office", "outreach", "partner", "people", "placement", "press", "programme",
+    "recruit", "school", "skills", "stem", "student", "support", "talent", "team", "teach", "training", "visit",
+    "volunteer", "welcome", "work", "young",
+)  # fmt: skip
+_PHONE = re.compile(r"(?<![\w+])(?:\+44\s?|0)(?:\d[\s-]?){9,10}(?!\d)")
+_MOBILE = re.compile(r"^(?:\+44\s?|0)7")
+
+# Fields whose text is published as prose (where contact details do not belong).
+_FREE_TEXT = ("summary", "description", "accessibility", "notes", "instructions", "requirements")
+
+
+def strings(value: Any, path: list[str | int] | None = None) -> Iterator[tuple[list[str | int], str]]:
+    """Every text value in an entry with its path."""
+    path = path or []
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield from strings(v, path + [k])
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from strings(v, path + [i])
+
+
+def _problem(
+    doc: Document,
+    source: str,
+    path: list[str | int],
+    message: str,
+    warning: bool = False,
+    at: tuple[str, int] | None = None,
+) -> Problem:
+    """A problem at the value at `path`, or at character at[1] inside the text at[0]."""
+    line, column = doc.position_in(path, *at) if at else doc.position(path)
+    return Problem(source, line, column, field_name(path), message, "warning" if warning else "error")
+
+
+def check_text(doc: Document, source: str) -> list[Problem]:
+    problems = []
+    for path, text in strings(doc.data):
+        if m := _HIDDEN.search(text):
+            name = unicodedata.name(m.group(), "FORMAT CHARACTER").lower()
+            message = (
+                f"contains an invisible or text-direction character (U+{ord(m.group()):04X} {name}); retype the text"
+            )
+            problems.append(_problem(doc, source, path, message, at=(text, m.start())))
+        elif m := _CONTROL.search(text):
+            message = f"contains a control character (U+{ord(m.group()):04X})"
+            problems.append(_problem(doc, source, path, message, at=(text, m.start())))
+        if path and path[0] == "description":
+            for m in _MD_LINK.finditer(text):
+                target = (m.group(1) or m.group(2) or "").strip()
+                scheme = _SCHEME.match(target)
+                if (
+                    target
+                    and not _SAFE_LINK.match(target)
+                    or (scheme and scheme.group(1).lower() not in ("http", "https", "mailto"))
+                ):
+                    shown = f"{scheme.group(1)}:..." if scheme else target[:40]
+                    message = f"link '{shown}' is not allowed; links must start with https://, http:// or mailto:"
+                    problems.append(_problem(doc, source, path, message, at=(text, m.start())))
+    return problems
+
+
+def check_identity(doc: Document, source: str, stem: str) -> list[Problem]:
+    entry_id = doc.data.get("id")
+    if isinstance(entry_id, str) and entry_id != stem:
+        return [
+            _problem(
+                doc,
+                source,
+                ["id"],
+                f"'{entry_id}' must equal the file name '{stem}' (rename the file or change the id)",
+            )
+        ]
+    return []
+
+
+def check_employer_reference(doc: Document, source: str, employer_exists: Any) -> list[Problem]:
+    employer = doc.data.get("employer")
+    if isinstance(employer, str) and not employer_exists(employer):
+        return [
+            _problem(
+                doc,
+                source,
+                ["employer"],
+                f"no employer with id '{employer}' (there is no content/employers/{employer}.yaml)",
+            )
+        ]
+    return []
+
+
+def _as_date(value: Any) -> date | None:
+    try:
+        return date.fromisoformat(value) if isinstance(value, str) and len(value) == 10 else None
+    except ValueError:
+        return None
+
+
+def check_dates(doc: Document, source: str) -> list[Problem]:
+    data = doc.data
+    problems = []
+    availability = data.get("availability")
+    dates = availability.get("dates") if isinstance(availability, dict) else None
+    last: date | None = None
+    if isinstance(dates, list):
+        for i, session in enumerate(dates):
+            if not isinstance(session, dict):
+                continue
+            start, end = _as_date(session.get("start")), _as_date(session.get("end"))
+            if start and end and end < start:
+                problems.append(
+                    _problem(
+                        doc, source, ["availability", "dates", i, "end"], f"ends ({end}) before it starts ({start})"
+                    )
+                )
+            times = session.get("start_time"), session.get("end_time")
+            if start == end and all(isinstance(t, str) for t in times) and times[1] <= times[0]:
+                problems.append(
+                    _problem(doc, source, ["availability", "dates", i, "end_time"], "must be later than start_time")
+                )
+            if end:
+                last = max(last, end) if last else end
+    closes = _as_date(data.get("closes"))
+    if closes and last and closes > last:
+        problems.append(
+            _problem(doc, source, ["closes"], f"closing date {closes} is after the last date it runs ({last})")
+        )
+    published, reviewed = _as_date(data.get("published") or data.get("registered")), _as_date(data.get("reviewed"))
+    if published and reviewed and reviewed < published:
+        key = "published" if "published" in data else "registered"
+        problems.append(_problem(doc, source, ["reviewed"], f"reviewed ({reviewed}) is before {key} ({published})"))
+    return problems
+
+
+def warnings(doc: Document, source: str, today: date) -> list[Problem]:
+    data = doc.data
+    found = []
+    for path, text in strings(data):
+        top = path[0] if path else ""
+        in_prose = top in _FREE_TEXT or (len(path) > 1 and path[-1] in _FREE_TEXT)
+        for m in _EMAIL.finditer(text) if in_prose or path[-1:] == ["email"] else ():
+            if _personal_email(m.group()):
+                message = f"'{m.group()}' looks like a personal email address; use a role address such as education@..."
+                found.append(_problem(doc, source, path, message, True, at=(text, m.start())))
+        if in_prose:
+            for m in _PHONE.finditer(text):
+                message = (
+                    f"phone number '{m.group().strip()}' in published text; put contact numbers in the contact fields"
+                )
+                found.append(_problem(doc, source, path, message, True, at=(text, m.start())))
+        elif path[-1:] == ["phone"] and _MOBILE.match(text):
+            found.append(
+                _problem(
+                    doc, source, path, "looks like a personal mobile number; use a team or switchboard number", True
+                )
+            )
+    reviewed = _as_date(data.get("reviewed"))
+    if reviewed and today - reviewed > REVIEW_AFTER:
+        found.append(
+            _problem(
+                doc,
+                source,
+                ["reviewed"],
+                f"not reviewed since {reviewed}: ask the employer to confirm the entry is current, then update the date",
+                True,
+            )
+        )
+    title, summary = data.get("title") or data.get("name"), data.get("summary")
+    if isinstance(title, str) and isinstance(summary, str) and _repeats(title, summary):
+        found.append(
+            _problem(doc, source, ["summary"], "only repeats the title; say what a teacher will do and gain", True)
+        )
+    if data.get("format") in ("in-person", "hybrid") and "location" not in data:
+        found.append(
+            _problem(
+                doc,
+                source,
+                ["format"],
+                f"is '{data['format']}' but no location is given; add a location so teachers know where to go",
+                True,
+            )
+        )
+    return found
+
+
+def _personal_email(email: str) -> bool:
+    local = email.split("@", 1)[0].lower()
+    if any(word in local for word in _ROLE_WORDS):
+        return False
+    # first.last, f.last, first_last: the usual shapes of a named person's mailbox. A single
+    # word (sales@, jsmith@) cannot be told apart, so it is not flagged.
+    return bool(re.fullmatch(r"[a-z]+[._-][a-z]+\d*", local))
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+", text.lower())
+
+
+def _repeats(title: str, summary: str) -> bool:
+    t, s = _words(title), _words(summary)
+    return s == t or (s[: len(t)] == t and len(s) - len(t) <= 2)

@@ -1,0 +1,65 @@
+"""The command line as a person uses it: exit codes, one-run reports, no tracebacks."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from stemx.cli import main
+from tests.conftest import CASES
+
+
+def validate(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(["validate", "--today", "2026-11-24", *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_valid_content_exits_zero(capsys, minimal_content: Path) -> None:
+    code, out, _ = validate(capsys, "--content", str(minimal_content))
+    assert code == 0
+    assert out.strip() == "valid: 0 errors, 0 warnings in 2 files"
+
+
+def test_warnings_fail_only_with_strict(capsys) -> None:
+    content = CASES / "invalid" / "warnings-only" / "content"
+    code, out, _ = validate(capsys, "--content", str(content))
+    assert code == 0 and out.strip().endswith("valid: 0 errors, 6 warnings in 2 files")
+    code, _, _ = validate(capsys, "--strict", "--content", str(content))
+    assert code == 1
+
+
+def test_usage_errors_exit_two(capsys, tmp_path: Path) -> None:
+    assert main(["validate", "--content", str(tmp_path / "missing")]) == 2
+    assert "content folder not found" in capsys.readouterr().err
+    assert main(["validate", "--today", "tomorrow"]) == 2
+    assert main(["frobnicate"]) == 2
+
+
+def test_named_files_are_checked_against_the_whole_content(capsys, tmp_path: Path, minimal_content: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(minimal_content, content)
+    opportunity = content / "opportunities" / "harbourline-battery-lab-visit.yaml"
+    code, out, _ = validate(capsys, "--content", str(content), str(opportunity))
+    assert code == 0 and "in 1 file" in out
+    (content / "employers" / "harbourline-marine.yaml").unlink()
+    code, out, _ = validate(capsys, "--content", str(content), str(opportunity))
+    assert code == 1
+    assert "employer: no employer with id 'harbourline-marine'" in out
+
+
+def test_a_file_outside_the_content_folders_is_a_usage_error(capsys, tmp_path: Path, minimal_content: Path) -> None:
+    stray = tmp_path / "x.yaml"
+    stray.write_text("id: x\n")
+    assert main(["validate", "--content", str(minimal_content), str(stray)]) == 2
+    assert "is not in" in capsys.readouterr().err
+
+
+def test_github_format_gives_annotations(capsys, monkeypatch) -> None:
+    monkeypatch.chdir(CASES / "invalid" / "bad-postcode")
+    code, out, _ = validate(capsys, "--format", "github", "--content", "content")
+    assert code == 1
+    assert out.splitlines()[0] == (
+        "::error file=content/employers/harbourline-marine.yaml,line=17,col=15,title=locations[0].postcode"
+        "::'pl1 3aa' is not in the expected form: A full UK postcode in capitals with one space, such as M15 4FN."
+    )
