@@ -1,0 +1,72 @@
+"""The build pipeline: refuses invalid content and never leaves a half-written site."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from stemx import pipeline
+from stemx.config import BuildConfig
+from stemx.errors import ContentError
+from tests.conftest import CASES, TODAY
+
+
+def config(content: Path, out: Path) -> BuildConfig:
+    return BuildConfig(content_dir=content, out_dir=out, today=TODAY)
+
+
+def published(out: Path) -> Path:
+    out.mkdir()
+    (out / "index.html").write_text("previous site")
+    return out / "index.html"
+
+
+def test_invalid_content_leaves_the_published_site_untouched(tmp_path: Path) -> None:
+    marker = published(tmp_path / "site")
+    with pytest.raises(ContentError) as e:
+        pipeline.build(config(CASES / "invalid" / "multiple-problems" / "content", tmp_path / "site"))
+    assert len(e.value.problems) == 3
+    assert marker.read_text() == "previous site"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_a_failing_stage_leaves_the_published_site_untouched(
+    tmp_path: Path, minimal_content: Path, monkeypatch
+) -> None:
+    marker = published(tmp_path / "site")
+
+    def broken(register, out, cfg):
+        (out / "half.html").write_text("half")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(pipeline, "stages", lambda: [("broken", broken)])
+    with pytest.raises(KeyboardInterrupt):
+        pipeline.build(config(minimal_content, tmp_path / "site"))
+    assert marker.read_text() == "previous site"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]  # no staging folder left behind
+
+
+def test_a_complete_build_replaces_the_site(tmp_path: Path, minimal_content: Path, monkeypatch) -> None:
+    published(tmp_path / "site")
+
+    def page(register, out, cfg):
+        (out / "index.html").write_text(f"{len(register.opportunities)} opportunities")
+        return 1
+
+    monkeypatch.setattr(pipeline, "stages", lambda: [("pages", page)])
+    report = pipeline.build(config(minimal_content, tmp_path / "site"))
+    assert (tmp_path / "site" / "index.html").read_text() == "1 opportunities"
+    assert report.timings[-1][0] == "pages" and report.timings[-1][2] == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_build_command_reports_content_errors_without_traceback(tmp_path: Path, capsys) -> None:
+    from stemx.cli import main
+
+    content = tmp_path / "content"
+    shutil.copytree(CASES / "invalid" / "date-order" / "content", content)
+    assert main(["build", "--content", str(content), "--out", str(tmp_path / "site"), "--today", "2026-11-24"]) == 1
+    out, err = capsys.readouterr()
+    assert "availability.dates[0].end: ends (2027-03-09) before it starts (2027-03-10)" in out
+    assert "Traceback" not in out + err
+    assert not (tmp_path / "site").exists()
