@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from .config import ROOT, BuildConfig
+from .config import DEFAULT_ORIGIN, ROOT, BuildConfig
 from .content import Validation, validate_content
 from .errors import ContentError, Problem, StemxError, UsageError
 
@@ -57,7 +57,7 @@ def parser() -> argparse.ArgumentParser:
     content_options(b)
     b.add_argument("--out", type=Path, default=ROOT / "site", help="output folder (default: site/)")
     b.add_argument("--base-url", default="/", help="path the site is served under, e.g. /stem-exchange/")
-    b.add_argument("--site-origin", default=BuildConfig.site_origin, help="scheme and host for absolute links")
+    b.add_argument("--site-origin", default=DEFAULT_ORIGIN, help="scheme and host for absolute links")
     b.add_argument("--previous-data", type=Path, default=None, help="a previous site/data folder, to list changes")
     return p
 

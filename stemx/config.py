@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_ORIGIN = "https://stem-exchange.example.org"
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,7 +17,7 @@ class BuildConfig:
     # Where the site is served: "/" at a domain root, "/stem-exchange/" under a sub-path (GitHub Pages).
     base_url: str = "/"
     # Absolute origin for canonical URLs, feeds and sitemaps, e.g. "https://stem-exchange.example.org".
-    site_origin: str = "https://stem-exchange.example.org"
+    site_origin: str = DEFAULT_ORIGIN
     # The day the build describes: open/closed/past depend on it. Fixed per build so that the
     # same content and day give byte-identical output.
     today: date = field(default_factory=date.today)
