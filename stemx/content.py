@@ -7,8 +7,9 @@ lets whole-register checks run in parallel.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -27,6 +28,7 @@ SUFFIXES = (".yaml", ".yml")
 class EntryFile:
     kind: str  # "employer" | "opportunity"
     path: Path
+    source: str  # the path as shown in messages
 
     @property
     def stem(self) -> str:
@@ -47,6 +49,7 @@ def discover(content_dir: Path) -> tuple[list[EntryFile], list[Problem]]:
         raise UsageError(f"content folder not found: {content_dir}")
     files: list[EntryFile] = []
     problems: list[Problem] = []
+    shown = display_path(content_dir)  # once: resolving each of 600,000 paths costs seconds
     for kind, folder in FOLDERS.items():
         directory = content_dir / folder
         if not directory.is_dir():
@@ -56,18 +59,19 @@ def discover(content_dir: Path) -> tuple[list[EntryFile], list[Problem]]:
             names = sorted(e.name for e in it if e.is_file() and not e.name.startswith("."))
         for name in names:
             path = directory / name
+            source = f"{shown}/{folder}/{name}"
             if name == "README.md":
                 continue
             if not name.endswith(SUFFIXES):
-                problems.append(Problem(display_path(path), 1, 1, "", "not a content file: entries are .yaml files"))
+                problems.append(Problem(source, 1, 1, "", "not a content file: entries are .yaml files"))
                 continue
-            entry = EntryFile(kind, path)
+            entry = EntryFile(kind, path, source)
             # Ids are lower-case, so a case-insensitive clash (Acme.yaml vs acme.yaml, or
             # acme.yml beside acme.yaml) would publish two entries at one address.
             key = entry.stem.lower()
             if key in seen:
                 problems.append(
-                    Problem(display_path(path), 1, 1, "id", f"another file has the same id: {display_path(seen[key])}")
+                    Problem(source, 1, 1, "id", f"another file has the same id: {shown}/{folder}/{seen[key].name}")
                 )
                 continue
             seen[key] = path
@@ -84,14 +88,15 @@ class Checked:
 
 
 def check_file(entry: EntryFile, employer_exists: Callable[[str], bool], today: date) -> Checked:
-    source = display_path(entry.path)
+    source = entry.source
     try:
         doc = read(entry.path)
     except LoadError as e:
         return Checked(None, [load_problem(source, e)])
     problems = check_schema(entry.kind, doc, source)
     problems += rules.check_identity(doc, source, entry.stem)
-    problems += rules.check_text(doc, source)
+    texts = rules.strings(doc.data)
+    problems += rules.check_text(doc, source, texts)
     problems += rules.check_dates(doc, source)
     if entry.kind == "opportunity":
         problems += rules.check_employer_reference(doc, source, employer_exists)
@@ -135,8 +140,7 @@ def validate_content(content_dir: Path, today: date, only: Iterable[Path] | None
             return any((employers_dir / (employer_id + s)).is_file() for s in SUFFIXES)
 
     result = Validation(problems=problems, files=len(files))
-    for entry in files:
-        checked = check_file(entry, exists, today)
+    for checked in _check_all(files, exists, today):
         result.problems.extend(checked.problems)
         if isinstance(checked.entry, Employer):
             result.employers[checked.entry.id] = checked.entry
@@ -146,13 +150,38 @@ def validate_content(content_dir: Path, today: date, only: Iterable[Path] | None
     return result
 
 
+# Below this many files, starting worker processes costs more than it saves.
+PARALLEL_FROM = 2000
+_CHUNK = 500
+_worker_exists: Callable[[str], bool] = bool  # set before forking; workers inherit it
+
+
+def _check_all(files: list[EntryFile], exists: Callable[[str], bool], today: date) -> Iterator[Checked]:
+    """Check every file, in order; across all cores for a large register."""
+    workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    if len(files) < PARALLEL_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        yield from (check_file(entry, exists, today) for entry in files)
+        return
+    global _worker_exists
+    _worker_exists = exists  # forked workers inherit the id set instead of receiving a copy per task
+    chunks = [(files[i : i + _CHUNK], today) for i in range(0, len(files), _CHUNK)]
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        for checked in pool.imap(_check_chunk, chunks):
+            yield from checked
+
+
+def _check_chunk(task: tuple[list[EntryFile], date]) -> list[Checked]:
+    chunk, today = task
+    return [check_file(entry, _worker_exists, today) for entry in chunk]
+
+
 def _classify(content_dir: Path, path: Path) -> EntryFile:
     if not path.is_file():
         raise UsageError(f"no such file: {path}")
     folder = path.resolve().parent
     for kind, name in FOLDERS.items():
         if folder == (content_dir / name).resolve():
-            return EntryFile(kind, path)
+            return EntryFile(kind, path, display_path(path))
     raise UsageError(f"{path} is not in {content_dir / 'employers'} or {content_dir / 'opportunities'}")
 
 

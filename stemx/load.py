@@ -19,7 +19,6 @@ from typing import Any
 
 import yaml
 from yaml._yaml import CParser
-from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import BaseResolver
 
@@ -27,64 +26,88 @@ from .errors import Problem
 
 MAX_FILE_BYTES = 256 * 1024  # a generous entry is ~10 KB; this bounds memory and parse time
 MAX_DEPTH = 12  # the schemas nest 5 levels at most
+_TAB_INDENT = re.compile(r"^ *\t", re.MULTILINE)
 ALIAS_MESSAGE = "anchors (&name) and aliases (*name) are not allowed; write each value out"
 
 
+_STR, _INT, _FLOAT, _BOOL, _NULL, _SEQ, _MAP = (
+    f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "seq", "map")
+)
+# The YAML 1.2 core schema's implicit types, less .inf and .nan (never a sensible value here).
+_TYPED = re.compile(
+    r"(?P<bool>true|True|TRUE|false|False|FALSE)|(?P<null>~|null|Null|NULL)|(?P<int>[-+]?[0-9]+)"
+    r"|(?P<float>[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?)"
+)
+_MAY_BE_TYPED = frozenset("tTfFnN~-+.0123456789")
+
+
 class _Resolver(BaseResolver):
-    """Implicit types of the YAML 1.2 core schema, minus the YAML 1.1 surprises."""
+    """Implicit typing by the YAML 1.2 core schema, without YAML 1.1's surprises."""
+
+    def resolve(self, kind: type, value: Any, implicit: tuple[bool, bool]) -> str:
+        if kind is ScalarNode:
+            if implicit[0]:  # a plain (unquoted) scalar
+                if value == "":
+                    return _NULL
+                if value[0] in _MAY_BE_TYPED and (m := _TYPED.fullmatch(value)):
+                    return f"tag:yaml.org,2002:{m.lastgroup}"
+            return _STR
+        return _SEQ if kind is SequenceNode else _MAP
 
 
-_Resolver.add_implicit_resolver(
-    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
-)
-_Resolver.add_implicit_resolver("tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""])
-_Resolver.add_implicit_resolver("tag:yaml.org,2002:int", re.compile(r"^[-+]?[0-9]+$"), list("-+0123456789"))
-_Resolver.add_implicit_resolver(
-    "tag:yaml.org,2002:float",
-    re.compile(
-        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
-    ),
-    list("-+.0123456789"),
-)
+class _Loader(CParser, _Resolver):  # type: ignore[misc]
+    """libyaml composes the node tree in C; _construct below turns it into plain data."""
 
-
-class _Constructor(SafeConstructor):
-    """Safe constructors for plain data only; rejects what content never needs."""
-
-    yaml_constructors: dict[Any, Any] = {}
-
-    def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[str, Any]:
-        if not isinstance(node, MappingNode):
-            raise ConstructorError(None, None, "expected a mapping", node.start_mark)
-        result: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            key = self.construct_object(key_node, deep=True)
-            if not isinstance(key, str):
-                raise ConstructorError(None, None, f"field names must be text, not {key!r}", key_node.start_mark)
-            if key in result:
-                raise ConstructorError(None, None, f"duplicate field '{key}'", key_node.start_mark)
-            result[key] = self.construct_object(value_node, deep=True)
-        return result
-
-
-for _tag, _method in [
-    ("tag:yaml.org,2002:null", SafeConstructor.construct_yaml_null),
-    ("tag:yaml.org,2002:bool", SafeConstructor.construct_yaml_bool),
-    ("tag:yaml.org,2002:int", SafeConstructor.construct_yaml_int),
-    ("tag:yaml.org,2002:float", SafeConstructor.construct_yaml_float),
-    ("tag:yaml.org,2002:str", SafeConstructor.construct_yaml_str),
-    ("tag:yaml.org,2002:seq", SafeConstructor.construct_yaml_seq),
-    ("tag:yaml.org,2002:map", SafeConstructor.construct_yaml_map),
-    (None, SafeConstructor.construct_undefined),
-]:
-    _Constructor.add_constructor(_tag, _method)
-
-
-class _Loader(CParser, _Constructor, _Resolver):  # type: ignore[misc]
     def __init__(self, stream: str) -> None:
         CParser.__init__(self, stream)
-        _Constructor.__init__(self)
         _Resolver.__init__(self)
+
+
+_CONVERT = {
+    "int": int,
+    "float": float,
+    "bool": lambda v: v in ("true", "True", "TRUE"),
+    "null": lambda v: None,
+}
+
+
+def _construct(node: Node, depth: int, seen: set[int]) -> Any:
+    """Plain data from the node tree, refusing aliases, tags and deep nesting as it goes.
+
+    An alias makes the tree a graph that shares nodes, so a node met twice is refused at
+    once: a "billion laughs" file never expands.
+    """
+    if id(node) in seen:
+        raise _error(node, ALIAS_MESSAGE)
+    seen.add(id(node))
+    if depth > MAX_DEPTH:
+        raise _error(node, f"nested more than {MAX_DEPTH} levels deep")
+    if isinstance(node, ScalarNode):
+        if node.tag == _STR:
+            return node.value
+        m = _TYPED.fullmatch(node.value)
+        # An explicit tag (!!int "x", !!timestamp, !!python/...) that names another type, or
+        # disagrees with the text, is refused rather than guessed at.
+        if m is None or node.tag != f"tag:yaml.org,2002:{m.lastgroup}":
+            raise _error(node, "tags such as !!python or !custom are not allowed")
+        return _CONVERT[m.lastgroup](node.value)
+    if node.tag not in (_SEQ, _MAP):
+        raise _error(node, "tags such as !!python or !custom are not allowed")
+    if isinstance(node, SequenceNode):
+        return [_construct(item, depth + 1, seen) for item in node.value]
+    result: dict[str, Any] = {}
+    for key_node, value_node in node.value:
+        key = _construct(key_node, depth + 1, seen)
+        if not isinstance(key, str):
+            raise _error(key_node, f"field names must be text, not {key!r}")
+        if key in result:
+            raise _error(key_node, f"duplicate field '{key}'")
+        result[key] = _construct(value_node, depth + 1, seen)
+    return result
+
+
+def _error(node: Node, message: str) -> LoadError:
+    return LoadError(node.start_mark.line + 1, node.start_mark.column + 1, message)
 
 
 @dataclass(slots=True)
@@ -163,10 +186,9 @@ def parse(raw: bytes) -> Document:
             line, column, f"the file is not UTF-8 text (byte 0x{raw[e.start]:02x}); save it as UTF-8"
         ) from None
     text = text.removeprefix("\ufeff")  # a UTF-8 byte-order mark (Windows editors) is harmless
-    for number, line_text in enumerate(text.splitlines(), 1):
-        indent = line_text[: len(line_text) - len(line_text.lstrip(" \t"))]
-        if "\t" in indent:
-            raise LoadError(number, indent.index("\t") + 1, "indent with spaces, not tabs")
+    if tab := _TAB_INDENT.search(text):
+        line = text.count("\n", 0, tab.start()) + 1
+        raise LoadError(line, tab.end() - tab.start(), "indent with spaces, not tabs")
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
@@ -176,8 +198,7 @@ def parse(raw: bytes) -> Document:
             raise LoadError(
                 node.start_mark.line + 1, node.start_mark.column + 1, "the file must be a set of 'field: value' lines"
             )
-        _check_depth(node)
-        data = loader.construct_document(node)
+        data = _construct(node, 1, set())
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -187,41 +208,14 @@ def parse(raw: bytes) -> Document:
         column = e.position - (text.rfind("\n", 0, e.position) + 1) + 1
         raise LoadError(line, column, f"control character U+{e.character:04X} is not allowed") from None
     finally:
-        loader.dispose()
+        loader.dispose()  # frees libyaml's parser state now, not at garbage collection
     return Document(data, node, text)
-
-
-def _check_depth(root: Node) -> None:
-    """Refuse deep nesting and aliases before constructing anything.
-
-    An alias makes the node tree a graph that shares nodes; walking it naively would expand
-    a "billion laughs" file, so a node met twice stops the walk at once.
-    """
-    seen: set[int] = set()
-    stack = [(root, 1)]
-    while stack:
-        node, depth = stack.pop()
-        if id(node) in seen:
-            raise LoadError(node.start_mark.line + 1, node.start_mark.column + 1, ALIAS_MESSAGE)
-        seen.add(id(node))
-        if depth > MAX_DEPTH:
-            raise LoadError(
-                node.start_mark.line + 1, node.start_mark.column + 1, f"nested more than {MAX_DEPTH} levels deep"
-            )
-        if isinstance(node, MappingNode):
-            stack.extend((v, depth + 1) for _, v in node.value)
-        elif isinstance(node, SequenceNode):
-            stack.extend((v, depth + 1) for v in node.value)
 
 
 def _yaml_message(e: yaml.MarkedYAMLError) -> str:
     problem = e.problem or "not valid YAML"
-    if "could not determine a constructor" in problem:
-        return "tags such as !!python or !custom are not allowed"
     if "expected a single document" in str(e.context):
         return "only one document is allowed (remove the extra '---')"
-    if isinstance(e, ConstructorError):  # our own refusals: already plain words
-        return problem
     context = f"{e.context}: " if e.context and e.context != problem else ""
     hint = ""
     if "mapping values are not allowed" in problem:
