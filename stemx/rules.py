@@ -46,6 +46,8 @@ _PROSE_PATHS: tuple[tuple[str, ...], ...] = (
     ("availability", "notes"),
     ("how_to_apply", "instructions"),
 )
+# Prose fields that may run over several lines; every other text is one line.
+_MULTILINE = frozenset({"description", "summary", "accessibility", "instructions", "notes"})
 _EMAIL_FIELDS = (("contact", "email"), ("how_to_apply", "email"))
 
 
@@ -92,6 +94,10 @@ def check_text(doc: Document, source: str, texts: list[tuple[Path, str]]) -> lis
         elif m := _CONTROL.search(text):
             message = f"contains a control character (U+{ord(m.group()):04X})"
             problems.append(_problem(doc, source, path, message, at=(text, m.start())))
+        elif ("\n" in text or "\r" in text) and _field(path) not in _MULTILINE:
+            # names and titles go into calendar files, feeds and CSV cells, where a line break
+            # would start a new field
+            problems.append(_problem(doc, source, path, "must be on one line (remove the line break)"))
         if path and path[0] == "description":
             for m in _MD_LINK.finditer(text):
                 target = (m.group(1) or m.group(2) or "").strip()
@@ -105,6 +111,11 @@ def check_text(doc: Document, source: str, texts: list[tuple[Path, str]]) -> lis
                     message = f"link '{shown}' is not allowed; links must start with https://, http:// or mailto:"
                     problems.append(_problem(doc, source, path, message, at=(text, m.start())))
     return problems
+
+
+def _field(path: Path) -> str:
+    """The name of the field a value belongs to (for list items, the list's name)."""
+    return next((step for step in reversed(path) if isinstance(step, str)), "")
 
 
 def check_identity(doc: Document, source: str, stem: str) -> list[Problem]:
