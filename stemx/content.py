@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from . import rules
 from .errors import ContentError, Problem, UsageError
@@ -87,24 +88,48 @@ class Checked:
     problems: list[Problem]
 
 
-def check_file(entry: EntryFile, employer_exists: Callable[[str], bool], today: date) -> Checked:
+@dataclass(slots=True)
+class FileResult:
+    """What one file says on its own, whatever else is in the register or the date.
+
+    A pure function of the file's bytes, so it can be cached by content; `in_context`
+    adds the checks that depend on the rest of the register and on the build date.
+    """
+
+    data: dict[str, Any] | None  # the parsed entry, None when it could not be read
+    problems: list[Problem]
+    employer_ref: tuple[str, Problem] | None = None  # (employer id, the problem if it does not exist)
+    stale: tuple[date, Problem] | None = None  # (reviewed date, the warning once it is over a year old)
+
+
+def read_file(entry: EntryFile) -> FileResult:
     source = entry.source
     try:
         doc = read(entry.path)
     except LoadError as e:
-        return Checked(None, [load_problem(source, e)])
+        return FileResult(None, [load_problem(source, e)])
     problems = check_schema(entry.kind, doc, source)
     problems += rules.check_identity(doc, source, entry.stem)
-    texts = rules.strings(doc.data)
-    problems += rules.check_text(doc, source, texts)
+    problems += rules.check_text(doc, source, rules.strings(doc.data))
     problems += rules.check_dates(doc, source)
-    if entry.kind == "opportunity":
-        problems += rules.check_employer_reference(doc, source, employer_exists)
-    problems += rules.warnings(doc, source, today)
-    if any(p.severity == "error" for p in problems):
+    problems += rules.warnings(doc, source)
+    return FileResult(doc.data, problems, rules.employer_reference(doc, source), rules.review_due(doc, source))
+
+
+def in_context(entry: EntryFile, result: FileResult, employer_exists: Callable[[str], bool], today: date) -> Checked:
+    problems = list(result.problems)
+    if entry.kind == "opportunity" and result.employer_ref and not employer_exists(result.employer_ref[0]):
+        problems.append(result.employer_ref[1])
+    if result.stale and today - result.stale[0] > rules.REVIEW_AFTER:
+        problems.append(result.stale[1])
+    if result.data is None or any(p.severity == "error" for p in problems):
         return Checked(None, problems)
     model = Employer if entry.kind == "employer" else Opportunity
-    return Checked(model.from_data(doc.data, source), problems)
+    return Checked(model.from_data(result.data, entry.source), problems)
+
+
+def check_file(entry: EntryFile, employer_exists: Callable[[str], bool], today: date) -> Checked:
+    return in_context(entry, read_file(entry), employer_exists, today)
 
 
 @dataclass(slots=True)

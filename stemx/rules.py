@@ -132,18 +132,13 @@ def check_identity(doc: Document, source: str, stem: str) -> list[Problem]:
     return []
 
 
-def check_employer_reference(doc: Document, source: str, employer_exists: Any) -> list[Problem]:
+def employer_reference(doc: Document, source: str) -> tuple[str, Problem] | None:
+    """The employer an opportunity names, with the problem to report if it does not exist."""
     employer = doc.data.get("employer")
-    if isinstance(employer, str) and not employer_exists(employer):
-        return [
-            _problem(
-                doc,
-                source,
-                ["employer"],
-                f"no employer with id '{employer}' (there is no content/employers/{employer}.yaml)",
-            )
-        ]
-    return []
+    if not isinstance(employer, str):
+        return None
+    message = f"no employer with id '{employer}' (there is no content/employers/{employer}.yaml)"
+    return employer, _problem(doc, source, ["employer"], message)
 
 
 def _as_date(value: Any) -> date | None:
@@ -209,7 +204,16 @@ def _contact_field(data: dict[str, Any], path: Path) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def warnings(doc: Document, source: str, today: date) -> list[Problem]:
+def review_due(doc: Document, source: str) -> tuple[date, Problem] | None:
+    """The reviewed date, with the warning to show once it is more than a year old."""
+    reviewed = _as_date(doc.data.get("reviewed"))
+    if reviewed is None:
+        return None
+    message = f"not reviewed since {reviewed}: ask the employer to confirm the entry is current, then update the date"
+    return reviewed, _problem(doc, source, ["reviewed"], message, True)
+
+
+def warnings(doc: Document, source: str) -> list[Problem]:
     data = doc.data
     found = []
     for path, text in _published_text(data):
@@ -229,17 +233,6 @@ def warnings(doc: Document, source: str, today: date) -> list[Problem]:
     if phone and _MOBILE.match(phone):
         message = "looks like a personal mobile number; use a team or switchboard number"
         found.append(_problem(doc, source, ("contact", "phone"), message, True))
-    reviewed = _as_date(data.get("reviewed"))
-    if reviewed and today - reviewed > REVIEW_AFTER:
-        found.append(
-            _problem(
-                doc,
-                source,
-                ["reviewed"],
-                f"not reviewed since {reviewed}: ask the employer to confirm the entry is current, then update the date",
-                True,
-            )
-        )
     title, summary = data.get("title") or data.get("name"), data.get("summary")
     if isinstance(title, str) and isinstance(summary, str) and _repeats(title, summary):
         found.append(
