@@ -17,7 +17,9 @@ Stage = Callable[[Register, Path, BuildConfig], int]
 
 
 def stages() -> list[tuple[str, Stage]]:
-    return []
+    from .site import render_site
+
+    return [("pages, feeds, calendars", render_site)]
 
 
 @dataclass(slots=True)

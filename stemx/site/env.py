@@ -1,0 +1,98 @@
+"""The jinja2 environment shared by every page: autoescaping, filters and site-wide values."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from ..config import BuildConfig
+from ..model import Opportunity, Session
+from ..schemas import vocabularies
+from .markdown import render_markdown
+
+SITE_NAME = "STEM Exchange"
+
+
+def uk_date(d: date | None) -> str:
+    """Tuesday 10 March 2026: the form GOV.UK uses, unambiguous for every reader."""
+    return f"{d:%A} {d.day} {d:%B %Y}" if d else ""
+
+
+def short_date(d: date | None) -> str:
+    return f"{d.day} {d:%b %Y}" if d else ""
+
+
+def money(amount: float) -> str:
+    if amount == 0:
+        return "Free"
+    return f"£{amount:,.0f}" if float(amount).is_integer() else f"£{amount:,.2f}"
+
+
+def hours(value: float) -> str:
+    text = f"{value:g}"
+    return f"{text} hour" if value == 1 else f"{text} hours"
+
+
+def session_text(s: Session) -> str:
+    when = uk_date(s.start) if s.start == s.end else f"{uk_date(s.start)} to {uk_date(s.end)}"
+    if s.start_time and s.end_time:
+        when += f", {s.start_time} to {s.end_time}"
+    return when
+
+
+def when_text(o: Opportunity, today: date) -> str:
+    """One line for a card: the next date, the number of further dates, or "On request"."""
+    if o.on_request:
+        return "On request"
+    upcoming = [s for s in o.sessions if s.end >= today]
+    if not upcoming:
+        return f"Took place {short_date(o.last_date)}"
+    more = len(upcoming) - 1
+    first = upcoming[0]
+    text = (
+        short_date(first.start) if first.start == first.end else f"{short_date(first.start)} to {short_date(first.end)}"
+    )
+    return text + (f" (+{more} more date{'s' if more > 1 else ''})" if more else "")
+
+
+def json_ld(data: dict[str, Any]) -> Markup:
+    """JSON for a <script type="application/ld+json"> block; '<' is escaped so that no
+    content can close the element early (the JSON value is unchanged)."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+def make_environment(config: BuildConfig) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(config.templates_dir),
+        autoescape=select_autoescape(["html", "xml"], default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    v = vocabularies()
+    env.filters.update(
+        uk_date=uk_date,
+        short_date=short_date,
+        money=money,
+        hours=hours,
+        session_text=session_text,
+        markdown=render_markdown,
+        label=lambda code, vocab: v.label(vocab, code),
+        json_ld=json_ld,
+    )
+    env.globals.update(
+        url=config.url,
+        absolute_url=config.absolute_url,
+        site_name=SITE_NAME,
+        today=config.today,
+        terms=v.terms,
+        label=v.label,
+        when_text=lambda o: when_text(o, config.today),
+    )
+    return env

@@ -1,0 +1,171 @@
+"""Which pages the site has, what each shows, and where it is written.
+
+Facet groups (by region, type, ...) are computed in one pass over the register, and every
+page is rendered straight to its file, so the work grows linearly with the register.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment
+
+from ..config import BuildConfig
+from ..model import Employer, Opportunity, Register
+from ..schemas import vocabularies
+
+PAGE_SIZE = 20
+
+
+@dataclass(frozen=True, slots=True)
+class Facet:
+    """A way of browsing: its URL segment, controlled list and the values an entry has."""
+
+    segment: str
+    vocabulary: str
+    title: str
+    values: Callable[[Register, Any], Iterable[str]]
+
+
+def _region(register: Register, o: Opportunity) -> Iterable[str]:
+    region = register.region_of(o)
+    return (region,) if region else ()
+
+
+OPPORTUNITY_FACETS = (
+    Facet("region", "region", "Region", _region),
+    Facet("type", "opportunity_type", "Type", lambda r, o: (o.type,)),
+    Facet("subject", "subject", "Subject", lambda r, o: o.subjects),
+    Facet("audience", "audience", "Audience", lambda r, o: o.audience),
+    Facet("format", "format", "Format", lambda r, o: (o.format,)),
+)
+EMPLOYER_FACETS = (
+    Facet("region", "region", "Region served", lambda r, e: e.regions_served),
+    Facet("sector", "sector", "Sector", lambda r, e: (e.sector,)),
+)
+
+
+def soonest_first(register: Register) -> Callable[[Opportunity], tuple[Any, ...]]:
+    """Order for open opportunities: the next date first; 'on request' after, newest first."""
+
+    def key(o: Opportunity) -> tuple[Any, ...]:
+        upcoming = o.next_session(register.today)
+        if upcoming is not None:
+            return (0, upcoming.start.toordinal(), o.id)
+        return (1, -o.published.toordinal(), o.id)
+
+    return key
+
+
+def _latest_first(o: Opportunity) -> tuple[int, str]:
+    return (-(o.last_date or o.published).toordinal(), o.id)
+
+
+@dataclass(slots=True)
+class Browse:
+    """Everything browse pages need, computed once."""
+
+    open: list[Opportunity]
+    not_open: list[Opportunity]  # closed, past and withdrawn: reachable, never offered as open
+    groups: dict[str, dict[str, list[Opportunity]]]  # facet segment -> code -> open opportunities
+    employers: list[Employer]
+    employer_groups: dict[str, dict[str, list[Employer]]]
+
+
+def browse(register: Register) -> Browse:
+    open_, not_open = [], []
+    for o in register.opportunities.values():
+        (open_ if register.state(o) == "open" else not_open).append(o)
+    open_.sort(key=soonest_first(register))
+    not_open.sort(key=_latest_first)
+    groups: dict[str, dict[str, list[Opportunity]]] = {f.segment: defaultdict(list) for f in OPPORTUNITY_FACETS}
+    for o in open_:
+        for facet in OPPORTUNITY_FACETS:
+            for code in facet.values(register, o):
+                groups[facet.segment][code].append(o)
+    employers = sorted(register.employers.values(), key=lambda e: (e.name.casefold(), e.id))
+    employer_groups: dict[str, dict[str, list[Employer]]] = {f.segment: defaultdict(list) for f in EMPLOYER_FACETS}
+    for e in employers:
+        for facet in EMPLOYER_FACETS:
+            for code in facet.values(register, e):
+                employer_groups[facet.segment][code].append(e)
+    return Browse(open_, not_open, groups, employers, employer_groups)
+
+
+def facet_nav(
+    facets: Sequence[Facet], groups: dict[str, dict[str, list[Any]]], base: str, current: str = ""
+) -> list[dict[str, Any]]:
+    """The filter navigation: every value of every facet with its count, in schema order."""
+    v = vocabularies()
+    nav = []
+    for facet in facets:
+        options = [
+            {
+                "label": term.label,
+                "count": len(groups[facet.segment].get(term.code, ())),
+                "path": f"{base}/{facet.segment}/{term.code}/",
+                "current": current == f"{facet.segment}/{term.code}",
+            }
+            for term in v.terms(facet.vocabulary)
+        ]
+        nav.append({"title": facet.title, "options": options, "open": current.startswith(facet.segment + "/")})
+    return nav
+
+
+class Writer:
+    """Renders templates to files below the output folder and counts them.
+
+    Refuses to write one path twice: two entries must never share an address.
+    """
+
+    def __init__(self, env: Environment, out: Path, config: BuildConfig) -> None:
+        self.env, self.out, self.config = env, out, config
+        self.written: set[str] = set()
+
+    def page(self, path: str, template: str, **context: Any) -> None:
+        """Write `path` (e.g. "opportunities/x/" -> opportunities/x/index.html)."""
+        file = path + "index.html" if path.endswith("/") or path == "" else path
+        self.text(file, self.env.get_template(template).render(page_path=path, **context))
+
+    def text(self, file: str, content: str) -> None:
+        if file in self.written:
+            raise ValueError(f"two pages would be written to {file}")
+        self.written.add(file)
+        target = self.out / file
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(content, encoding="utf-8", newline="\n")
+
+
+def paginate(write: Writer, base: str, items: Sequence[Any], template: str, **context: Any) -> None:
+    """Pages base/, base/page/2/, ... of PAGE_SIZE items each (one empty page when none)."""
+    pages = max(1, math.ceil(len(items) / PAGE_SIZE))
+    for number in range(1, pages + 1):
+        path = base if number == 1 else f"{base}page/{number}/"
+        write.page(
+            path,
+            template,
+            items=items[(number - 1) * PAGE_SIZE : number * PAGE_SIZE],
+            total=len(items),
+            pagination={
+                "number": number,
+                "pages": pages,
+                "previous": None if number == 1 else (base if number == 2 else f"{base}page/{number - 1}/"),
+                "next": f"{base}page/{number + 1}/" if number < pages else None,
+            },
+            **context,
+        )
+
+
+def latest(register: Register, items: Iterable[Opportunity], count: int) -> list[Opportunity]:
+    """The most recently published, newest first (for the home page and feeds)."""
+    return sorted(items, key=lambda o: (-o.published.toordinal(), o.id))[:count]
+
+
+def days_until(d: date | None, today: date) -> int | None:
+    return (d - today).days if d else None
