@@ -109,7 +109,7 @@ def read_file(entry: EntryFile) -> FileResult:
     except LoadError as e:
         return FileResult(None, [load_problem(source, e)])
     problems = check_schema(entry.kind, doc, source)
-    problems += rules.check_identity(doc, source, entry.stem)
+    problems += rules.check_identity(doc, source, entry.kind, entry.stem)
     problems += rules.check_text(doc, source, rules.strings(doc.data))
     problems += rules.check_dates(doc, source)
     problems += rules.warnings(doc, source)

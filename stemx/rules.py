@@ -118,17 +118,23 @@ def _field(path: Path) -> str:
     return next((step for step in reversed(path) if isinstance(step, str)), "")
 
 
-def check_identity(doc: Document, source: str, stem: str) -> list[Problem]:
+# Ids that would share an address with a browse page (/opportunities/closed/, /employers/page/2/).
+RESERVED_IDS = {
+    "employer": frozenset({"page", "region", "sector"}),
+    "opportunity": frozenset({"page", "closed", "region", "type", "subject", "audience", "format"}),
+}
+
+
+def check_identity(doc: Document, source: str, kind: str, stem: str) -> list[Problem]:
     entry_id = doc.data.get("id")
-    if isinstance(entry_id, str) and entry_id != stem:
-        return [
-            _problem(
-                doc,
-                source,
-                ["id"],
-                f"'{entry_id}' must equal the file name '{stem}' (rename the file or change the id)",
-            )
-        ]
+    if not isinstance(entry_id, str):
+        return []
+    if entry_id != stem:
+        message = f"'{entry_id}' must equal the file name '{stem}' (rename the file or change the id)"
+        return [_problem(doc, source, ["id"], message)]
+    if entry_id in RESERVED_IDS[kind]:
+        message = f"'{entry_id}' is reserved for the site's own pages; choose a more specific id"
+        return [_problem(doc, source, ["id"], message)]
     return []
 
 

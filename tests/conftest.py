@@ -18,3 +18,18 @@ def minimal_content() -> Path:
 @pytest.fixture
 def sample_content() -> Path:
     return ROOT / "content"
+
+
+def build_site(content: Path, out: Path, base_url: str = "/") -> Path:
+    """Build a content folder with the real pipeline, as `python build.py build` does."""
+    from stemx.config import BuildConfig
+    from stemx.pipeline import build
+
+    build(BuildConfig(content_dir=content, out_dir=out, today=TODAY, base_url=base_url))
+    return out
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample site, built once for the whole test session."""
+    return build_site(ROOT / "content", tmp_path_factory.mktemp("site") / "site")

@@ -1,0 +1,312 @@
+"""The open-data tables: one row per entry, list-valued fields as tidy link tables.
+
+Each column names the JSON Schema property it comes from (so its type, description and
+allowed values are read from the schema), or declares its own for derived columns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..model import Employer, Register
+from ..schemas import VOCABULARIES, vocabularies
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    name: str
+    # "employer:contact.email" = that property of that schema; None for a derived column.
+    source: str | None = None
+    type: str = "string"  # for derived columns: a Table Schema type
+    description: str = ""
+    vocabulary: str | None = None  # values constrained to a controlled list
+    required: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    name: str
+    title: str
+    description: str
+    columns: tuple[Column, ...]
+    rows: Callable[[Register], Iterator[tuple[Any, ...]]]
+    primary_key: tuple[str, ...]
+    foreign_keys: tuple[tuple[str, str, str], ...] = ()  # (column, table, column)
+    # Indexes for SQLite beyond the primary key: the columns people join and filter on.
+    indexes: tuple[str, ...] = field(default=())
+
+
+def _published(e: Employer, value: str | None) -> str | None:
+    """Contact details only where the employer consented to publication."""
+    return value if e.contact.publish else None
+
+
+def _employer_rows(r: Register) -> Iterator[tuple[Any, ...]]:
+    for e in r.employers.values():
+        c = e.contact
+        yield (e.id, e.name, e.org_id, e.summary, e.description, e.website, e.sector, e.size, c.publish,
+               _published(e, c.team), _published(e, c.email), _published(e, c.url), _published(e, c.phone),
+               len(r.opportunities_of(e.id)), e.registered, e.reviewed)  # fmt: skip
+
+
+def _opportunity_rows(r: Register) -> Iterator[tuple[Any, ...]]:
+    for o in r.opportunities.values():
+        loc, h = o.location, o.how_to_apply
+        yield (o.id, o.employer, o.title, o.summary, o.description, o.type, o.format,
+               loc.name if loc else None, loc.address if loc else None, loc.postcode if loc else None,
+               loc.district if loc else None, loc.region if loc else None, r.region_of(o),
+               "on-request" if o.on_request else "dates", o.availability_notes, o.first_date, o.last_date,
+               o.duration_hours, o.capacity, o.cost, o.closes, h.instructions, h.email, h.url,
+               o.accessibility, r.state(o), o.published, o.reviewed)  # fmt: skip
+
+
+def _code_list(vocabulary: str) -> Callable[[Register], Iterator[tuple[Any, ...]]]:
+    return lambda r: ((t.code, t.label) for t in vocabularies().terms(vocabulary))
+
+
+CODE_TABLES = {
+    "region": "regions",
+    "sector": "sectors",
+    "subject": "subjects",
+    "opportunity_type": "opportunity_types",
+    "audience": "audiences",
+    "format": "formats",
+    "size": "sizes",
+}
+assert set(CODE_TABLES) <= set(VOCABULARIES)
+
+
+def _fk(column: str, vocabulary: str) -> tuple[str, str, str]:
+    return (column, CODE_TABLES[vocabulary], "code")
+
+
+EMP, OPP = "employer:", "opportunity:"
+ID = Column("id", EMP + "id", required=True)
+
+TABLES: tuple[Table, ...] = (
+    Table(
+        "employers",
+        "Employers",
+        "One row per registered employer. Contact columns are empty unless the employer agreed to publish them.",
+        (
+            ID,
+            Column("name", EMP + "name", required=True),
+            Column("org_id", EMP + "org_id"),
+            Column("summary", EMP + "summary", required=True),
+            Column("description", EMP + "description", required=True),
+            Column("website", EMP + "website", required=True),
+            Column("sector", EMP + "sector", vocabulary="sector", required=True),
+            Column("size", EMP + "size", vocabulary="size", required=True),
+            Column("contact_published", EMP + "contact.publish", required=True),
+            Column("contact_team", EMP + "contact.team"),
+            Column("contact_email", EMP + "contact.email"),
+            Column("contact_url", EMP + "contact.url"),
+            Column("contact_phone", EMP + "contact.phone"),
+            Column(
+                "opportunity_count",
+                type="integer",
+                required=True,
+                description="How many opportunities the employer has listed, in any state.",
+            ),  # fmt: skip
+            Column("first_published", EMP + "registered", required=True),
+            Column("last_updated", EMP + "reviewed", required=True),
+        ),
+        _employer_rows,
+        ("id",),
+        (_fk("sector", "sector"), _fk("size", "size")),
+        ("sector",),
+    ),
+    Table(
+        "employer_locations",
+        "Employer locations",
+        "The sites of each employer, in the order the employer lists them.",
+        (
+            Column("employer_id", EMP + "id", required=True),
+            Column(
+                "position",
+                type="integer",
+                required=True,
+                description="1 for the employer's first site, 2 for the second, and so on.",
+            ),
+            Column("name", "common:place.name", required=True),
+            Column("address", "common:place.address"),
+            Column("postcode", "common:place.postcode", required=True),
+            Column(
+                "district",
+                description="The postcode's outward code (e.g. M15), for joining with postcode district data.",
+                required=True,
+            ),
+            Column("region", "common:place.region", vocabulary="region", required=True),
+        ),
+        lambda r: (
+            (e.id, i, p.name, p.address, p.postcode, p.district, p.region)
+            for e in r.employers.values()
+            for i, p in enumerate(e.locations, 1)
+        ),  # fmt: skip
+        ("employer_id", "position"),
+        (("employer_id", "employers", "id"), _fk("region", "region")),
+        ("region",),
+    ),
+    Table(
+        "employer_regions_served",
+        "Regions each employer serves",
+        "One row per employer and region whose teaching staff it can support.",
+        (
+            Column("employer_id", EMP + "id", required=True),
+            Column("region", EMP + "regions_served", vocabulary="region", required=True),
+        ),
+        lambda r: ((e.id, x) for e in r.employers.values() for x in e.regions_served),
+        ("employer_id", "region"),
+        (("employer_id", "employers", "id"), _fk("region", "region")),
+        ("region",),
+    ),
+    Table(
+        "employer_subjects",
+        "Subjects each employer supports",
+        "One row per employer and subject.",
+        (
+            Column("employer_id", EMP + "id", required=True),
+            Column("subject", EMP + "subjects", vocabulary="subject", required=True),
+        ),
+        lambda r: ((e.id, x) for e in r.employers.values() for x in e.subjects),
+        ("employer_id", "subject"),
+        (("employer_id", "employers", "id"), _fk("subject", "subject")),
+        ("subject",),
+    ),
+    Table(
+        "opportunities",
+        "Opportunities",
+        "One row per opportunity, including closed, past and withdrawn ones (see status).",
+        (
+            Column("id", OPP + "id", required=True),
+            Column("employer_id", OPP + "employer", required=True),
+            Column("title", OPP + "title", required=True),
+            Column("summary", OPP + "summary", required=True),
+            Column("description", OPP + "description", required=True),
+            Column("type", OPP + "type", vocabulary="opportunity_type", required=True),
+            Column("format", OPP + "format", vocabulary="format", required=True),
+            Column("location_name", "common:place.name"),
+            Column("location_address", "common:place.address"),
+            Column("location_postcode", "common:place.postcode"),
+            Column("location_district", description="The location postcode's outward code (e.g. M15)."),
+            Column("location_region", "common:place.region", vocabulary="region"),
+            Column(
+                "region",
+                vocabulary="region",
+                description="Where it takes place: the location's region, else the employer's first site; empty for online opportunities.",
+            ),  # fmt: skip
+            Column("availability", OPP + "availability.kind", required=True),
+            Column("availability_notes", OPP + "availability.notes"),
+            Column("first_date", type="date", description="The first date it runs; empty when on request."),
+            Column("last_date", type="date", description="The last date it runs; empty when on request."),
+            Column("duration_hours", OPP + "duration_hours", required=True),
+            Column("capacity", OPP + "capacity"),
+            Column("cost_gbp", OPP + "cost", required=True),
+            Column("closes", OPP + "closes"),
+            Column("apply_instructions", OPP + "how_to_apply.instructions", required=True),
+            Column("apply_email", OPP + "how_to_apply.email"),
+            Column("apply_url", OPP + "how_to_apply.url"),
+            Column("accessibility", OPP + "accessibility"),
+            Column(
+                "status",
+                required=True,
+                description=(
+                    "As of the package's created date: open (taking applications), closed (closing date passed, "
+                    "still to run), past (every date over) or withdrawn (by the employer)."
+                ),  # fmt: skip
+            ),
+            Column("first_published", OPP + "published", required=True),
+            Column("last_updated", OPP + "reviewed", required=True),
+        ),
+        _opportunity_rows,
+        ("id",),
+        (
+            ("employer_id", "employers", "id"),
+            _fk("type", "opportunity_type"),
+            _fk("format", "format"),
+            _fk("region", "region"),
+        ),
+        ("employer_id", "type", "region", "status"),
+    ),
+    Table(
+        "opportunity_sessions",
+        "Opportunity dates",
+        "The fixed dates of each opportunity, earliest first; none for opportunities on request.",
+        (
+            Column("opportunity_id", OPP + "id", required=True),
+            Column(
+                "position",
+                type="integer",
+                required=True,
+                description="1 for the earliest date, 2 for the next, and so on.",
+            ),
+            Column("start", OPP + "availability.dates.start", required=True),
+            Column("end", OPP + "availability.dates.end", required=True),
+            Column("start_time", OPP + "availability.dates.start_time"),
+            Column("end_time", OPP + "availability.dates.end_time"),
+        ),
+        lambda r: (
+            (o.id, i, s.start, s.end, s.start_time, s.end_time)
+            for o in r.opportunities.values()
+            for i, s in enumerate(o.sessions, 1)
+        ),  # fmt: skip
+        ("opportunity_id", "position"),
+        (("opportunity_id", "opportunities", "id"),),
+        ("start",),
+    ),
+    Table(
+        "opportunity_audiences",
+        "Who each opportunity is for",
+        "One row per opportunity and audience.",
+        (
+            Column("opportunity_id", OPP + "id", required=True),
+            Column("audience", OPP + "audience", vocabulary="audience", required=True),
+        ),
+        lambda r: ((o.id, x) for o in r.opportunities.values() for x in o.audience),
+        ("opportunity_id", "audience"),
+        (("opportunity_id", "opportunities", "id"), _fk("audience", "audience")),
+        ("audience",),
+    ),
+    Table(
+        "opportunity_subjects",
+        "Subjects of each opportunity",
+        "One row per opportunity and subject.",
+        (
+            Column("opportunity_id", OPP + "id", required=True),
+            Column("subject", OPP + "subjects", vocabulary="subject", required=True),
+        ),
+        lambda r: ((o.id, x) for o in r.opportunities.values() for x in o.subjects),
+        ("opportunity_id", "subject"),
+        (("opportunity_id", "opportunities", "id"), _fk("subject", "subject")),
+        ("subject",),
+    ),
+    Table(
+        "opportunity_requirements",
+        "What participants need",
+        "One row per requirement, in the order the employer lists them.",
+        (
+            Column("opportunity_id", OPP + "id", required=True),
+            Column("position", type="integer", required=True, description="Order in the employer's list."),
+            Column("requirement", OPP + "requirements", required=True),
+        ),
+        lambda r: ((o.id, i, x) for o in r.opportunities.values() for i, x in enumerate(o.requirements, 1)),
+        ("opportunity_id", "position"),
+        (("opportunity_id", "opportunities", "id"),),
+    ),
+    *(
+        Table(
+            name,
+            f"Code list: {name.replace('_', ' ')}",
+            f"The codes used in other tables for {name.replace('_', ' ')}, with their labels.",
+            (
+                Column("code", required=True, description="The code used in the other tables."),
+                Column("label", required=True, description="The label shown on the website."),
+            ),
+            _code_list(vocabulary),
+            ("code",),
+        )
+        for vocabulary, name in CODE_TABLES.items()
+    ),
+)

@@ -1,0 +1,174 @@
+"""End to end: the sample content built into a site, checked as a reader and a crawler would."""
+
+import json
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import CASES, ROOT, build_site
+from tests.site.links import links, pages, target
+
+PAGE_TYPES = [
+    "index.html",
+    "opportunities/index.html",
+    "opportunities/page/2/index.html",
+    "opportunities/region/north-west/index.html",
+    "opportunities/type/site-visit/index.html",
+    "opportunities/subject/physics/index.html",
+    "opportunities/audience/careers-leaders/index.html",
+    "opportunities/format/online/index.html",
+    "opportunities/closed/index.html",
+    "opportunities/docklands-soc-shadowing/index.html",
+    "employers/index.html",
+    "employers/region/wales/index.html",
+    "employers/sector/space/index.html",
+    "employers/docklands-cyber-defence/index.html",
+    "about/index.html",
+    "about/teachers/index.html",
+    "about/employers/index.html",
+    "about/researchers/index.html",
+    "404.html",
+    "feed.xml",
+    "feeds/region/london.xml",
+    "calendar/docklands-soc-shadowing.ics",
+    "calendar/region/london.ics",
+    "sitemap.xml",
+    "robots.txt",
+    "static/site.css",
+]
+
+
+def text(site: Path, path: str) -> str:
+    return (site / path).read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("path", PAGE_TYPES)
+def test_every_page_type_exists(built_site: Path, path: str) -> None:
+    assert (built_site / path).is_file()
+
+
+def test_every_internal_link_resolves(built_site: Path) -> None:
+    broken = []
+    checked = 0
+    for page in pages(built_site):
+        for href in links(page):
+            file = target(built_site, "/", href)
+            if file is not None:
+                checked += 1
+                if not file.is_file():
+                    broken.append(f"{page.relative_to(built_site)} -> {href}")
+    assert checked > 1000
+    assert broken == []
+
+
+def test_every_opportunity_and_employer_has_a_page(built_site: Path, sample_content: Path) -> None:
+    for kind in ("employers", "opportunities"):
+        for entry in (sample_content / kind).glob("*.yaml"):
+            assert (built_site / kind / entry.stem / "index.html").is_file()
+
+
+def test_states_are_said_clearly(built_site: Path) -> None:
+    past = text(built_site, "opportunities/humber-net-zero-talk/index.html")
+    assert "This opportunity has taken place." in past and "not open to applications" in past
+    closed = text(built_site, "opportunities/fenland-bioinformatics-cpd/index.html")
+    assert (
+        "Applications have closed" in closed and "mailto:" not in closed.split("How to apply")[1].split("Offered by")[0]
+    )
+    withdrawn = text(built_site, "opportunities/ribble-spc-withdrawn/index.html")
+    assert "Withdrawn." in withdrawn
+    open_list = "".join(
+        text(built_site, p.relative_to(built_site).as_posix())
+        for p in (built_site / "opportunities").glob("page/*/index.html")
+    )
+    open_list += text(built_site, "opportunities/index.html")
+    for not_open in ("humber-net-zero-talk", "fenland-bioinformatics-cpd", "ribble-spc-withdrawn"):
+        assert f"/opportunities/{not_open}/" not in open_list
+        assert f"/opportunities/{not_open}/" in text(built_site, "opportunities/closed/index.html")
+
+
+def test_registered_supporter_without_opportunities(built_site: Path) -> None:
+    page = text(built_site, "employers/menai-tidal-energy/index.html")
+    assert "Registered supporter." in page and "no opportunities listed yet" in page
+
+
+def test_unpublished_contact_details_stay_off_the_site(built_site: Path) -> None:
+    page = text(built_site, "employers/don-precision-forgings/index.html")
+    assert "training@" not in page and "0114 496 0777" not in page
+
+
+def test_json_ld_parses_and_describes_the_entry(built_site: Path) -> None:
+    page = text(built_site, "opportunities/docklands-soc-shadowing/index.html")
+    block = re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
+    assert block is not None
+    data = json.loads(block.group(1))
+    assert data["@type"] == "EducationEvent" and data["startDate"] == "2027-01-18"
+    assert data["organizer"]["name"] == "Docklands Cyber Defence"
+    employer = json.loads(
+        re.search(r'ld\+json">(.*?)</script>', text(built_site, "employers/irwell-robotics/index.html"), re.S).group(1)
+    )
+    assert employer["@type"] == "Organization" and employer["name"] == "Irwell Robotics"
+
+
+def test_feeds_are_well_formed_atom(built_site: Path) -> None:
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    root = ET.fromstring((built_site / "feed.xml").read_bytes())
+    entries = root.findall("a:entry", ns)
+    assert 10 <= len(entries) <= 50
+    published = [e.find("a:published", ns).text for e in entries]
+    assert published == sorted(published, reverse=True)
+    london = ET.fromstring((built_site / "feeds/region/london.xml").read_bytes())
+    assert all("London" in e.find("a:title", ns).text or e is not None for e in london.findall("a:entry", ns))
+
+
+def test_calendars_follow_rfc_5545(built_site: Path) -> None:
+    raw = (built_site / "calendar/docklands-soc-shadowing.ics").read_bytes()
+    lines = raw.split(b"\r\n")
+    assert lines[0] == b"BEGIN:VCALENDAR" and lines[-2] == b"END:VCALENDAR" and lines[-1] == b""
+    assert all(len(line) <= 75 for line in lines)
+    assert raw.count(b"BEGIN:VEVENT") == 3 == raw.count(b"END:VEVENT")
+    assert b"DTSTART;TZID=Europe/London:20270118T090000" in raw
+
+
+def test_sitemap_lists_every_page(built_site: Path) -> None:
+    root = ET.fromstring((built_site / "sitemap.xml").read_bytes())
+    locs = {e.text for e in root.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")}
+    assert "https://stem-exchange.example.org/opportunities/docklands-soc-shadowing/" in locs
+    assert len(locs) == sum(1 for p in built_site.rglob("index.html"))
+
+
+def test_entry_pages_are_small(built_site: Path) -> None:
+    css = (built_site / "static/site.css").stat().st_size
+    for path in (
+        "opportunities/docklands-soc-shadowing/index.html",
+        "employers/mersey-bioprocess/index.html",
+        "index.html",
+    ):
+        assert (built_site / path).stat().st_size + css < 30_000, path
+
+
+def test_no_inline_script_or_style(built_site: Path) -> None:
+    for page in pages(built_site):
+        html = page.read_text(encoding="utf-8")
+        assert not re.search(r"<script(?![^>]*(?:type=\"application/ld\+json\"|src=))", html), page
+        assert " style=" not in html and "<style" not in html, page
+
+
+def test_builds_are_byte_identical(tmp_path: Path, built_site: Path) -> None:
+    again = build_site(ROOT / "content", tmp_path / "again")
+    first = {p.relative_to(built_site): p.read_bytes() for p in built_site.rglob("*") if p.is_file()}
+    second = {p.relative_to(again): p.read_bytes() for p in again.rglob("*") if p.is_file()}
+    assert first.keys() == second.keys()
+    assert [k for k in first if first[k] != second[k]] == []
+    assert str(ROOT) not in "".join(v.decode("utf-8", "replace") for v in first.values())
+
+
+def test_site_works_under_a_sub_path(tmp_path: Path) -> None:
+    site = build_site(CASES / "valid" / "minimal" / "content", tmp_path / "sub", base_url="/stem-exchange/")
+    for page in pages(site):
+        for href in links(page):
+            if href.startswith("/"):
+                assert href.startswith("/stem-exchange/"), (page, href)
+                assert target(site, "/stem-exchange/", href).is_file(), (page, href)
+    assert 'href="https://stem-exchange.example.org/stem-exchange/"' in (site / "index.html").read_text()
