@@ -17,9 +17,15 @@ Stage = Callable[[Register, Path, BuildConfig], int]
 
 
 def stages() -> list[tuple[str, Stage]]:
+    from .opendata import write_open_data
+    from .opendata.pages import write_data_pages
     from .site import render_site
 
-    return [("pages, feeds, calendars", render_site)]
+    return [
+        ("pages, feeds, calendars", render_site),
+        ("open data", write_open_data),
+        ("data pages", write_data_pages),
+    ]
 
 
 @dataclass(slots=True)
