@@ -57,14 +57,13 @@ class Indexer:
     def write(self, output: Path) -> None:
         self._send({"type": "WriteFiles", "index_id": self._index_id, "output_path": str(output)})
 
-    def close(self) -> None:
-        if self._process.stdin:
-            self._process.stdin.close()
-        self._process.wait(timeout=30)
-
     def __enter__(self) -> Indexer:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self._process.poll() is None:
-            self._process.kill() if exc[0] else self.close()
+        if exc[0] is not None and self._process.poll() is None:
+            self._process.kill()
+        for pipe in (self._process.stdin, self._process.stdout):
+            if pipe:
+                pipe.close()
+        self._process.wait(timeout=30)
