@@ -39,7 +39,8 @@ function state() {
 function toUrl(s) {
   const p = new URLSearchParams();
   if (s.q) p.set("q", s.q);
-  for (const f of FILTERS) for (const v of s.filters[f]) p.append(f, v);
+  const isDefault = (f) => f === "show" && s.filters.show.join() === DEFAULT_SHOW.join();
+  for (const f of FILTERS) if (!isDefault(f)) for (const v of s.filters[f]) p.append(f, v);
   for (const k of ["postcode", "radius", "sort"]) if (s[k]) p.set(k, s[k]);
   const query = p.toString();
   return location.pathname + (query ? `?${query}` : "");
@@ -57,6 +58,9 @@ function toForm(s) {
   form.postcode.value = s.postcode;
   form.radius.value = s.radius;
   form.sort.value = s.sort;
+  // A group holding a chosen value is shown open, so no choice is hidden from the reader.
+  for (const group of form.querySelectorAll("details")) if (group.querySelector("input:checked")) group.open = true;
+  if (s.postcode) form.postcode.closest("details").open = true;
 }
 
 // Every filter is always named, empty when nothing is chosen: Pagefind reports counts only
@@ -98,6 +102,7 @@ function miles(a, b) {
 
 async function update() {
   const mine = ++run;
+  list.setAttribute("aria-busy", "true");
   const s = state();
   const term = s.q || null;
   const search = await pagefind.search(term, { filters: pagefindFilters(s), sort: pagefindSort(s) });
@@ -127,9 +132,12 @@ async function update() {
   }
   shown = results;
   list.replaceChildren();
+  await showMore(mine);
+  if (mine !== run) return;
+  // Announced once the cards are in place, so a screen reader's next move lands on them.
   const total = results.length;
   countLine.textContent = `${total} ${total === 1 ? "result" : "results"}${s.q ? ` for “${s.q}”` : ""}${here ? ` near ${here.label}` : ""}`;
-  await showMore(mine);
+  list.setAttribute("aria-busy", "false");
 }
 
 async function showMore(mine = run) {
