@@ -63,6 +63,11 @@ def parser() -> argparse.ArgumentParser:
         b.add_argument("--base-url", default="/", help="path the site is served under, e.g. /stem-exchange/")
         b.add_argument("--site-origin", default=DEFAULT_ORIGIN, help="scheme and host for absolute links")
         b.add_argument("--previous-data", type=Path, default=None, help="a previous site/data folder, to list changes")
+        b.add_argument(
+            "--repository",
+            default=BuildConfig.__dataclass_fields__["repository"].default,
+            help="GitHub owner/name for submission links",
+        )
         if name == "serve":
             b.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000)")
     f = sub.add_parser("forms", help="regenerate the GitHub issue forms from the schemas")
@@ -127,6 +132,7 @@ def _config(args: argparse.Namespace) -> BuildConfig:
         today=args.today or default_today(),
         previous_data=args.previous_data,
         strict=args.strict,
+        repository=args.repository,
     )
 
 
