@@ -11,7 +11,7 @@ import pytest
 import yaml
 from frictionless import Package
 
-from stemx.opendata.writers import csv_cell
+from stemx.opendata.csvfiles import csv_cell
 from tests.conftest import ROOT, TODAY, build_site
 
 
@@ -98,7 +98,7 @@ def test_stats_numbers_match_the_content(built_site: Path, sample_content: Path)
     opps = {r["id"]: r for r in rows(built_site, "opportunities")}
     visits = sum(r["type"] == "site-visit" and r["status"] == "open" for r in opps.values())
     assert f"<tr><td>Site visit</td><td>{visits}</td></tr>" in page
-    assert page.count('role="img"') == 7
+    assert page.count('role="img"') == 11
 
 
 @pytest.mark.parametrize(
