@@ -6,6 +6,8 @@ previous release is given, the list of changes since it.
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable, Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -13,10 +15,10 @@ from ..config import BuildConfig
 from ..model import Register
 from ..schemas import SCHEMA_DIR, SCHEMA_FILES
 from .changes import changes_resource, previous_version, write_changes
-from .csvfiles import write_csv
-from .jsonfiles import write_nested_json, write_table_json
+from .csvfiles import csv_writer
+from .jsonfiles import RecordWriter, write_nested_json
 from .package import LICENCE, NAME, TITLE, citation, table_resource, version, write_package
-from .sqlite import write_sqlite
+from .sqlite import Database
 from .tables import TABLES
 from .tableschema import table_schema
 from .xlsx import write_xlsx
@@ -31,22 +33,17 @@ def write_open_data(register: Register, out: Path, config: BuildConfig) -> int:
     """Write out/data/; returns the number of files written."""
     data = out / "data"
     (data / "json").mkdir(parents=True, exist_ok=True)
-    resources: list[dict[str, Any]] = []
-    types: dict[str, list[str]] = {}
-    rows: dict[str, int] = {}
-    for table in TABLES:
-        schema = table_schema(table)
-        types[table.name] = [f["type"] for f in schema["fields"]]
-        rows[table.name] = write_csv(table, register, data / f"{table.name}.csv")
-        resources.append(table_resource(table, schema, rows[table.name]))
+    schemas = {t.name: table_schema(t) for t in TABLES}
+    rows = _write_tables(register, data, {name: [f["type"] for f in s["fields"]] for name, s in schemas.items()})
+    resources: list[dict[str, Any]] = [table_resource(t, schemas[t.name], rows[t.name]) for t in TABLES]
 
     other: list[dict[str, str]] = []
     for name in write_nested_json(register, data):
-        other.append(_file(name, "json", "application/json", f"{name[:-5].capitalize()} in the nested form of their YAML files"))
+        other.append(
+            _file(name, "json", "application/json", f"{name[:-5].capitalize()} in the nested form of their YAML files")
+        )
     for table in TABLES:
-        write_table_json(table, register, data / "json" / f"{table.name}.json")
         other.append(_file(f"json/{table.name}.json", "json", "application/json", f"{table.title} (JSON records)"))
-    write_sqlite(register, data / SQLITE, types)
     other.append(_file(SQLITE, "sqlite", "application/vnd.sqlite3", "All tables in one SQLite database"))
     about = [
         ("Title", TITLE), ("Version", version(config)), ("Created", config.today.isoformat()),
@@ -58,13 +55,52 @@ def write_open_data(register: Register, out: Path, config: BuildConfig) -> int:
     (data / "schemas").mkdir(exist_ok=True)
     for name in sorted(SCHEMA_FILES.values()):
         shutil.copyfile(SCHEMA_DIR / name, data / "schemas" / name)
-        other.append(_file(f"schemas/{name}", "json", "application/schema+json", "JSON Schema every entry is checked against"))
+        other.append(
+            _file(f"schemas/{name}", "json", "application/schema+json", "JSON Schema every entry is checked against")
+        )
 
     if config.previous_data is not None:
-        resources.append(changes_resource(write_changes(data, config.previous_data), previous_version(config.previous_data)))
+        resources.append(
+            changes_resource(write_changes(data, config.previous_data), previous_version(config.previous_data))
+        )
 
     write_package(data / "datapackage.json", config, resources, other)
     return len(resources) + len(other) + 1
+
+
+def _write_tables(register: Register, data: Path, types: dict[str, list[str]]) -> dict[str, int]:
+    """Every table as CSV, JSON records and SQLite in one pass over its rows: each row is
+    made once and streamed to all three, so memory stays flat however large the register."""
+    rows: dict[str, int] = {}
+    db = Database(data / SQLITE, TABLES, types)
+    try:
+        for table in TABLES:
+            with (
+                (data / f"{table.name}.csv").open("w", encoding="utf-8", newline="") as c,
+                (data / "json" / f"{table.name}.json").open("w", encoding="utf-8", newline="\n") as j,
+            ):
+                to_json = RecordWriter(j, table)
+                counter = [0]
+                db.insert(table, _tee(table.rows(register), (csv_writer(c, table), to_json), counter))
+                to_json.close()
+            rows[table.name] = counter[0]
+    except BaseException:
+        db.close()
+        raise
+    db.finish()
+    return rows
+
+
+def _tee(
+    rows: Iterator[tuple[Any, ...]], writers: tuple[Callable[[tuple[Any, ...]], None], ...], counter: list[int]
+) -> Iterator[tuple[Any, ...]]:
+    """Pass rows on (to SQLite) after handing each to the file writers; dates become ISO text once."""
+    for row in rows:
+        plain = tuple(v.isoformat() if type(v) is date else v for v in row)
+        for write in writers:
+            write(plain)
+        counter[0] += 1
+        yield plain
 
 
 _XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -26,10 +26,7 @@ def _fingerprints(path: Path, columns: list[str] | None) -> Iterator[tuple[str, 
     with path.open(encoding="utf-8", newline="") as f:
         reader = csv.reader(f)
         header = next(reader, [])
-        if columns is None:
-            picks = [header.index("record_hash")]
-        else:
-            picks = [header.index(c) for c in columns]
+        picks = [header.index("record_hash")] if columns is None else [header.index(c) for c in columns]
         key = header.index("id")
         for row in reader:
             if len(picks) == 1:

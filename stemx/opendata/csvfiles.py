@@ -11,9 +11,10 @@ The data page states this rule.
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from ..model import Register
 from .tables import Table
@@ -22,7 +23,12 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 DIALECT = {"delimiter": ",", "lineTerminator": "\r\n", "quoteChar": '"', "doubleQuote": True, "header": True}
 
 
+_TRIGGERS = frozenset(FORMULA_TRIGGERS)
+
+
 def csv_cell(value: Any) -> str:
+    if type(value) is str:  # the common case first: this runs for every cell
+        return "'" + value if value[:1] in _TRIGGERS else value
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -33,13 +39,19 @@ def csv_cell(value: Any) -> str:
     return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
 
 
+def csv_writer(f: TextIO, table: Table) -> Callable[[tuple[Any, ...]], None]:
+    """Write the header; returns a function that writes one row."""
+    writer = csv.writer(f, lineterminator="\r\n")  # RFC 4180
+    writer.writerow([c.name for c in table.columns])
+    return lambda row: writer.writerow([csv_cell(v) for v in row])
+
+
 def write_csv(table: Table, register: Register, path: Path) -> int:
-    """Write one table; returns the number of data rows."""
+    """Write one table on its own; returns the number of data rows."""
     rows = 0
     with path.open("w", encoding="utf-8", newline="") as f:
-        writer = csv.writer(f, lineterminator="\r\n")  # RFC 4180
-        writer.writerow([c.name for c in table.columns])
+        write = csv_writer(f, table)
         for row in table.rows(register):
-            writer.writerow([csv_cell(v) for v in row])
+            write(row)
             rows += 1
     return rows

@@ -2,7 +2,8 @@
 (with labels), whether it is always present, and an example.
 
 Everything comes from the Table Schemas, and so from the JSON Schemas. An example is the
-schema's own where it gives one, otherwise the first value in the published data.
+first value in the published data (so the examples of a table mostly describe one real
+row), otherwise the schema's own example, otherwise the first allowed value.
 """
 
 from __future__ import annotations
@@ -50,11 +51,12 @@ def _text(value: Any) -> str:
 
 
 def _examples(table: Table, register: Register) -> list[str]:
-    found: list[Any] = [example(c) for c in table.columns]
+    found: list[Any] = [None] * len(table.columns)
     for n, row in enumerate(table.rows(register)):
         if n >= SCAN_ROWS or all(v is not None for v in found):
             break
-        found = [f if f is not None else (v if v not in (None, "") else None) for f, v in zip(found, row, strict=True)]
+        found = [f if f is not None else (v if v != "" else None) for f, v in zip(found, row, strict=True)]
+    found = [f if f is not None else example(c) for f, c in zip(found, table.columns, strict=True)]
     return ["" if v is None else _text(v) for v in found]
 
 

@@ -11,11 +11,14 @@ import json
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from ..model import Register
 from . import nested
 from .tables import Table
+
+# One encoder for every record: json.dumps with options builds a new one per call.
+_encode = json.JSONEncoder(ensure_ascii=False).encode
 
 
 def _value(value: Any) -> Any:
@@ -27,13 +30,24 @@ def write_records(path: Path, records: Iterable[dict[str, Any]]) -> None:
     with path.open("w", encoding="utf-8", newline="\n") as f:
         f.write("[")
         for i, record in enumerate(records):
-            f.write(("," if i else "") + "\n" + json.dumps(record, ensure_ascii=False))
+            f.write(("," if i else "") + "\n" + _encode(record))
         f.write("\n]\n")
 
 
-def write_table_json(table: Table, register: Register, path: Path) -> None:
-    names = [c.name for c in table.columns]
-    write_records(path, ({n: _value(v) for n, v in zip(names, row, strict=True)} for row in table.rows(register)))
+class RecordWriter:
+    """A JSON array of records written one at a time (see write_records for the layout)."""
+
+    def __init__(self, f: TextIO, table: Table) -> None:
+        self.f, self.names, self.first = f, [c.name for c in table.columns], True
+        f.write("[")
+
+    def __call__(self, row: tuple[Any, ...]) -> None:
+        record = {n: _value(v) for n, v in zip(self.names, row, strict=True)}
+        self.f.write(("\n" if self.first else ",\n") + _encode(record))
+        self.first = False
+
+    def close(self) -> None:
+        self.f.write("\n]\n")
 
 
 def write_nested_json(register: Register, folder: Path) -> list[str]:

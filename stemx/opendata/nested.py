@@ -61,6 +61,9 @@ def opportunity(o: Opportunity, register: Register) -> dict[str, Any]:
     })  # fmt: skip
 
 
+_canonical = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
+
+
 def record_hash(record: dict[str, Any]) -> str:
     """A fingerprint of an entry's published content, for comparing releases.
 
@@ -69,5 +72,5 @@ def record_hash(record: dict[str, Any]) -> str:
     from the build date rather than from an edit.
     """
     content = {k: v for k, v in record.items() if k != "status"}
-    text = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    text = _canonical(content)
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()

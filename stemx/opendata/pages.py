@@ -16,7 +16,7 @@ from .metadata import dcat, schema_org
 from .package import LICENCE, NAME, TITLE, citation, version
 from .stats import charts
 from .tables import STATES, TABLES
-from .xlsx import MAX_ROWS
+from .xlsx import MAX_CELLS, MAX_ROWS
 
 TRIGGER_NAMES = {"\t": "tab", "\r": "carriage return"}
 
@@ -48,7 +48,8 @@ def write_data_pages(register: Register, out: Path, config: BuildConfig) -> int:
         states=STATES,
         has_changes="changes.csv" in files,
         has_xlsx="stem-exchange.xlsx" in files,
-        xlsx_limit=MAX_ROWS,
+        xlsx_rows=MAX_ROWS,
+        xlsx_cells=MAX_CELLS,
         metadata=[schema_org(config, files), dcat(config, files)],
         triggers=[TRIGGER_NAMES.get(t, t) for t in FORMULA_TRIGGERS],
         **common,

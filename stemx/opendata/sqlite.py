@@ -39,29 +39,50 @@ def create_table_sql(table: Table, types: list[str]) -> str:
     return f"CREATE TABLE {_q(table.name)} (\n  " + ",\n  ".join(columns) + "\n)"
 
 
+class Database:
+    """The SQLite file being written: tables created up front, rows streamed in, indexes and
+    the foreign-key check at the end."""
+
+    def __init__(self, path: Path, tables: Iterable[Table], types: dict[str, list[str]]) -> None:
+        path.unlink(missing_ok=True)
+        self.tables = list(tables)
+        self.db = sqlite3.connect(path, isolation_level=None)
+        self.db.execute("PRAGMA journal_mode = OFF")  # one writer, a fresh file: no journal needed
+        self.db.execute("PRAGMA synchronous = OFF")  # the build swaps the folder in only when complete
+        self.db.execute("BEGIN")
+        # Parents before the tables that refer to them (code lists first), so the schema reads naturally.
+        for table in [t for t in self.tables if not t.foreign_keys] + [t for t in self.tables if t.foreign_keys]:
+            self.db.execute(create_table_sql(table, types[table.name]))
+
+    def insert(self, table: Table, rows: Iterable[tuple[Any, ...]]) -> None:
+        """Insert rows whose dates are already ISO text."""
+        marks = ", ".join("?" * len(table.columns))
+        self.db.executemany(f"INSERT INTO {_q(table.name)} VALUES ({marks})", rows)
+
+    def finish(self) -> None:
+        try:
+            for table in self.tables:
+                for column in table.indexes:
+                    self.db.execute(f"CREATE INDEX {_q(f'{table.name}_{column}')} ON {_q(table.name)} ({_q(column)})")
+            self.db.execute("COMMIT")
+            broken = self.db.execute("PRAGMA foreign_key_check").fetchmany(5)
+            if broken:
+                raise ValueError(f"open data: foreign keys do not resolve: {broken}")
+            self.db.execute("VACUUM")  # compact, and the same bytes for the same data
+        finally:
+            self.db.close()
+
+    def close(self) -> None:
+        self.db.close()
+
+
 def write_sqlite(register: Register, path: Path, types: dict[str, list[str]], tables: Iterable[Table] = TABLES) -> None:
-    if path.exists():
-        path.unlink()
-    db = sqlite3.connect(path, isolation_level=None)
+    """The database on its own (the open-data stage writes it in the same pass as the CSV)."""
+    db = Database(path, tables, types)
     try:
-        db.execute("PRAGMA journal_mode = OFF")  # one writer, a fresh file: no journal needed
-        db.execute("PRAGMA synchronous = OFF")  # the build swaps the folder in only when complete
-        db.execute("BEGIN")
-        # Parents before the tables that refer to them (code lists first), so the file reads naturally.
-        ordered = [t for t in tables if not t.foreign_keys] + [t for t in tables if t.foreign_keys]
-        for table in ordered:
-            db.execute(create_table_sql(table, types[table.name]))
-        for table in ordered:
-            marks = ", ".join("?" * len(table.columns))
-            rows = ([_value(v) for v in row] for row in table.rows(register))
-            db.executemany(f"INSERT INTO {_q(table.name)} VALUES ({marks})", rows)
-        for table in ordered:
-            for column in table.indexes:
-                db.execute(f"CREATE INDEX {_q(f'{table.name}_{column}')} ON {_q(table.name)} ({_q(column)})")
-        db.execute("COMMIT")
-        broken = db.execute("PRAGMA foreign_key_check").fetchmany(5)
-        if broken:
-            raise ValueError(f"open data: foreign keys do not resolve: {broken}")
-        db.execute("VACUUM")  # compact, and the same bytes for the same data
-    finally:
+        for table in db.tables:
+            db.insert(table, (tuple(_value(v) for v in row) for row in table.rows(register)))
+    except BaseException:
         db.close()
+        raise
+    db.finish()

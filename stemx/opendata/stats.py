@@ -87,17 +87,17 @@ def charts(register: Register) -> list[Chart]:
     sector_of = {e.id: e.sector for e in employers}
     states = Counter(register.state(o) for o in opps)
     offered = {(o.employer, o.type) for o in opps}
-    O, E = "opportunities", "employers"
+    OPPS, EMPS = "opportunities", "employers"
     return [
-        Chart("opp-region", "Open opportunities by region", count_by("region", filter(None, map(register.region_of, open_))), O),
-        Chart("opp-type", "Open opportunities by type", count_by("opportunity_type", (o.type for o in open_)), O),
-        Chart("opp-subject", "Open opportunities by subject", count_by("subject", (s for o in open_ for s in o.subjects)), O),
-        Chart("opp-sector", "Open opportunities by employer sector", count_by("sector", (sector_of.get(o.employer, "") for o in open_)), O),
-        Chart("opp-status", "All opportunities by status", [(label.split(":")[0], states.get(code, 0)) for code, label in STATES], O, "Status"),
-        Chart("emp-region", "Employers by region served", count_by("region", (r for e in employers for r in e.regions_served)), E),
-        Chart("emp-sector", "Employers by sector", count_by("sector", (e.sector for e in employers)), E),
-        Chart("emp-subject", "Employers by subject supported", count_by("subject", (s for e in employers for s in e.subjects)), E),
-        Chart("emp-type", "Employers by type of opportunity offered", count_by("opportunity_type", (t for _, t in offered)), E),
-        Chart("emp-month", "Employers registered each month", by_month(e.registered for e in employers), E, "Month"),
-        Chart("opp-month", "Opportunities published each month", by_month(o.published for o in opps), O, "Month"),
+        Chart("opp-region", "Open opportunities by region", count_by("region", filter(None, map(register.region_of, open_))), OPPS),
+        Chart("opp-type", "Open opportunities by type", count_by("opportunity_type", (o.type for o in open_)), OPPS),
+        Chart("opp-subject", "Open opportunities by subject", count_by("subject", (s for o in open_ for s in o.subjects)), OPPS),
+        Chart("opp-sector", "Open opportunities by employer sector", count_by("sector", (sector_of.get(o.employer, "") for o in open_)), OPPS),
+        Chart("opp-status", "All opportunities by status", [(label.split(":")[0], states.get(code, 0)) for code, label in STATES], OPPS, "Status"),
+        Chart("emp-region", "Employers by region served", count_by("region", (r for e in employers for r in e.regions_served)), EMPS),
+        Chart("emp-sector", "Employers by sector", count_by("sector", (e.sector for e in employers)), EMPS),
+        Chart("emp-subject", "Employers by subject supported", count_by("subject", (s for e in employers for s in e.subjects)), EMPS),
+        Chart("emp-type", "Employers by type of opportunity offered", count_by("opportunity_type", (t for _, t in offered)), EMPS),
+        Chart("emp-month", "Employers registered each month", by_month(e.registered for e in employers), EMPS, "Month"),
+        Chart("opp-month", "Opportunities published each month", by_month(o.published for o in opps), OPPS, "Month"),
     ]  # fmt: skip

@@ -92,7 +92,7 @@ STATES = (
     ("open", "Open: still taking applications"),
     ("closed", "Closed: the closing date has passed but it has not finished"),
     ("past", "Past: every date is over"),
-    ("withdrawn", "Withdrawn by the employer"),
+    ("withdrawn", "Withdrawn: the employer has withdrawn it"),
 )
 RECORD_HASH = (
     "A fingerprint of the published entry (excluding status and counts, which follow from the date): "

@@ -2,8 +2,12 @@
 
 Text is written as typed string cells, so no value is ever taken as a formula and nothing
 needs escaping: the workbook holds every value exactly. Dates are real dates. xlsxwriter's
-constant-memory mode writes each row as it comes. Excel cannot hold more than 1,048,576
-rows in a sheet, so above that the workbook is not made (the data page says so).
+constant-memory mode writes each row as it comes.
+
+The workbook is for a register small enough to use in a spreadsheet: it is not made when a
+table has more rows than a sheet holds (1,048,576) or when it would have more than
+MAX_CELLS cells, which bounds build time (xlsxwriter writes about 50,000 cells a second).
+The data page says which, and points to the CSV and SQLite files instead.
 """
 
 from __future__ import annotations
@@ -17,11 +21,18 @@ from ..model import Register
 from .tables import TABLES
 
 MAX_ROWS = 1_048_576 - 1  # one row for the header
+MAX_CELLS = 2_000_000  # about 50,000 opportunities with their link tables
+
+
+def fits(rows: dict[str, int]) -> bool:
+    """Whether the tables (rows per table) make a workbook worth writing."""
+    cells = sum(rows.get(t.name, 0) * len(t.columns) for t in TABLES)
+    return max(rows.values(), default=0) <= MAX_ROWS and cells <= MAX_CELLS
 
 
 def write_xlsx(register: Register, path: Path, rows: dict[str, int], about: list[tuple[str, str]]) -> bool:
-    """Write the workbook; False (and no file) when a table is too long for a sheet."""
-    if max(rows.values(), default=0) > MAX_ROWS:
+    """Write the workbook; False (and no file) when the register is too large for one."""
+    if not fits(rows):
         path.unlink(missing_ok=True)
         return False
     options = {

@@ -12,7 +12,7 @@ import yaml
 from frictionless import Package
 
 from stemx.opendata.csvfiles import csv_cell
-from tests.conftest import ROOT, TODAY, build_site
+from tests.conftest import ROOT, build_site
 
 
 def rows(site: Path, table: str) -> list[dict[str, str]]:
@@ -135,31 +135,3 @@ def test_data_files_are_byte_identical_across_builds(tmp_path: Path, built_site:
     for path in sorted((built_site / "data").rglob("*")):
         if path.is_file():
             assert path.read_bytes() == (again / "data" / path.relative_to(built_site / "data")).read_bytes(), path.name
-
-
-def test_changes_since_a_previous_release(tmp_path: Path, sample_content: Path) -> None:
-    from stemx.config import BuildConfig
-    from stemx.pipeline import build
-
-    content = tmp_path / "content"
-    import shutil
-
-    shutil.copytree(sample_content, content)
-    first = build_site(content, tmp_path / "v1")
-    (content / "opportunities" / "docklands-careers-talk.yaml").unlink()
-    page = content / "opportunities" / "lagan-ai-careers-talk.yaml"
-    page.write_text(page.read_text().replace("candid talk", "frank talk"))
-    shutil.copyfile(
-        sample_content / "opportunities" / "trent-assessors-shadowing.yaml",
-        content / "opportunities" / "trent-assessors-shadowing-2.yaml",
-    )
-    extra = content / "opportunities" / "trent-assessors-shadowing-2.yaml"
-    extra.write_text(extra.read_text().replace("id: trent-assessors-shadowing", "id: trent-assessors-shadowing-2"))
-    build(BuildConfig(content_dir=content, out_dir=tmp_path / "v2", today=TODAY, previous_data=first / "data"))
-    changes = rows(tmp_path / "v2", "changes")
-    assert {(c["id"], c["change"]) for c in changes} == {
-        ("docklands-careers-talk", "removed"),
-        ("lagan-ai-careers-talk", "changed"),
-        ("trent-assessors-shadowing-2", "added"),
-    }
-    assert Package(str(tmp_path / "v2" / "data" / "datapackage.json")).validate().valid
