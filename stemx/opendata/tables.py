@@ -241,6 +241,7 @@ TABLES: tuple[Table, ...] = (
             ("employer_id", "employers", "id"),
             _fk("type", "opportunity_type"),
             _fk("format", "format"),
+            _fk("location_region", "region"),
             _fk("region", "region"),
         ),
         ("employer_id", "type", "region", "status"),

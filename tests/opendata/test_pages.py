@@ -116,7 +116,7 @@ def test_stats_numbers_match_the_content(built_site: Path, sample_content: Path)
     assert _table(text, "opp-status") == {
         "Open": statuses["open"], "Closed": statuses["closed"], "Past": statuses["past"], "Withdrawn": statuses["withdrawn"],
     }  # fmt: skip
-    offered = Counter(t for t in {(o["employer"], o["type"]) for o in sources.values()} for t in [t[1]])
+    offered = Counter(t for _, t in {(o["employer"], o["type"]) for o in sources.values()})
     assert _table(text, "emp-type") == {t.label: offered[t.code] for t in v.terms("opportunity_type")}
     served = Counter(r for e in employers.values() for r in e["regions_served"])
     assert _table(text, "emp-region") == {t.label: served[t.code] for t in v.terms("region")}
