@@ -110,6 +110,9 @@ def test_stats_numbers_match_the_content(built_site: Path, sample_content: Path)
         ("@x", "'@x"),
         ("\tx", "'\tx"),
         ("plain", "plain"),
+        ("'quoted", "''quoted"),  # so that removing one leading apostrophe always undoes the rule
+        ("\rx", "'\rx"),
+        ("a=b", "a=b"),
         (None, ""),
         (True, "true"),
         (2.5, "2.5"),
@@ -118,6 +121,13 @@ def test_stats_numbers_match_the_content(built_site: Path, sample_content: Path)
 )
 def test_csv_cells_are_spreadsheet_safe(value, cell) -> None:
     assert csv_cell(value) == cell
+
+
+def test_the_rule_is_undone_by_removing_one_apostrophe() -> None:
+    for value in ("=1+1", "'=1+1", "''", "'", "-", "- a list", "+44 117 496 0000", "@home", "plain", "it's"):
+        cell = csv_cell(value)
+        assert not cell.startswith(("=", "+", "-", "@", "\t", "\r"))
+        assert (cell[1:] if cell.startswith("'") else cell) == value
 
 
 def test_hostile_values_are_neutralised_in_csv_and_exact_in_json(tmp_path: Path) -> None:
