@@ -122,3 +122,12 @@ def test_the_same_content_gives_byte_identical_files(tmp_path: Path, content: Pa
 def test_build_site_fixture_is_the_same_release(built_site: Path, tmp_path: Path, sample_content: Path) -> None:
     again = build_site(sample_content, tmp_path / "again")
     assert (again / "data" / "datapackage.json").read_bytes() == (built_site / "data" / "datapackage.json").read_bytes()
+
+
+def test_the_previous_release_can_be_the_folder_being_replaced(tmp_path: Path, content: Path) -> None:
+    """`build --out site --previous-data site/data`: the old release is read before the swap."""
+    site = tmp_path / "site"
+    release(content, site)
+    (content / "opportunities" / "docklands-careers-talk.yaml").unlink()
+    data = release(content, site, previous=site / "data")
+    assert changes(data) == {("opportunity", "docklands-careers-talk", "removed")}
