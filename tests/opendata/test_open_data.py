@@ -46,6 +46,21 @@ def test_csv_rows_and_keys_match_the_yaml(built_site: Path, sample_content: Path
     assert len(sessions) == sum(len(o["availability"].get("dates", [])) for o in opportunities.values())
     locations = rows(built_site, "employer_locations")
     assert len(locations) == sum(len(e["locations"]) for e in employers.values())
+    audiences = {(r["opportunity_id"], r["audience"]) for r in rows(built_site, "opportunity_audiences")}
+    assert audiences == {(k, a) for k, o in opportunities.items() for a in o["audience"]}
+    requirements = [
+        (r["opportunity_id"], r["requirement"].removeprefix("'")) for r in rows(built_site, "opportunity_requirements")
+    ]
+    assert requirements == [(k, q) for k, o in sorted(opportunities.items()) for q in o.get("requirements", [])]
+    served = {(r["employer_id"], r["region"]) for r in rows(built_site, "employer_regions_served")}
+    assert served == {(k, x) for k, e in employers.items() for x in e["regions_served"]}
+    supported = {(r["employer_id"], r["subject"]) for r in rows(built_site, "employer_subjects")}
+    assert supported == {(k, x) for k, e in employers.items() for x in e["subjects"]}
+    by_employer = {r["id"]: r for r in rows(built_site, "employers")}
+    for k, o in opportunities.items():  # every foreign key resolves
+        assert o["employer"] in by_employer, k
+    counts = {k: sum(o["employer"] == k for o in opportunities.values()) for k in employers}
+    assert {k: int(r["opportunity_count"]) for k, r in by_employer.items()} == counts
 
 
 def test_every_record_has_dates_and_status(built_site: Path) -> None:
@@ -71,34 +86,6 @@ def test_sqlite_has_the_same_tables_and_joins_work(built_site: Path) -> None:
     assert online_by_subject[0][1] >= 3
     indexes = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
     assert "opportunities_employer_id" in indexes
-
-
-def test_contact_details_only_where_consented(built_site: Path, sample_content: Path) -> None:
-    employers = yaml_entries(sample_content / "employers")
-    hidden = {k: e["contact"] for k, e in employers.items() if not e["contact"]["publish"]}
-    assert hidden
-    published = {r["id"]: r for r in rows(built_site, "employers")}
-    everything = "".join(
-        (built_site / "data" / f).read_text(encoding="utf-8") for f in ("employers.csv", "employers.json")
-    )
-    db = sqlite3.connect(built_site / "data" / "stem-exchange.sqlite")
-    dumped = "\n".join(db.iterdump())
-    for employer_id, contact in hidden.items():
-        assert published[employer_id]["contact_email"] == ""
-        for value in (contact.get("email"), contact.get("phone")):
-            if value:
-                assert value not in everything and value not in dumped
-
-
-def test_stats_numbers_match_the_content(built_site: Path, sample_content: Path) -> None:
-    page = (built_site / "stats" / "index.html").read_text(encoding="utf-8")
-    employers = yaml_entries(sample_content / "employers")
-    space = sum(e["sector"] == "space" for e in employers.values())
-    assert f"<tr><td>Space</td><td>{space}</td></tr>" in page
-    opps = {r["id"]: r for r in rows(built_site, "opportunities")}
-    visits = sum(r["type"] == "site-visit" and r["status"] == "open" for r in opps.values())
-    assert f"<tr><td>Site visit</td><td>{visits}</td></tr>" in page
-    assert page.count('role="img"') == 11
 
 
 @pytest.mark.parametrize(
@@ -138,10 +125,3 @@ def test_hostile_values_are_neutralised_in_csv_and_exact_in_json(tmp_path: Path)
                 assert not any(c.startswith(("=", "+", "-", "@", "\t", "\r")) for c in row), (path.name, row)
     records = json.loads((site / "data" / "opportunities.json").read_text(encoding="utf-8"))
     assert records[0]["title"].startswith("=cmd|")
-
-
-def test_data_files_are_byte_identical_across_builds(tmp_path: Path, built_site: Path) -> None:
-    again = build_site(ROOT / "content", tmp_path / "again")
-    for path in sorted((built_site / "data").rglob("*")):
-        if path.is_file():
-            assert path.read_bytes() == (again / "data" / path.relative_to(built_site / "data")).read_bytes(), path.name
