@@ -53,12 +53,18 @@ def parser() -> argparse.ArgumentParser:
     v.add_argument("--format", choices=("text", "github"), default="text", help="github: workflow annotations")
     v.add_argument("files", nargs="*", type=Path, help="check only these files (against the whole content)")
 
-    b = sub.add_parser("build", help="validate, then build the site and open data")
-    content_options(b)
-    b.add_argument("--out", type=Path, default=ROOT / "site", help="output folder (default: site/)")
-    b.add_argument("--base-url", default="/", help="path the site is served under, e.g. /stem-exchange/")
-    b.add_argument("--site-origin", default=DEFAULT_ORIGIN, help="scheme and host for absolute links")
-    b.add_argument("--previous-data", type=Path, default=None, help="a previous site/data folder, to list changes")
+    for name, text in (
+        ("build", "validate, then build the site and open data"),
+        ("serve", "build, serve on localhost, rebuild on change"),
+    ):
+        b = sub.add_parser(name, help=text)
+        content_options(b)
+        b.add_argument("--out", type=Path, default=ROOT / "site", help="output folder (default: site/)")
+        b.add_argument("--base-url", default="/", help="path the site is served under, e.g. /stem-exchange/")
+        b.add_argument("--site-origin", default=DEFAULT_ORIGIN, help="scheme and host for absolute links")
+        b.add_argument("--previous-data", type=Path, default=None, help="a previous site/data folder, to list changes")
+        if name == "serve":
+            b.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000)")
     return p
 
 
@@ -121,4 +127,11 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"validate": cmd_validate, "build": cmd_build}
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .serve import serve
+
+    serve(_config(args), args.port)
+    return 0
+
+
+COMMANDS = {"validate": cmd_validate, "build": cmd_build, "serve": cmd_serve}

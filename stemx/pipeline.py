@@ -19,12 +19,15 @@ Stage = Callable[[Register, Path, BuildConfig], int]
 def stages() -> list[tuple[str, Stage]]:
     from .opendata import write_open_data
     from .opendata.pages import write_data_pages
-    from .site import render_site
+    from .search import write_search
+    from .site import render_site, write_sitemap
 
     return [
         ("pages, feeds, calendars", render_site),
         ("open data", write_open_data),
         ("data pages", write_data_pages),
+        ("search index", write_search),
+        ("sitemap", write_sitemap),  # last: it lists every page the stages above wrote
     ]
 
 

@@ -131,11 +131,16 @@ def render_site(register: Register, out: Path, config: BuildConfig) -> int:
         write.page(path + "/", path.replace("/", "-") + ".html", **common)
     write.page("404.html", "404.html", **common)
 
-    pages = [p.removesuffix("index.html") for p in write.written if p.endswith("index.html")]
-    for name, text in seo.sitemaps(config, pages).items():
-        write.text(name, text)
-    write.text("robots.txt", seo.robots(config))
-
     static = out / "static"
     shutil.copytree(config.static_dir, static, dirs_exist_ok=True)
     return len(write.written) + sum(1 for p in static.rglob("*") if p.is_file())
+
+
+def write_sitemap(register: Register, out: Path, config: BuildConfig) -> int:
+    """sitemap.xml and robots.txt, listing every page in the finished output."""
+    pages = [p.relative_to(out).as_posix().removesuffix("index.html") for p in out.rglob("index.html")]
+    files = seo.sitemaps(config, pages)
+    for name, text in files.items():
+        (out / name).write_text(text, encoding="utf-8", newline="\n")
+    (out / "robots.txt").write_text(seo.robots(config), encoding="utf-8", newline="\n")
+    return len(files) + 1

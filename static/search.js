@@ -1,0 +1,228 @@
+// Search page: Pagefind in the browser, with filters, counts, near-me and the state in the URL.
+// Results are built with DOM methods (textContent), never innerHTML, so no entry text can
+// become markup.
+
+const app = document.getElementById("search-app");
+const base = app.dataset.base;
+const form = document.getElementById("search-form");
+const input = document.getElementById("q");
+const list = document.getElementById("results");
+const countLine = document.getElementById("result-count");
+const nearLine = document.getElementById("near-message");
+const more = document.getElementById("more");
+const PAGE = 20;
+const NEAR_LIMIT = 1000; // results whose positions are loaded to sort by distance
+const FILTERS = [...new Set([...form.querySelectorAll("input[type=checkbox]")].map((c) => c.name))];
+const DEFAULT_SHOW = ["Open opportunities"];
+
+document.getElementById("search-nojs").hidden = true;
+app.hidden = false;
+
+const pagefind = await import(`${base}pagefind/pagefind.js`);
+await pagefind.options({ baseUrl: "/" }); // record URLs already include the site's base path
+let districts = null; // loaded the first time a postcode is used
+let here = null; // {lat, lon, label} from the postcode or the browser's location
+let shown = [];
+let run = 0;
+
+function state() {
+  const p = new URLSearchParams(location.search);
+  return {
+    q: p.get("q") || "",
+    filters: Object.fromEntries(FILTERS.map((f) => [f, p.getAll(f)])),
+    postcode: p.get("postcode") || "",
+    radius: p.get("radius") || "",
+    sort: p.get("sort") || "",
+  };
+}
+
+function toUrl(s) {
+  const p = new URLSearchParams();
+  if (s.q) p.set("q", s.q);
+  const isDefault = (f) => f === "show" && s.filters.show.join() === DEFAULT_SHOW.join();
+  for (const f of FILTERS) if (!isDefault(f)) for (const v of s.filters[f]) p.append(f, v);
+  for (const k of ["postcode", "radius", "sort"]) if (s[k]) p.set(k, s[k]);
+  const query = p.toString();
+  return location.pathname + (query ? `?${query}` : "");
+}
+
+function fromForm() {
+  const filters = Object.fromEntries(FILTERS.map((f) => [f, [...form.querySelectorAll(`input[name="${f}"]:checked`)].map((c) => c.value)]));
+  return { q: input.value.trim(), filters, postcode: form.postcode.value.trim(), radius: form.radius.value, sort: form.sort.value };
+}
+
+function toForm(s) {
+  input.value = s.q;
+  for (const c of form.querySelectorAll("input[type=checkbox]")) c.checked = s.filters[c.name].includes(c.value);
+  if (!s.filters.show.length) for (const c of form.querySelectorAll('input[name="show"]')) c.checked = DEFAULT_SHOW.includes(c.value);
+  form.postcode.value = s.postcode;
+  form.radius.value = s.radius;
+  form.sort.value = s.sort;
+  // A group holding a chosen value is shown open, so no choice is hidden from the reader.
+  for (const group of form.querySelectorAll("details")) if (group.querySelector("input:checked")) group.open = true;
+  if (s.postcode) form.postcode.closest("details").open = true;
+}
+
+// Every filter is always named, empty when nothing is chosen: Pagefind reports counts only
+// for the filters a query names, and an empty one narrows nothing.
+function pagefindFilters(s, except) {
+  const out = {};
+  for (const f of FILTERS) {
+    const chosen = f === "show" && !s.filters.show.length ? DEFAULT_SHOW : s.filters[f];
+    out[f] = { any: f === except ? [] : chosen };
+  }
+  return out;
+}
+
+function pagefindSort(s) {
+  if (s.sort === "date" || s.sort === "closes") return { [s.sort]: "asc" };
+  if (s.sort === "published") return { published: "desc" };
+  return undefined;
+}
+
+async function locate(s) {
+  nearLine.textContent = "";
+  if (!s.postcode) return here && here.label === "your location" ? here : null;
+  districts ??= await (await fetch(`${base}search/districts.json`)).json();
+  const compact = s.postcode.toUpperCase().replace(/\s+/g, "");
+  const district = compact.length >= 5 ? compact.slice(0, -3) : compact;
+  if (!districts[district]) {
+    nearLine.textContent = `We do not know where the postcode district ${district} is, so results are not sorted or limited by distance.`;
+    return null;
+  }
+  const [lat, lon] = districts[district];
+  return { lat, lon, label: district };
+}
+
+function miles(a, b) {
+  const rad = Math.PI / 180;
+  const h = Math.sin(((b.lat - a.lat) * rad) / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(((b.lon - a.lon) * rad) / 2) ** 2;
+  return 3958.8 * 2 * Math.asin(Math.sqrt(h));
+}
+
+async function update() {
+  const mine = ++run;
+  list.setAttribute("aria-busy", "true");
+  const s = state();
+  const term = s.q || null;
+  const search = await pagefind.search(term, { filters: pagefindFilters(s), sort: pagefindSort(s) });
+  // Counts for each filter ignore that filter's own choices: values of one filter combine
+  // with OR, so the count beside "North West" is what ticking it would add.
+  const counts = {};
+  await Promise.all(
+    FILTERS.map(async (f) => {
+      const other = await pagefind.search(term, { filters: pagefindFilters(s, f) });
+      counts[f] = other.filters[f] || {};
+    }),
+  );
+  here = (await locate(s)) ?? (s.postcode ? null : here);
+  let results = search.results;
+  if (here) {
+    const loaded = await Promise.all(results.slice(0, NEAR_LIMIT).map((r) => r.data()));
+    let items = loaded.map((d) => ({ d, distance: d.meta.lat ? miles(here, { lat: +d.meta.lat, lon: +d.meta.lon }) : null }));
+    if (s.radius) items = items.filter((i) => i.distance === null || i.distance <= +s.radius);
+    if (s.sort === "distance" || !s.sort) items.sort((a, b) => (a.distance ?? 1e9) - (b.distance ?? 1e9));
+    results = items.map((i) => ({ data: async () => i.d, distance: i.distance }));
+    if (search.results.length > NEAR_LIMIT) nearLine.textContent = `Only the first ${NEAR_LIMIT} matches are placed by distance; add a keyword or filter to narrow them.`;
+  }
+  if (mine !== run) return; // a newer search has started
+  for (const c of form.querySelectorAll("input[type=checkbox]")) {
+    const n = counts[c.name]?.[c.value] ?? 0;
+    c.labels[0].querySelector("[data-count]").textContent = `(${n})`;
+  }
+  shown = results;
+  list.replaceChildren();
+  await showMore(mine);
+  if (mine !== run) return;
+  // Announced once the cards are in place, so a screen reader's next move lands on them.
+  const total = results.length;
+  countLine.textContent = `${total} ${total === 1 ? "result" : "results"}${s.q ? ` for “${s.q}”` : ""}${here ? ` near ${here.label}` : ""}`;
+  list.setAttribute("aria-busy", "false");
+}
+
+async function showMore(mine = run) {
+  const start = list.children.length;
+  const batch = await Promise.all(shown.slice(start, start + PAGE).map(async (r) => [await r.data(), r.distance]));
+  if (mine !== run) return;
+  for (const [d, distance] of batch) list.append(card(d, distance));
+  more.hidden = list.children.length >= shown.length;
+}
+
+function fact(dl, term, value) {
+  if (!value) return;
+  const div = document.createElement("div");
+  const dt = document.createElement("dt");
+  const dd = document.createElement("dd");
+  dt.textContent = term;
+  dd.textContent = value;
+  div.append(dt, dd);
+  dl.append(div);
+}
+
+function card(d, distance) {
+  const li = document.createElement("li");
+  li.className = "card";
+  const h = document.createElement("h3");
+  h.className = "card-title";
+  const a = document.createElement("a");
+  a.href = d.url;
+  a.textContent = d.meta.title;
+  h.append(a);
+  const who = document.createElement("p");
+  who.className = "card-employer";
+  who.textContent = d.meta.employer;
+  const dl = document.createElement("dl");
+  dl.className = "card-facts";
+  fact(dl, "Type", d.meta.type);
+  fact(dl, "Where", d.meta.where + (distance != null ? ` (${Math.round(distance)} miles)` : ""));
+  fact(dl, "When", d.meta.when);
+  if (d.meta.hours) fact(dl, "CPD", `${d.meta.hours} ${d.meta.hours === "1" ? "hour" : "hours"}`);
+  li.append(h, who, dl);
+  if (d.meta.state && d.meta.state !== "open" && d.meta.state !== "employer") {
+    const tag = document.createElement("p");
+    tag.className = "tag";
+    tag.textContent = { closed: "Applications closed", past: "Took place", withdrawn: "Withdrawn" }[d.meta.state];
+    li.append(tag);
+  }
+  return li;
+}
+
+function commit(push = true) {
+  const url = toUrl(fromForm());
+  if (url !== location.pathname + location.search) history[push ? "pushState" : "replaceState"](null, "", url);
+  update();
+}
+
+let typing;
+form.addEventListener("submit", (e) => {
+  e.preventDefault();
+  commit();
+});
+input.addEventListener("input", () => {
+  clearTimeout(typing);
+  typing = setTimeout(() => commit(false), 300);
+});
+form.addEventListener("change", (e) => {
+  if (e.target !== input) commit();
+});
+more.addEventListener("click", () => showMore());
+document.getElementById("use-location").addEventListener("click", () => {
+  navigator.geolocation?.getCurrentPosition(
+    (pos) => {
+      here = { lat: pos.coords.latitude, lon: pos.coords.longitude, label: "your location" };
+      form.postcode.value = "";
+      form.sort.value = "distance";
+      commit();
+    },
+    () => {
+      nearLine.textContent = "Your browser did not share your location. Enter a postcode instead.";
+    },
+  );
+});
+window.addEventListener("popstate", () => {
+  toForm(state());
+  update();
+});
+
+toForm(state());
+update();

@@ -1,0 +1,162 @@
+"""Search: a Pagefind index of compact records (not whole pages), the search page and its data.
+
+Records are built from the register directly, so Pagefind never parses HTML: that keeps
+indexing time and memory proportional to the text that matters. Filter values are the
+labels from the schema's controlled lists, so counts read naturally in the page.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..config import ROOT, BuildConfig
+from ..model import Employer, Opportunity, Register
+from ..schemas import vocabularies
+from ..site.env import make_environment, when_text
+from ..site.pages import Writer
+from .indexer import Indexer
+
+DISTRICTS = ROOT / "data" / "uk-postcode-districts.csv"
+SHOW_OPEN, SHOW_NOT_OPEN, SHOW_EMPLOYERS = "Open opportunities", "Closed and past opportunities", "Employers"
+# Filters offered on the search page, in order: (Pagefind filter name, label, controlled list).
+FILTERS = (
+    ("show", "Show", None),
+    ("type", "Type", "opportunity_type"),
+    ("region", "Region", "region"),
+    ("subject", "Subject", "subject"),
+    ("audience", "Audience", "audience"),
+    ("format", "Format", "format"),
+    ("availability", "Availability", None),
+    ("sector", "Employer sector", "sector"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    url: str
+    content: str
+    meta: dict[str, str]
+    filters: dict[str, list[str]]
+    sort: dict[str, str]
+
+
+def _positions() -> dict[str, tuple[float, float]]:
+    with DISTRICTS.open(encoding="utf-8", newline="") as f:
+        return {row["district"]: (float(row["latitude"]), float(row["longitude"])) for row in csv.DictReader(f)}
+
+
+def opportunity_record(
+    register: Register, o: Opportunity, config: BuildConfig, positions: dict[str, tuple[float, float]]
+) -> Record:
+    v = vocabularies()
+    employer = register.employers[o.employer]
+    state = register.state(o)
+    place = o.location or (employer.locations[0] if o.format != "online" else None)
+    region = register.region_of(o)
+    meta = {
+        "title": o.title,
+        "employer": employer.name,
+        "kind": "opportunity",
+        "type": v.label("opportunity_type", o.type),
+        "where": "Online" if place is None else place.name + (" or online" if o.format == "hybrid" else ""),
+        "when": when_text(o, register.today),
+        "hours": f"{o.duration_hours:g}",
+        "state": state,
+    }
+    if place is not None and place.district in positions:
+        lat, lon = positions[place.district]
+        meta |= {"lat": f"{lat:.4f}", "lon": f"{lon:.4f}"}
+    upcoming = o.next_session(register.today)
+    subjects = [v.label("subject", s) for s in o.subjects]
+    return Record(
+        url=config.url(f"opportunities/{o.id}/"),
+        content=" ".join([o.title, o.summary, o.description, employer.name, meta["type"], *subjects]),
+        meta=meta,
+        filters={
+            "show": [SHOW_OPEN if state == "open" else SHOW_NOT_OPEN],
+            "type": [meta["type"]],
+            # An online opportunity is open to teachers in every region its employer serves.
+            "region": [v.label("region", r) for r in ((region,) if region else employer.regions_served)],
+            "subject": subjects,
+            "audience": [v.label("audience", a) for a in o.audience],
+            "format": [v.label("format", o.format)],
+            "availability": ["On request" if o.on_request else "Fixed dates"],
+            "sector": [v.label("sector", employer.sector)],
+        },
+        sort={
+            "date": upcoming.start.isoformat() if upcoming else "9999-12-31",
+            "closes": (o.closes or o.last_date).isoformat() if (o.closes or o.last_date) else "9999-12-31",
+            "published": o.published.isoformat(),
+        },
+    )
+
+
+def employer_record(
+    register: Register, e: Employer, config: BuildConfig, positions: dict[str, tuple[float, float]]
+) -> Record:
+    v = vocabularies()
+    meta = {
+        "title": e.name,
+        "employer": v.label("sector", e.sector),
+        "kind": "employer",
+        "type": "Employer",
+        "where": e.locations[0].name,
+        "when": f"{len(register.opportunities_of(e.id))} opportunities listed"
+        if register.opportunities_of(e.id)
+        else "Registered supporter",
+        "hours": "",
+        "state": "employer",
+    }
+    if e.locations[0].district in positions:
+        lat, lon = positions[e.locations[0].district]
+        meta |= {"lat": f"{lat:.4f}", "lon": f"{lon:.4f}"}
+    subjects = [v.label("subject", s) for s in e.subjects]
+    return Record(
+        url=config.url(f"employers/{e.id}/"),
+        content=" ".join([e.name, e.summary, e.description, meta["employer"], *subjects]),
+        meta=meta,
+        filters={
+            "show": [SHOW_EMPLOYERS],
+            "region": [v.label("region", r) for r in e.regions_served],
+            "subject": subjects,
+            "sector": [v.label("sector", e.sector)],
+        },
+        sort={"date": "9999-12-31", "closes": "9999-12-31", "published": e.registered.isoformat()},
+    )
+
+
+def records(register: Register, config: BuildConfig) -> Iterator[Record]:
+    positions = _positions()
+    for o in register.opportunities.values():
+        yield opportunity_record(register, o, config, positions)
+    for e in register.employers.values():
+        yield employer_record(register, e, config, positions)
+
+
+def write_search(register: Register, out: Path, config: BuildConfig) -> int:
+    with Indexer({"force_language": "en"}) as index:
+        for r in records(register, config):
+            index.add(r.url, r.content, r.meta, r.filters, r.sort)
+        index.write(out / "pagefind")
+    # Positions for "near me", fetched only when a teacher uses it.
+    districts = {d: [round(lat, 4), round(lon, 4)] for d, (lat, lon) in sorted(_positions().items())}
+    (out / "search").mkdir(parents=True, exist_ok=True)
+    (out / "search" / "districts.json").write_text(json.dumps(districts, separators=(",", ":")), encoding="utf-8")
+    v = vocabularies()
+    options = {
+        name: (
+            [SHOW_OPEN, SHOW_NOT_OPEN, SHOW_EMPLOYERS]
+            if name == "show"
+            else ["Fixed dates", "On request"]
+            if vocab is None
+            else [t.label for t in v.terms(vocab)]
+        )
+        for name, _, vocab in FILTERS
+    }
+    write = Writer(make_environment(config), out, config)
+    write.page("search/", "search.html", filters=FILTERS, options=options, register=register)
+    return len(write.written) + 1 + sum(1 for p in (out / "pagefind").rglob("*") if p.is_file())

@@ -1,0 +1,81 @@
+"""What a person sees: every page type passes axe at phone and desktop widths, a real journey works."""
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.browser.conftest import SCREENSHOTS, axe_violations
+
+pytestmark = pytest.mark.browser
+
+PAGE_TYPES = {
+    "home": "/",
+    "opportunities": "/opportunities/",
+    "browse-region": "/opportunities/region/north-west/",
+    "closed": "/opportunities/closed/",
+    "opportunity": "/opportunities/docklands-soc-shadowing/",
+    "opportunity-past": "/opportunities/humber-net-zero-talk/",
+    "employers": "/employers/",
+    "employer": "/employers/mersey-bioprocess/",
+    "employer-no-opportunities": "/employers/menai-tidal-energy/",
+    "about-employers": "/about/employers/",
+    "data": "/data/",
+    "dictionary": "/data/dictionary/",
+    "stats": "/stats/",
+    "search": "/search/?q=engineering",
+    "not-found": "/404.html",
+}
+
+
+@pytest.mark.parametrize("width", [375, 1280], ids=["phone", "desktop"])
+@pytest.mark.parametrize("name", PAGE_TYPES)
+def test_page_is_accessible(browser: Browser, server: str, name: str, width: int) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 900}, bypass_csp=True)
+    page = context.new_page()
+    page.goto(server + PAGE_TYPES[name])
+    if name == "search":
+        page.wait_for_selector("#results li")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}-{width}.png"), full_page=True)
+    assert axe_violations(page) == []
+    context.close()
+
+
+def test_teacher_finds_and_opens_an_opportunity_without_javascript(browser: Browser, server: str) -> None:
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 375, "height": 800})
+    page = context.new_page()
+    page.goto(server + "/")
+    page.get_by_role("link", name="Browse opportunities").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Open opportunities")
+    page.get_by_role("link", name="North West (").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Open opportunities: North West")
+    first = page.locator(".card-title a").first
+    title = first.inner_text()
+    first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(title)
+    expect(page.get_by_role("heading", name="How to apply")).to_be_visible()
+    expect(page.locator(".facts")).to_contain_text("CPD time")
+    context.close()
+
+
+def test_keyboard_user_reaches_main_content_by_the_skip_link(page: Page, server: str) -> None:
+    page.goto(server + "/opportunities/")
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to main content")
+    expect(skip).to_be_focused()
+    page.keyboard.press("Enter")
+    assert page.evaluate("location.hash") == "#main"
+
+
+def test_csp_blocks_inline_script(browser: Browser, server: str) -> None:
+    context = browser.new_context()  # CSP enforced
+    page = context.new_page()
+    violations: list[str] = []
+    page.on("console", lambda m: violations.append(m.text))
+    page.goto(server + "/search/?q=cyber")
+    page.wait_for_selector("#results li")  # the site's own module script and Pagefind's WASM run
+    page.evaluate(
+        "() => { const s = document.createElement('script'); s.textContent = 'window.injected = 1'; document.body.append(s); }"
+    )
+    assert page.evaluate("window.injected") is None
+    assert any("Content Security Policy" in v for v in violations)
+    context.close()

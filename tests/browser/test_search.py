@@ -1,0 +1,111 @@
+"""Search in a real browser: queries, filters and counts, URL state, near me, no JavaScript."""
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import axe_violations
+
+pytestmark = pytest.mark.browser
+
+
+def results(page: Page) -> list[str]:
+    """The result titles, once the page has announced the count (it does so after showing them)."""
+    page.wait_for_selector("#results[aria-busy=false]", state="attached")
+    return page.locator("#results .card-title").all_inner_texts()
+
+
+def count(page: Page, filter_name: str, value: str) -> int:
+    label = page.locator(f'input[name="{filter_name}"][value="{value}"] + label .count')
+    return int(label.inner_text().strip("()"))
+
+
+def test_keyword_finds_the_right_opportunity(page: Page, server: str) -> None:
+    page.goto(server + "/search/")
+    page.get_by_label("Search by keyword").fill("CNC")
+    page.get_by_role("button", name="Search").click()
+    expect(page.locator("#result-count")).to_contain_text("for “CNC”")
+    assert "Join our apprentices' CNC turning course" in results(page)
+
+
+def test_online_cpd_in_engineering_in_the_north_west_in_three_actions(page: Page, server: str) -> None:
+    page.goto(server + "/search/")
+    page.get_by_label("Search by keyword").fill("engineering")  # 1
+    page.get_by_label("Search by keyword").press("Enter")
+    page.get_by_label(re.compile(r"^CPD session")).check()  # 2
+    page.locator("summary", has_text=re.compile(r"^Format$")).click()
+    page.get_by_label(re.compile(r"^Online")).check()  # 3 (after opening the Format group)
+    page.get_by_label(re.compile(r"^North West")).check()
+    assert results(page) == ["Composite repair on aircraft wings: online CPD for engineering lecturers"]
+    assert "format=Online" in page.url and "region=North+West" in page.url and "q=engineering" in page.url
+
+
+def test_values_of_one_filter_combine_with_or_and_counts_stay_right(page: Page, server: str) -> None:
+    page.goto(server + "/search/?type=Site+visit")
+    results(page)
+    north_west, yorkshire = count(page, "region", "North West"), count(page, "region", "Yorkshire and the Humber")
+    page.get_by_label(re.compile(r"^North West")).check()
+    expect(page.locator("#result-count")).to_have_text(re.compile(rf"^{north_west} result"))
+    page.get_by_label(re.compile(r"^Yorkshire and the Humber")).check()
+    expect(page.locator("#result-count")).to_have_text(re.compile(rf"^{north_west + yorkshire} result"))
+    assert count(page, "region", "North West") == north_west  # a filter's own choices do not shrink its counts
+    assert count(page, "type", "Site visit") == north_west + yorkshire
+
+
+def test_url_round_trips_and_back_forward_work(page: Page, server: str) -> None:
+    page.goto(server + "/search/?q=battery&subject=Chemistry")
+    first = results(page)
+    assert first and page.get_by_label("Search by keyword").input_value() == "battery"
+    expect(page.get_by_label(re.compile(r"^Chemistry"))).to_be_checked()
+    page.get_by_label(re.compile(r"^Chemistry")).uncheck()
+    expect(page).to_have_url(re.compile(r"q=battery$"))
+    page.go_back()
+    expect(page.get_by_label(re.compile(r"^Chemistry"))).to_be_checked()
+    assert results(page) == first
+
+
+def test_closed_and_past_are_excluded_until_asked_for(page: Page, server: str) -> None:
+    page.goto(server + "/search/?q=net+zero")
+    assert "Net zero in the Humber: a talk for teachers and careers leaders" not in results(page)
+    page.get_by_label(re.compile(r"^Closed and past opportunities")).check()
+    expect(page.locator("#results")).to_contain_text("Net zero in the Humber")
+    expect(page.locator("#results")).to_contain_text("Took place")
+
+
+def test_employers_are_searchable(page: Page, server: str) -> None:
+    page.goto(server + "/search/?q=satellite&show=Employers")
+    assert "Clyde Satellite Works" in results(page)
+
+
+def test_near_me_sorts_by_distance_and_keeps_online(page: Page, server: str) -> None:
+    page.goto(server + "/search/?type=Site+visit&postcode=M1+1AE&radius=50")
+    expect(page.locator("#result-count")).to_contain_text("near M1")
+    wheres = page.locator("#results .card-facts").all_inner_texts()
+    miles = [int(m) for w in wheres for m in re.findall(r"\((\d+) miles\)", w)]
+    assert miles and miles == sorted(miles) and max(miles) <= 50
+    page.goto(server + "/search/?type=CPD+session&format=Online&postcode=M1+1AE&radius=10")
+    assert len(results(page)) >= 3  # online opportunities are never excluded by distance
+
+
+def test_unknown_postcode_district_is_explained(page: Page, server: str) -> None:
+    page.goto(server + "/search/?postcode=ZZ99+9ZZ")
+    expect(page.locator("#near-message")).to_contain_text("We do not know where the postcode district ZZ99 is")
+    assert results(page)
+
+
+def test_axe_with_results_shown(page: Page, server: str) -> None:
+    page.goto(server + "/search/?q=engineering&region=North+West")
+    results(page)
+    assert axe_violations(page) == []
+
+
+def test_without_javascript_the_page_explains_and_links_to_browse(browser, server: str) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(server + "/search/")
+    expect(page.get_by_text("Search needs JavaScript")).to_be_visible()
+    expect(page.locator("#search-app")).to_be_hidden()
+    page.get_by_role("link", name="All open opportunities").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Open opportunities")
+    context.close()
