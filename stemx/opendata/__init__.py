@@ -14,10 +14,12 @@ from typing import Any
 from ..config import BuildConfig
 from ..model import Register
 from ..schemas import SCHEMA_DIR, SCHEMA_FILES
+from .bundle import write_bundle
 from .changes import changes_resource, previous_version, write_changes
 from .csvfiles import csv_writer
 from .jsonfiles import RecordWriter, write_nested_json
 from .package import LICENCE, NAME, TITLE, citation, table_resource, version, write_package
+from .readme import write_readme
 from .sqlite import Database
 from .tables import TABLES
 from .tableschema import table_schema
@@ -64,8 +66,15 @@ def write_open_data(register: Register, out: Path, config: BuildConfig) -> int:
             changes_resource(write_changes(data, config.previous_data), previous_version(config.previous_data))
         )
 
+    write_readme(data / "README.md", config, resources)
+    other.append(_file("README.md", "md", "text/markdown", "What the files are, licence, citation and notes"))
+    # The zip holds the tabular package itself, so it cannot list itself: it is described
+    # on the data page and in the metadata rather than in otherFiles.
     write_package(data / "datapackage.json", config, resources, other)
-    return len(resources) + len(other) + 1
+    members = ["datapackage.json", "README.md", *(r["path"] for r in resources)]
+    members += [f["path"] for f in other if f["path"].startswith("schemas/")]
+    write_bundle(data, members)
+    return len(resources) + len(other) + 2
 
 
 def _write_tables(register: Register, data: Path, types: dict[str, list[str]]) -> dict[str, int]:

@@ -9,6 +9,7 @@ from ..config import BuildConfig
 from .package import DESCRIPTION, KEYWORDS, LICENCE, PUBLISHER, TITLE, citation, version
 
 DOWNLOADS = (
+    ("stem-exchange-data.zip", "application/zip", "The whole data package (CSV, datapackage.json, schemas) in one zip"),
     ("datapackage.json", "application/json", "Frictionless data package (CSV tables with their schema)"),
     ("opportunities.csv", "text/csv", "Opportunities (CSV)"),
     ("employers.csv", "text/csv", "Employers (CSV)"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import sqlite3
+import zipfile
 from pathlib import Path
 
 import yaml
@@ -19,7 +20,8 @@ def yaml_entries(folder: Path) -> dict[str, dict]:
 
 
 def every_text(data: Path) -> str:
-    """Everything a downloader gets, as text: every file, the SQLite rows and the workbook cells."""
+    """Everything a downloader gets, as text: every file, the SQLite rows, the workbook cells
+    and the files inside the zip."""
     from openpyxl import load_workbook
 
     parts = []
@@ -34,6 +36,9 @@ def every_text(data: Path) -> str:
             book = load_workbook(path, read_only=True)
             parts += [str(v) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for v in row]
             book.close()
+        elif path.suffix == ".zip":
+            with zipfile.ZipFile(path) as z:
+                parts += [z.read(name).decode("utf-8") for name in z.namelist()]
         else:
             parts.append(path.read_text(encoding="utf-8"))
     return "\n".join(parts)

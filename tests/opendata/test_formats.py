@@ -142,3 +142,17 @@ def test_csv_round_trips_to_the_exact_values(hostile_site: Path, built_site: Pat
                     if isinstance(value, str):
                         cell = row[name]
                         assert (cell[1:] if cell.startswith("'") else cell) == value, (table.name, name)
+
+
+def test_the_whole_package_in_one_zip_validates(built_site: Path) -> None:
+    import zipfile
+
+    bundle = built_site / "data" / "stem-exchange-data.zip"
+    with zipfile.ZipFile(bundle) as z:
+        names = set(z.namelist())
+        assert {"datapackage.json", "README.md", "opportunities.csv", "schemas/opportunity.schema.json"} <= names
+        assert z.read("opportunities.csv") == (built_site / "data" / "opportunities.csv").read_bytes()
+    valid_zip = Package(str(bundle)).validate()
+    assert valid_zip.valid, valid_zip.flatten(["resourceName", "rowNumber", "fieldName", "type", "note"])
+    readme = (built_site / "data" / "README.md").read_text(encoding="utf-8")
+    assert "Open Government Licence v3.0" in readme and "Version: 2026.11.24" in readme
