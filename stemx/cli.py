@@ -63,8 +63,26 @@ def parser() -> argparse.ArgumentParser:
         b.add_argument("--base-url", default="/", help="path the site is served under, e.g. /stem-exchange/")
         b.add_argument("--site-origin", default=DEFAULT_ORIGIN, help="scheme and host for absolute links")
         b.add_argument("--previous-data", type=Path, default=None, help="a previous site/data folder, to list changes")
+        b.add_argument(
+            "--repository",
+            default=BuildConfig.__dataclass_fields__["repository"].default,
+            help="GitHub owner/name for submission links",
+        )
         if name == "serve":
             b.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000)")
+    f = sub.add_parser("forms", help="regenerate the GitHub issue forms from the schemas")
+    f.add_argument("--check", action="store_true", help="only report forms that differ from the schemas (exit 1)")
+
+    i = sub.add_parser("issue-to-yaml", help="turn a submitted issue form into a content file")
+    i.add_argument("kind", choices=("employer", "opportunity"))
+    i.add_argument("--body-file", type=Path, required=True, help="the issue body, saved to a file")
+    i.add_argument("--content", type=Path, default=ROOT / "content", help="content folder (default: content/)")
+    i.add_argument("--today", type=_date, default=None, help="submission date (default: today)")
+
+    n = sub.add_parser("new", help="answer questions to write a new employer or opportunity file")
+    n.add_argument("kind", choices=("employer", "opportunity"))
+    n.add_argument("--content", type=Path, default=ROOT / "content", help="content folder (default: content/)")
+    n.add_argument("--today", type=_date, default=None, help="the date to record (default: today)")
     return p
 
 
@@ -114,6 +132,7 @@ def _config(args: argparse.Namespace) -> BuildConfig:
         today=args.today or default_today(),
         previous_data=args.previous_data,
         strict=args.strict,
+        repository=args.repository,
     )
 
 
@@ -134,4 +153,50 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"validate": cmd_validate, "build": cmd_build, "serve": cmd_serve}
+def cmd_forms(args: argparse.Namespace) -> int:
+    from .issue_forms import write
+
+    stale = write(check=args.check)
+    for path in stale:
+        print(f"{path}: {'differs from the schemas; run python build.py forms' if args.check else 'written'}")
+    return 1 if args.check and stale else 0
+
+
+def cmd_issue_to_yaml(args: argparse.Namespace) -> int:
+    from .content import FOLDERS
+    from .issue_parse import SubmissionError, to_yaml
+
+    try:
+        entry_id, text = to_yaml(args.kind, args.body_file.read_text(encoding="utf-8"), args.today or default_today())
+    except SubmissionError as e:
+        print(f"The submission could not be read: {e}.")
+        return 1
+    path = args.content / FOLDERS[args.kind] / f"{entry_id}.yaml"
+    if path.exists():
+        print(f"An entry with the id '{entry_id}' already exists; choose another id, or edit the existing file.")
+        return 1
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    print(path)
+    return 0
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from .new import run
+
+    try:
+        run(args.kind, args.content, args.today or default_today())
+    except EOFError:
+        print("\nStopped; nothing was written.")
+        return 1
+    return 0
+
+
+COMMANDS = {
+    "validate": cmd_validate,
+    "build": cmd_build,
+    "serve": cmd_serve,
+    "forms": cmd_forms,
+    "issue-to-yaml": cmd_issue_to_yaml,
+    "new": cmd_new,
+}

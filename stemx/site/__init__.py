@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup
 
 from ..config import BuildConfig
-from ..model import Register
+from ..model import Opportunity, Register
 from ..schemas import vocabularies
 from . import calendar, feeds, seo
 from .env import make_environment
@@ -21,18 +24,32 @@ def render_site(register: Register, out: Path, config: BuildConfig) -> int:
     b = browse(register)
     v = vocabularies()
     common = {"register": register}
+    card_template, nav_template = env.get_template("_card.html"), env.get_template("_facets.html")
+    cards: dict[str, Markup] = {}
+
+    def card(o: Opportunity) -> Markup:
+        """An opportunity's card, rendered once: it appears on about eight listing pages."""
+        if o.id not in cards:
+            cards[o.id] = Markup(card_template.render(o=o, register=register))
+        return cards[o.id]
+
+    def nav_html(*args: Any) -> Markup:
+        """The filter navigation, rendered once per listing rather than once per page."""
+        return Markup(nav_template.render(nav=facet_nav(*args)))
+
+    env.globals["card"] = card
 
     write.page(
         "",
         "home.html",
         latest=latest(register, b.open, 6),
         open_count=len(b.open),
-        nav=facet_nav(OPPORTUNITY_FACETS[:2], b.groups, "opportunities"),
+        home_nav=facet_nav(OPPORTUNITY_FACETS[:2], b.groups, "opportunities"),
         **common,
     )
 
     # Opportunities: all open ones, each facet value, and the closed or past ones.
-    nav = facet_nav(OPPORTUNITY_FACETS, b.groups, "opportunities")
+    nav = nav_html(OPPORTUNITY_FACETS, b.groups, "opportunities")
     paginate(
         write,
         "opportunities/",
@@ -43,8 +60,10 @@ def render_site(register: Register, out: Path, config: BuildConfig) -> int:
         kind="all",
         **common,
     )
+    # A page for every value, empty or not, so that addresses stay stable as entries come and go.
     for facet in OPPORTUNITY_FACETS:
-        for code, items in sorted(b.groups[facet.segment].items()):
+        for code in v.codes(facet.vocabulary):
+            items = b.groups[facet.segment].get(code, [])
             label = v.label(facet.vocabulary, code)
             paginate(
                 write,
@@ -52,7 +71,7 @@ def render_site(register: Register, out: Path, config: BuildConfig) -> int:
                 items,
                 "opportunities.html",
                 heading=f"Open opportunities: {label}",
-                nav=facet_nav(OPPORTUNITY_FACETS, b.groups, "opportunities", f"{facet.segment}/{code}"),
+                nav=nav_html(OPPORTUNITY_FACETS, b.groups, "opportunities", f"{facet.segment}/{code}"),
                 kind=facet.segment,
                 code=code,
                 **common,
@@ -79,17 +98,18 @@ def render_site(register: Register, out: Path, config: BuildConfig) -> int:
         )
 
     # Employers: all, each facet value, and one page each.
-    enav = facet_nav(EMPLOYER_FACETS, b.employer_groups, "employers")
+    enav = nav_html(EMPLOYER_FACETS, b.employer_groups, "employers")
     paginate(write, "employers/", b.employers, "employers.html", heading="Employers", nav=enav, **common)
     for facet in EMPLOYER_FACETS:
-        for code, items in sorted(b.employer_groups[facet.segment].items()):
+        for code in v.codes(facet.vocabulary):
+            items = b.employer_groups[facet.segment].get(code, [])
             paginate(
                 write,
                 f"employers/{facet.segment}/{code}/",
                 items,
                 "employers.html",
                 heading=f"Employers: {v.label(facet.vocabulary, code)}",
-                nav=facet_nav(EMPLOYER_FACETS, b.employer_groups, "employers", f"{facet.segment}/{code}"),
+                nav=nav_html(EMPLOYER_FACETS, b.employer_groups, "employers", f"{facet.segment}/{code}"),
                 **common,
             )
     for e in b.employers:
@@ -104,16 +124,17 @@ def render_site(register: Register, out: Path, config: BuildConfig) -> int:
             **common,
         )
 
-    # Calendars and feeds.
+    # Calendars and feeds; each opportunity's events are built once for its own and its region's calendar.
+    events = {o.id: calendar.events(register, o, config) for o in register.opportunities.values() if o.sessions}
     for o in register.opportunities.values():
         if o.sessions:
-            write.text(f"calendar/{o.id}.ics", calendar.calendar(o.title, calendar.events(register, o, config)))
+            write.text(f"calendar/{o.id}.ics", calendar.calendar(o.title, events[o.id]))
     newest = latest(register, register.opportunities.values(), feeds.FEED_SIZE)
     write.text("feed.xml", feeds.atom(env, register, config, "New opportunities", "feed.xml", newest))
     for region in v.codes("region"):
         in_region = b.groups["region"].get(region, [])
         label = v.label("region", region)
-        event_lines = [line for o in in_region for line in calendar.events(register, o, config)]
+        event_lines = [line for o in in_region for line in events.get(o.id, ())]
         write.text(f"calendar/region/{region}.ics", calendar.calendar(f"STEM Exchange: {label}", event_lines))
         write.text(
             f"feeds/region/{region}.xml",

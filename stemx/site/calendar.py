@@ -23,13 +23,16 @@ def _escape(text: str) -> str:
 
 def _fold(line: str) -> str:
     """Lines of at most 75 octets, continued with a leading space (RFC 5545 section 3.1)."""
-    out, current = [], ""
+    if len(line) <= 75 and line.isascii():  # almost every line: nothing to do
+        return line
+    out, current, size = [], "", 0
     for char in line:
-        if len((current + char).encode("utf-8")) > 75:
+        width = len(char.encode("utf-8"))
+        if size + width > 75:
             out.append(current)
-            current = " " + char
-        else:
-            current += char
+            current, size = " ", 1
+        current += char
+        size += width
     out.append(current)
     return "\r\n".join(out)
 

@@ -127,6 +127,7 @@ class Writer:
     def __init__(self, env: Environment, out: Path, config: BuildConfig) -> None:
         self.env, self.out, self.config = env, out, config
         self.written: set[str] = set()
+        self._folders: set[Path] = set()
 
     def page(self, path: str, template: str, **context: Any) -> None:
         """Write `path` (e.g. "opportunities/x/" -> opportunities/x/index.html)."""
@@ -138,7 +139,9 @@ class Writer:
             raise ValueError(f"two pages would be written to {file}")
         self.written.add(file)
         target = self.out / file
-        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.parent not in self._folders:  # one mkdir per folder, not per file
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.add(target.parent)
         target.write_text(content, encoding="utf-8", newline="\n")
 
 

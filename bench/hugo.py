@@ -1,0 +1,68 @@
+#!/usr/bin/env python3
+"""The same register as a Hugo site, for a like-for-like build time.
+
+Every employer and opportunity becomes a Markdown page with front matter; taxonomies give
+the same browse pages (opportunities by region, type, subject and audience; employers by
+region and sector), paginated 20 to a page as ours are. The layouts are minimal: this
+measures Hugo's reading, rendering and writing of the same number of pages.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from pathlib import Path
+
+import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from stemx.load import parse  # noqa: E402
+
+CONFIG = """baseURL = "https://example.org/"
+title = "Benchmark"
+disableKinds = ["RSS"]
+paginate = 20  # Debian's Hugo 0.111; newer releases call this [pagination] pagerSize
+[taxonomies]
+  region = "region"
+  type = "type"
+  subject = "subject"
+  audience = "audience"
+  sector = "sector"
+"""
+LAYOUTS = {
+    "_default/baseof.html": '<!doctype html><html lang=en><head><meta charset=utf-8><title>{{ .Title }}</title></head><body><main>{{ block "main" . }}{{ end }}</main></body></html>\n',
+    "_default/single.html": '{{ define "main" }}<h1>{{ .Title }}</h1><p>{{ .Params.summary }}</p><dl>{{ range $k, $v := .Params.facts }}<dt>{{ $k }}</dt><dd>{{ $v }}</dd>{{ end }}</dl>{{ .Content }}{{ end }}\n',
+    "_default/list.html": '{{ define "main" }}<h1>{{ .Title }}</h1><ul>{{ range (.Paginate .Pages).Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a> {{ .Params.summary }}</li>{{ end }}</ul>{{ template "_internal/pagination.html" . }}{{ end }}\n',
+    "_default/terms.html": '{{ define "main" }}<h1>{{ .Title }}</h1><ul>{{ range .Data.Terms.ByCount }}<li><a href="{{ .Page.RelPermalink }}">{{ .Page.Title }}</a> ({{ .Count }})</li>{{ end }}</ul>{{ end }}\n',
+}
+
+
+def write_site(content: Path, out: Path) -> None:
+    shutil.rmtree(out, ignore_errors=True)
+    (out / "content" / "opportunities").mkdir(parents=True)
+    (out / "content" / "employers").mkdir(parents=True)
+    (out / "hugo.toml").write_text(CONFIG)
+    for name, text in LAYOUTS.items():
+        (out / "layouts" / name).parent.mkdir(parents=True, exist_ok=True)
+        (out / "layouts" / name).write_text(text)
+    for kind in ("employers", "opportunities"):
+        for path in sorted((content / kind).glob("*.yaml")):
+            data = parse(path.read_bytes()).data
+            front = {"title": data.get("title") or data["name"], "summary": data["summary"]}
+            if kind == "opportunities":
+                region = data.get("location", {}).get("region")
+                front |= {
+                    "region": [region] if region else [],
+                    "type": [data["type"]],
+                    "subject": data["subjects"],
+                    "audience": data["audience"],
+                }
+                front["facts"] = {
+                    k: json.dumps(data[k]) for k in ("format", "availability", "duration_hours", "cost") if k in data
+                }
+            else:
+                front |= {"region": data["regions_served"], "sector": [data["sector"]]}
+            text = "---\n" + yaml.safe_dump(front, sort_keys=True) + "---\n" + data["description"] + "\n"
+            (out / "content" / kind / f"{path.stem}.md").write_text(text, encoding="utf-8")

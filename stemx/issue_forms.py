@@ -1,0 +1,80 @@
+"""GitHub issue forms for registering an employer and adding an opportunity, generated from the schema.
+
+`python build.py forms` rewrites .github/ISSUE_TEMPLATE/; `--check` fails when the files
+differ from what the schema says (a test runs it, so forms cannot drift).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .config import ROOT
+from .forms import Question, questions
+
+FORMS = {
+    "employer": (
+        "register-employer.yml",
+        "Register an employer",
+        "Register your organisation's support for STEM teaching staff.",
+    ),
+    "opportunity": (
+        "add-opportunity.yml",
+        "Add an opportunity",
+        "List a development opportunity for STEM teaching staff.",
+    ),
+}
+FOLDER = ROOT / ".github" / "ISSUE_TEMPLATE"
+CONSENT = "Yes, publish these contact details on the website and in the open data"
+
+
+def _field(q: Question) -> dict[str, Any]:
+    attributes: dict[str, Any] = {"label": q.label, "description": q.help}
+    if q.kind in ("select", "multiselect"):
+        field: dict[str, Any] = {"type": "dropdown", "id": q.id}
+        attributes["options"] = [label for _, label in q.options]
+        if q.kind == "multiselect":
+            attributes["multiple"] = True
+    elif q.kind == "boolean":
+        field = {"type": "checkboxes", "id": q.id}
+        attributes["options"] = [{"label": CONSENT}]
+    else:
+        field = {"type": "textarea" if q.kind in ("textarea", "dates") else "input", "id": q.id}
+    field["attributes"] = attributes
+    if q.required and q.kind != "boolean":
+        field["validations"] = {"required": True}
+    return field
+
+
+def form(kind: str) -> str:
+    _, name, description = FORMS[kind]
+    intro = (
+        "Fill in the questions below. A maintainer reviews every submission before it is published. "
+        "Use team contact details (such as education@your-company), never a named person's. "
+        "Everything you write here is public."
+    )
+    document = {
+        "name": name,
+        "description": description,
+        "title": f"{name}: ",
+        "labels": ["submission", kind],
+        "body": [{"type": "markdown", "attributes": {"value": intro}}] + [_field(q) for q in questions(kind)],
+    }
+    header = "# Generated from schemas/ by `python build.py forms`; do not edit by hand.\n"
+    return header + yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=120)
+
+
+def write(folder: Path = FOLDER, check: bool = False) -> list[str]:
+    """Write the forms (or, with check, list those that differ from the schema)."""
+    stale = []
+    folder.mkdir(parents=True, exist_ok=True)
+    for kind, (file, _, _) in FORMS.items():
+        text = form(kind)
+        path = folder / file
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            stale.append(str(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path))
+            if not check:
+                path.write_text(text, encoding="utf-8")
+    return stale

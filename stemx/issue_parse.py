@@ -1,0 +1,90 @@
+"""Turn a submitted GitHub issue form into a content file, safely.
+
+The body is untrusted text. It is read only as "### Label" sections whose labels must be
+the form's own; answers become data, and the file is written with yaml.safe_dump, never
+by pasting text into YAML. The real validator then checks the result.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+import yaml
+
+from .forms import questions, to_entry
+from .issue_forms import CONSENT
+
+MAX_BODY = 64 * 1024
+NO_RESPONSE = "_No response_"
+_HEADING = re.compile(r"^###[ \t]+(.+?)[ \t]*$")
+
+
+class SubmissionError(Exception):
+    """The issue cannot be turned into an entry; the message says why, in plain words."""
+
+
+def sections(body: str, labels: set[str]) -> dict[str, str]:
+    if len(body.encode("utf-8")) > MAX_BODY:
+        raise SubmissionError(f"the submission is longer than {MAX_BODY // 1024} KB; shorten the description")
+    found: dict[str, list[str]] = {}
+    current: list[str] | None = None
+    for line in body.replace("\r\n", "\n").split("\n"):
+        heading = _HEADING.match(line)
+        if heading:
+            label = heading.group(1)
+            if label not in labels:
+                raise SubmissionError(
+                    f"unexpected heading '### {label[:60]}': answers must not contain lines starting with ###"
+                )
+            if label in found:
+                raise SubmissionError(f"the question '{label}' appears twice")
+            current = found.setdefault(label, [])
+        elif current is not None:
+            current.append(line)
+        elif line.strip():
+            raise SubmissionError("text before the first question; please use the issue form as given")
+    return {label: "\n".join(lines).strip() for label, lines in found.items()}
+
+
+def answers(kind: str, body: str) -> dict[str, Any]:
+    qs = questions(kind)
+    raw = sections(body, {q.label for q in qs})
+    result: dict[str, Any] = {}
+    problems = []
+    for q in qs:
+        text = raw.get(q.label, "")
+        if text == NO_RESPONSE:
+            text = ""
+        if q.kind == "boolean":
+            result[q.id] = bool(re.search(rf"^- \[[xX]\] {re.escape(CONSENT)}$", text, re.M))
+        elif q.kind in ("select", "multiselect"):
+            by_label = {label: code for code, label in q.options}
+            chosen = [part.strip() for part in text.split(", ")] if text else []
+            unknown = [c for c in chosen if c not in by_label]
+            if unknown:
+                problems.append(f"{q.label}: '{unknown[0][:60]}' is not one of the choices")
+            codes = [by_label[c] for c in chosen if c in by_label]
+            result[q.id] = codes if q.kind == "multiselect" else (codes[0] if codes else "")
+        else:
+            result[q.id] = text
+        if q.required and result[q.id] in ("", [], None):
+            problems.append(f"{q.label}: this question needs an answer")
+    if problems:
+        raise SubmissionError("; ".join(problems))
+    return result
+
+
+def to_yaml(kind: str, body: str, today: date) -> tuple[str, str]:
+    """(entry id, YAML text) for a submitted issue body; SubmissionError when it cannot be read."""
+    entry, problems = to_entry(kind, answers(kind, body))
+    if problems:
+        raise SubmissionError("; ".join(problems))
+    entry_id = entry.get("id", "")
+    if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", entry_id):
+        raise SubmissionError(f"the id '{entry_id[:60]}' must be lower-case letters, digits and single hyphens")
+    stamp = today.isoformat()
+    entry |= {"registered": stamp, "reviewed": stamp} if kind == "employer" else {"published": stamp, "reviewed": stamp}
+    header = f"# Submitted through the {kind} issue form on {stamp}.\n"
+    return entry_id, header + yaml.safe_dump(entry, sort_keys=False, allow_unicode=True, width=100)
