@@ -57,7 +57,11 @@ def discover(content_dir: Path) -> tuple[list[EntryFile], list[Problem]]:
             continue
         seen: dict[str, Path] = {}
         with os.scandir(directory) as it:
-            names = sorted(e.name for e in it if e.is_file() and not e.name.startswith("."))
+            # Lower-case names first: ids are lower-case, so in a clash the other file is the stray.
+            names = sorted(
+                (e.name for e in it if e.is_file() and not e.name.startswith(".")),
+                key=lambda n: (n.lower(), n != n.lower()),
+            )
         for name in names:
             path = directory / name
             source = f"{shown}/{folder}/{name}"
