@@ -104,15 +104,26 @@ async function update() {
   const mine = ++run;
   list.setAttribute("aria-busy", "true");
   const s = state();
+  if (!s.q && !s.postcode && !FILTERS.some((f) => f !== "show" && s.filters[f].length)) {
+    // Nothing asked yet: listing the whole register would be slow on a large one, and the
+    // browse pages do that better.
+    list.replaceChildren();
+    more.hidden = true;
+    countLine.textContent = "Type a keyword or choose a filter to see results.";
+    list.setAttribute("aria-busy", "false");
+    return;
+  }
   const term = s.q || null;
   const search = await pagefind.search(term, { filters: pagefindFilters(s), sort: pagefindSort(s) });
   // Counts for each filter ignore that filter's own choices: values of one filter combine
   // with OR, so the count beside "North West" is what ticking it would add.
+  // A filter with nothing chosen is already counted right by the main search; only filters
+  // with choices need a search without them (each one costs a search on a large register).
   const counts = {};
   await Promise.all(
     FILTERS.map(async (f) => {
-      const other = await pagefind.search(term, { filters: pagefindFilters(s, f) });
-      counts[f] = other.filters[f] || {};
+      const chosen = f === "show" ? s.filters.show.length && s.filters.show.join() !== DEFAULT_SHOW.join() : s.filters[f].length;
+      counts[f] = (chosen || f === "show" ? (await pagefind.search(term, { filters: pagefindFilters(s, f) })).filters[f] : search.filters[f]) || {};
     }),
   );
   here = (await locate(s)) ?? (s.postcode ? null : here);
