@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import shutil
+import subprocess
 import threading
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
+from urllib.request import urlopen
 
 import pytest
 import yaml
@@ -116,6 +119,39 @@ def passes_validation(kind: str, text: str, tmp_path: Path, employers: tuple[str
     path.write_text(text, encoding="utf-8")
     checked = check_file(EntryFile(kind, path, path.name), lambda e: e in employers, date.today())
     return [str(p) for p in checked.problems]
+
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+
+
+def axe_violations(browser, site: str, errors_shown: bool) -> list[str]:
+    context = browser.new_context(bypass_csp=True)  # only so that axe-core can be injected
+    p = context.new_page()
+    p.goto(site)
+    if errors_shown:
+        p.click("#employer-form button[type=submit]")
+    p.add_script_tag(path=str(AXE))
+    result = p.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    context.close()
+    return [f"{v['id']}: {v['help']} {v['nodes'][0]['target']}" for v in result["violations"]]
+
+
+@pytest.mark.parametrize("errors_shown", [False, True])
+def test_axe_finds_no_violations(browser, site: str, errors_shown: bool) -> None:
+    assert axe_violations(browser, site, errors_shown) == []
+
+
+def test_nu_html_checker_reports_nothing(site: str) -> None:
+    html = urlopen(site).read()
+    result = subprocess.run(
+        ["java", "-jar", str(VNU), "--errors-only", "--format", "json", "-"],
+        input=html,
+        capture_output=True,
+        timeout=120,
+    )
+    messages = json.loads(result.stderr or result.stdout or b'{"messages": []}')["messages"]
+    assert [f"{m.get('lastLine')}: {m['message']}" for m in messages] == []
 
 
 def test_without_script_the_other_routes_are_explained(browser, site: str) -> None:
