@@ -12,9 +12,8 @@ from datetime import date
 from pathlib import Path
 from typing import TextIO
 
-import yaml
-
 from .content import FOLDERS, EntryFile, check_file
+from .entry_yaml import dump_entry
 from .errors import UsageError
 from .forms import Question, questions, to_entry
 
@@ -91,11 +90,7 @@ def run(
     if path.exists():
         raise UsageError(f"{path} already exists; edit it instead")
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(
-        f"# Written by `python build.py new {kind}` on {stamp}.\n"
-        + yaml.safe_dump(entry, sort_keys=False, allow_unicode=True, width=100),
-        encoding="utf-8",
-    )
+    path.write_text(dump_entry(entry, f"Written by `python build.py new {kind}` on {stamp}."), encoding="utf-8")
     employers = content_dir / FOLDERS["employer"]
     checked = check_file(EntryFile(kind, path, str(path)), lambda e: (employers / f"{e}.yaml").exists(), today)
     for problem in [*problems, *checked.problems]:
