@@ -176,14 +176,9 @@ def cmd_issue_to_yaml(args: argparse.Namespace) -> int:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    from .new import run
+    from .new import main as new
 
-    try:
-        run(args.kind, args.content, args.today or default_today())
-    except EOFError:
-        print("\nStopped; nothing was written.")
-        return 1
-    return 0
+    return new(args.kind, args.content, args.today or default_today())
 
 
 COMMANDS = {
