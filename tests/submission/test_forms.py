@@ -1,5 +1,6 @@
 """Issue forms follow the schema; submitted issue bodies, fair or hostile, become entries or clear refusals."""
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -143,3 +144,23 @@ def test_new_command_writes_a_valid_file_from_answers(tmp_path: Path) -> None:
     assert "That does not look right" in out.getvalue()  # the lower-case postcode was refused
     assert "Please answer yes or no" in out.getvalue()
     assert _valid("employer", path.read_text(), tmp_path / "check") == []
+
+
+def test_issue_forms_follow_githubs_rules() -> None:
+    """What GitHub's issue-form syntax requires: unique ids and labels, valid ids, unique
+    dropdown options, and no option called 'None' (GitHub reserves it)."""
+    from tests.conftest import ROOT
+
+    for path in sorted((ROOT / ".github" / "ISSUE_TEMPLATE").glob("*.yml")):
+        form = yaml.safe_load(path.read_text(encoding="utf-8"))
+        assert form["name"] and form["description"] and form["body"], path.name
+        fields = [f for f in form["body"] if f["type"] != "markdown"]
+        ids = [f["id"] for f in fields]
+        labels = [f["attributes"]["label"] for f in fields]
+        assert len(set(ids)) == len(ids) and len(set(labels)) == len(labels), path.name
+        for f in fields:
+            assert re.fullmatch(r"[A-Za-z0-9_-]+", f["id"]), (path.name, f["id"])
+            assert f["type"] in ("input", "textarea", "dropdown", "checkboxes"), (path.name, f["type"])
+            options = f["attributes"].get("options", [])
+            if f["type"] == "dropdown":
+                assert options and len(set(options)) == len(options) and "None" not in options, (path.name, f["id"])
