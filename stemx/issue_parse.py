@@ -7,11 +7,16 @@ the form's own; answers become data, and the file is written by PyYAML's safe du
 
 from __future__ import annotations
 
+import os
 import re
+import sys
 from datetime import date
-from typing import Any
+from pathlib import Path
+from typing import Any, TextIO
 
+from .content import FOLDERS
 from .entry_yaml import dump_entry
+from .errors import UsageError
 from .forms import questions, to_entry
 from .issue_forms import CONSENT
 
@@ -96,3 +101,36 @@ def to_yaml(kind: str, body: str, today: date) -> tuple[str, str]:
     stamp = today.isoformat()
     entry |= {"registered": stamp, "reviewed": stamp} if kind == "employer" else {"published": stamp, "reviewed": stamp}
     return entry_id, dump_entry(entry, f"Submitted through the {kind} issue form on {stamp}.")
+
+
+def main(
+    kind: str,
+    content_dir: Path,
+    today: date,
+    body_file: Path | None = None,
+    body_env: str | None = None,
+    out: TextIO | None = None,
+) -> int:
+    """The `issue-to-yaml` command: write the entry's file and print its path (exit 0), or print
+    why it cannot be read, in plain words (exit 1). The body comes from a file or from an
+    environment variable, so a workflow never pastes the issue's text into a script."""
+    out = out or sys.stdout
+    if (body_file is None) == (body_env is None):
+        raise UsageError("give the issue body as --body-file FILE or --body-env NAME")
+    if body_file is not None:
+        body = body_file.read_text(encoding="utf-8", errors="replace")
+    else:
+        body = os.environ.get(str(body_env), "")
+    try:
+        entry_id, text = to_yaml(kind, body, today)
+    except SubmissionError as e:
+        out.write(f"The submission could not be read: {e}.\n")
+        return 1
+    path = content_dir / FOLDERS[kind] / f"{entry_id}.yaml"
+    if path.exists():
+        out.write(f"An entry with the id '{entry_id}' already exists; choose another id, or edit the existing file.\n")
+        return 1
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    out.write(f"{path}\n")
+    return 0
