@@ -186,9 +186,9 @@
       var given = group.some(function (id) { return answers[id] !== ""; });
       if (!given) {
         var labels = group.map(function (id) {
-          return desc.fields.filter(function (f) { return f.id === id; })[0].label.toLowerCase();
+          return desc.fields.filter(function (f) { return f.id === id; })[0].label;
         });
-        problems.push({ id: group[0], message: "Give an " + labels.join(" or a ") + " (or both)." });
+        problems.push({ id: group[0], message: "Answer at least one of: " + labels.join(", ") + "." });
       }
     });
     if (desc.kind === "opportunity" && !(entry.availability || {}).kind) {

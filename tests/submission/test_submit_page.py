@@ -171,7 +171,7 @@ def test_errors_are_summarised_and_linked_to_their_questions(page) -> None:
     assert active_id(page) == "employer-errors"
     problems = page.locator("#employer-errors li").all_inner_texts()
     assert problems[0] == "Enter name."
-    assert "Give an email or a contact page (or both)." in problems
+    assert "Answer at least one of: Email, Contact page." in problems
     assert page.get_attribute("#employer-name", "aria-invalid") == "true"
     assert "employer-name-error" in page.get_attribute("#employer-name", "aria-describedby")
     page.keyboard.press("Tab")  # the first link in the summary
