@@ -21,12 +21,14 @@ def stages() -> list[tuple[str, Stage]]:
     from .opendata.pages import write_data_pages
     from .search import write_search
     from .site import render_site, write_sitemap
+    from .submit_page import write_submit_page
 
     return [
         ("pages, feeds, calendars", render_site),
         ("open data", write_open_data),
         ("data pages", write_data_pages),
         ("search index", write_search),
+        ("submit page", write_submit_page),
         ("sitemap", write_sitemap),  # last: it lists every page the stages above wrote
     ]
 
