@@ -69,7 +69,7 @@
 
   // ---- Reading the answers
 
-  function element(form, kind, id) { return form.ownerDocument.getElementById(kind + "-" + id); }
+  function element(id) { return document.getElementById(id); }
 
   function rawAnswer(form, desc, field) {
     if (field.kind === "multiselect") {
@@ -77,7 +77,7 @@
         return c.checked;
       }).map(function (c) { return c.value; });
     }
-    var el = element(form, desc.kind, field.id);
+    var el = element(field.id);
     if (field.kind === "boolean") return el.checked;
     return el.value.replace(/\r\n?/g, "\n").trim();
   }
@@ -205,35 +205,34 @@
 
   // ---- Showing problems and the result
 
-  function target(form, desc, id) {
-    var el = element(form, desc.kind, id);
+  function target(id) {
+    var el = element(id);
     return el.tagName === "DIV" ? el.querySelector("input") : el; // a list of choices: its first box
   }
 
-  function clearProblems(form, desc, summary) {
+  function clearProblems(desc, summary) {
     summary.hidden = true;
     summary.querySelector("ul").textContent = "";
     desc.fields.forEach(function (f) {
-      var err = form.ownerDocument.getElementById(desc.kind + "-" + f.id + "-error");
-      var el = element(form, desc.kind, f.id);
+      var err = element(f.id + "-error");
+      var el = element(f.id);
       if (err) { err.hidden = true; err.textContent = ""; }
       el.removeAttribute("aria-invalid");
-      var hint = desc.kind + "-" + f.id + "-hint";
-      if (el.hasAttribute("aria-describedby")) el.setAttribute("aria-describedby", hint);
-      document.getElementById(desc.kind + "-" + f.id + "-field").classList.remove("field-has-error");
+      if (el.hasAttribute("aria-describedby")) el.setAttribute("aria-describedby", f.id + "-help");
+      element("q-" + f.id).classList.remove("has-error");
     });
   }
 
-  function showProblems(form, desc, summary, problems) {
+  function showProblems(summary, problems) {
     var list = summary.querySelector("ul");
     problems.forEach(function (p) {
-      var fid = desc.kind + "-" + p.id;
+      var fid = p.id;
       var li = document.createElement("li"), a = document.createElement("a");
-      a.href = "#" + target(form, desc, p.id).id;
+      a.href = "#" + target(p.id).id;
       a.textContent = p.message;
       a.addEventListener("click", function (event) {
         event.preventDefault();
-        target(form, desc, p.id).focus();
+        target(p.id).focus();
       });
       li.appendChild(a);
       list.appendChild(li);
@@ -241,28 +240,28 @@
       if (err && err.hidden) {
         err.hidden = false;
         err.textContent = "Error: " + p.message;
-        var el = element(form, desc.kind, p.id);
+        var el = element(p.id);
         el.setAttribute("aria-invalid", "true");
-        if (el.hasAttribute("aria-describedby")) el.setAttribute("aria-describedby", fid + "-hint " + fid + "-error");
+        if (el.hasAttribute("aria-describedby")) el.setAttribute("aria-describedby", fid + "-help " + fid + "-error");
       }
-      document.getElementById(fid + "-field").classList.add("field-has-error");
+      element("q-" + fid).classList.add("has-error");
     });
     summary.hidden = false;
     summary.focus();
   }
 
-  function showResult(form, desc, result, entry) {
-    var yaml = "# " + (desc.kind === "employer" ? "Employer" : "Opportunity") + " entry made with the submit form.\n" + emit(entry, 0) + "\n";
+  function showResult(form, desc, entry, previous) {
+    var yaml = "# " + (desc.kind === "employer" ? "Employer" : "Opportunity") + " entry prepared with the submit form.\n" + emit(entry, 0) + "\n";
     var filename = entry.id + ".yaml";
-    result.querySelector("[data-filename]").textContent = "content/" + desc.folder + "/" + filename;
-    result.querySelector("textarea").value = yaml;
-    result.querySelector("[data-status]").textContent = "";
+    element("filename").textContent = "content/" + desc.folder + "/" + filename;
+    element("yaml").value = yaml;
+    element("copy-status").textContent = "";
 
-    var newFile = form.dataset.newFile + desc.folder + "?filename=" + encodeURIComponent(filename);
+    var newFile = form.dataset.newFile + "?filename=" + encodeURIComponent(filename);
     var withValue = newFile + "&value=" + encodeURIComponent(yaml);
     var tooLong = withValue.length > MAX_LINK;
-    result.querySelector("[data-github-new]").href = tooLong ? newFile : withValue;
-    result.querySelector("[data-too-long]").hidden = !tooLong;
+    element("open-github").href = tooLong ? newFile : withValue;
+    element("too-long").hidden = !tooLong;
 
     // The issue form is filled in by its question ids; choices are left for the person to pick.
     var issue = form.dataset.issueForm;
@@ -272,71 +271,75 @@
         if (value && (issue.length + value.length * 3) < MAX_LINK) issue += "&" + f.id + "=" + encodeURIComponent(value);
       }
     });
-    result.querySelector("[data-issue]").href = issue;
+    element("open-issue").href = issue;
 
-    result.hidden = false;
-    result.querySelector("h3").focus();
-    return { yaml: yaml, filename: filename };
+    if (previous) URL.revokeObjectURL(previous.url);
+    var download = element("download");
+    var url = URL.createObjectURL(new Blob([yaml], { type: "application/yaml" }));
+    download.href = url;
+    download.setAttribute("download", filename);
+
+    element("result").hidden = false;
+    element("result-heading").focus();
+    return { yaml: yaml, filename: filename, url: url };
   }
 
   function setUp(form) {
     var desc = JSON.parse(form.dataset.form);
-    var summary = document.getElementById(desc.kind + "-errors");
-    var result = document.getElementById(desc.kind + "-result");
-    var status = result.querySelector("[data-status]");
+    var summary = element("error-summary");
+    var result = element("result");
+    var status = element("copy-status");
     var made = null;
 
-    // Suggest an identifier from the name or title, once, while the identifier is empty.
-    var nameField = element(form, desc.kind, desc.kind === "employer" ? "name" : "title");
-    var idField = element(form, desc.kind, "id");
-    nameField.addEventListener("change", function () {
-      if (!idField.value.trim()) idField.value = slug(nameField.value);
+    // Arriving at an empty identifier, suggest one from the name or title, selected so that
+    // typing replaces it.
+    var nameField = element(desc.kind === "employer" ? "name" : "title");
+    var idField = element("id");
+    idField.addEventListener("focus", function () {
+      if (!idField.value.trim() && nameField.value.trim()) {
+        idField.value = slug(nameField.value);
+        idField.select();
+      }
     });
 
     form.addEventListener("submit", function (event) {
       event.preventDefault();
-      clearProblems(form, desc, summary);
+      clearProblems(desc, summary);
       var r = read(form, desc);
       if (r.problems.length) {
         result.hidden = true;
-        showProblems(form, desc, summary, r.problems);
+        showProblems(summary, r.problems);
         return;
       }
-      made = showResult(form, desc, result, r.entry);
+      made = showResult(form, desc, r.entry, made);
     });
 
-    result.querySelector("[data-copy]").addEventListener("click", function () {
+    element("copy").addEventListener("click", function () {
       if (!made) return;
-      var area = result.querySelector("textarea");
+      var area = element("yaml");
       function fallback() {
         area.focus();
         area.select();
         var ok = false;
         try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
-        status.textContent = ok ? "Copied the file." : "The file is selected: press Ctrl+C (or Cmd+C) to copy it.";
+        status.textContent = ok ? "Copied the entry." : "The entry is selected: press Ctrl+C (or Cmd+C) to copy it.";
       }
       if (navigator.clipboard && navigator.clipboard.writeText) {
-        navigator.clipboard.writeText(made.yaml).then(function () { status.textContent = "Copied the file."; }, fallback);
+        navigator.clipboard.writeText(made.yaml).then(function () { status.textContent = "Copied the entry."; }, fallback);
       } else {
         fallback();
       }
     });
 
-    result.querySelector("[data-download]").addEventListener("click", function () {
-      if (!made) return;
-      var url = URL.createObjectURL(new Blob([made.yaml], { type: "application/yaml" }));
-      var a = document.createElement("a");
-      a.href = url;
-      a.download = made.filename;
-      document.body.appendChild(a);
-      a.click();
-      a.remove();
-      setTimeout(function () { URL.revokeObjectURL(url); }, 1000);
-      status.textContent = "Downloaded " + made.filename + ".";
+    element("download").addEventListener("click", function () {
+      if (made) status.textContent = "Downloading " + made.filename + ".";
     });
   }
 
-  document.querySelectorAll("[data-needs-script]").forEach(function (el) { el.hidden = true; });
-  document.querySelectorAll("[data-script-only]").forEach(function (el) { el.hidden = false; });
-  document.querySelectorAll("form[data-form]").forEach(setUp);
+  var form = element("submit-form");
+  if (form) {
+    element("submit-nojs").hidden = true;
+    element("submit-app").hidden = false;
+    setUp(form);
+  }
 })();

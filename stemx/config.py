@@ -26,6 +26,8 @@ class BuildConfig:
     templates_dir: Path = ROOT / "templates"
     static_dir: Path = ROOT / "static"
     strict: bool = False
+    # The GitHub repository that receives submissions ("owner/name"), for links from the site.
+    repository: str = "stem-exchange/register"
 
     def url(self, path: str = "") -> str:
         """Site-relative URL of an output path such as "opportunities/x/" (no leading slash)."""

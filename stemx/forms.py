@@ -65,7 +65,9 @@ OPPORTUNITY_QUESTIONS = (
     ("accessibility", "opportunity:accessibility", "textarea"),
 )
 # Questions the schema requires only in some cases, or not at all, but a form must ask.
-REQUIRED_IN_FORM = {"id", "location_name", "location_postcode", "location_region", "contact_publish"}
+REQUIRED_IN_FORM = {"id", "contact_publish"}
+# An employer's first site is required; an opportunity's location only when not online.
+REQUIRED_FOR_EMPLOYER = {"location_name", "location_postcode", "location_region"}
 DATES_HELP = (
     "One date per line, as YYYY-MM-DD, optionally with an end date and times: "
     "2027-03-10, or 2027-03-10 to 2027-03-12, or 2027-03-10 09:30-13:00. Leave empty if teachers arrange a time with you."
@@ -122,7 +124,9 @@ def questions(kind: str) -> list[Question]:
                 label=title,
                 help=DATES_HELP if qkind == "dates" else prop.get("description", ""),
                 kind=qkind,
-                required=qid in REQUIRED_IN_FORM or (_required(source) and qkind != "dates"),
+                required=qid in REQUIRED_IN_FORM
+                or (kind == "employer" and qid in REQUIRED_FOR_EMPLOYER)
+                or (_required(source) and qkind != "dates" and qid != "cost"),
                 options=options,
                 max_length=prop.get("maxLength"),
                 pattern=prop.get("pattern"),

@@ -1,138 +1,123 @@
-"""The open-data package under data/: CSV with a Frictionless data package, JSON, SQLite."""
+"""The open-data stage: the whole register under data/ as CSV with a Frictionless data
+package, JSON (flat tables and nested entries), SQLite, XLSX, the JSON Schemas and, when a
+previous release is given, the list of changes since it.
+"""
 
 from __future__ import annotations
 
-import csv
-import hashlib
-import json
 import shutil
+from collections.abc import Callable, Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from ..config import BuildConfig
 from ..model import Register
 from ..schemas import SCHEMA_DIR, SCHEMA_FILES
-from . import nested
+from .bundle import write_bundle
+from .changes import changes_resource, previous_version, write_changes
+from .csvfiles import csv_writer
+from .jsonfiles import RecordWriter, write_nested_json
+from .package import LICENCE, NAME, TITLE, citation, table_resource, version, write_package
+from .readme import write_readme
+from .sqlite import Database
 from .tables import TABLES
 from .tableschema import table_schema
-from .writers import write_csv, write_sqlite
+from .xlsx import write_xlsx
 
-LICENCE = {
-    "name": "OGL-UK-3.0",
-    "path": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
-    "title": "Open Government Licence v3.0",
-}
-PACKAGE_NAME = "stem-exchange-register"
+__all__ = ["LICENCE", "write_open_data", "version"]
 
-
-def version(config: BuildConfig) -> str:
-    """The package version is its build date (YYYY.M.D): one release per day at most."""
-    return f"{config.today.year}.{config.today.month}.{config.today.day}"
+SQLITE = "stem-exchange.sqlite"
+XLSX = "stem-exchange.xlsx"
 
 
 def write_open_data(register: Register, out: Path, config: BuildConfig) -> int:
+    """Write out/data/; returns the number of files written."""
     data = out / "data"
-    data.mkdir(parents=True, exist_ok=True)
-    resources: list[dict[str, Any]] = []
-    types: dict[str, list[str]] = {}
-    for table in TABLES:
-        schema = table_schema(table)
-        types[table.name] = [f["type"] for f in schema["fields"]]
-        rows = write_csv(table, register, data / f"{table.name}.csv")
-        resources.append({
-            "name": table.name, "path": f"{table.name}.csv", "title": table.title, "description": table.description,
-            "profile": "tabular-data-resource", "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
-            "dialect": {"delimiter": ",", "lineTerminator": "\r\n", "quoteChar": '"', "doubleQuote": True, "header": True},
-            "rows": rows, "schema": schema,
-        })  # fmt: skip
+    (data / "json").mkdir(parents=True, exist_ok=True)
+    schemas = {t.name: table_schema(t) for t in TABLES}
+    rows = _write_tables(register, data, {name: [f["type"] for f in s["fields"]] for name, s in schemas.items()})
+    resources: list[dict[str, Any]] = [table_resource(t, schemas[t.name], rows[t.name]) for t in TABLES]
 
-    files = ["employers.json", "opportunities.json", "stem-exchange.sqlite"]
-    _write_json(data / "employers.json", (nested.employer(e) for e in register.employers.values()))
-    _write_json(data / "opportunities.json", (nested.opportunity(o, register) for o in register.opportunities.values()))
-    write_sqlite(register, data / "stem-exchange.sqlite", types)
+    other: list[dict[str, str]] = []
+    for name in write_nested_json(register, data):
+        other.append(
+            _file(name, "json", "application/json", f"{name[:-5].capitalize()} in the nested form of their YAML files")
+        )
+    for table in TABLES:
+        other.append(_file(f"json/{table.name}.json", "json", "application/json", f"{table.title} (JSON records)"))
+    other.append(_file(SQLITE, "sqlite", "application/vnd.sqlite3", "All tables in one SQLite database"))
+    about = [
+        ("Title", TITLE), ("Version", version(config)), ("Created", config.today.isoformat()),
+        ("Licence", f"{LICENCE['title']}: {LICENCE['path']}"), ("Cite as", citation(config)),
+        ("Documentation", config.absolute_url("data/")), ("Data dictionary", config.absolute_url("data/dictionary/")),
+    ]  # fmt: skip
+    if write_xlsx(register, data / XLSX, rows, about):
+        other.append(_file(XLSX, "xlsx", _XLSX_TYPE, "All tables in one workbook, a sheet per table"))
     (data / "schemas").mkdir(exist_ok=True)
-    for name in SCHEMA_FILES.values():
+    for name in sorted(SCHEMA_FILES.values()):
         shutil.copyfile(SCHEMA_DIR / name, data / "schemas" / name)
-        files.append(f"schemas/{name}")
+        other.append(
+            _file(f"schemas/{name}", "json", "application/schema+json", "JSON Schema every entry is checked against")
+        )
 
     if config.previous_data is not None:
-        rows = write_changes(data, config.previous_data)
-        resources.append(_changes_resource(rows))
+        resources.append(
+            changes_resource(write_changes(data, config.previous_data), previous_version(config.previous_data))
+        )
 
-    package = {
-        "profile": "tabular-data-package",
-        "name": PACKAGE_NAME,
-        "title": "STEM Exchange: industry opportunities for STEM teaching staff",
-        "description": (
-            "Employers registered to support people who teach STEM, and the development opportunities they offer. "
-            "Codes in the tables are explained in the code-list tables and the data dictionary."
-        ),
-        "homepage": config.absolute_url("data/"),
-        "version": version(config),
-        "created": f"{config.today.isoformat()}T00:00:00Z",
-        "licenses": [LICENCE],
-        "keywords": ["STEM", "education", "CPD", "teachers", "employers", "industry placements"],
-        "resources": resources,
-        # Not tabular, so listed for people rather than for the validator.
-        "otherFiles": files,
-    }
-    (data / "datapackage.json").write_text(json.dumps(package, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    return len(TABLES) + len(files) + 1 + (config.previous_data is not None)
+    write_readme(data / "README.md", config, resources)
+    other.append(_file("README.md", "md", "text/markdown", "What the files are, licence, citation and notes"))
+    # The zip holds the tabular package itself, so it cannot list itself: it is described
+    # on the data page and in the metadata rather than in otherFiles.
+    write_package(data / "datapackage.json", config, resources, other)
+    members = ["datapackage.json", "README.md", *(r["path"] for r in resources)]
+    members += [f["path"] for f in other if f["path"].startswith("schemas/")]
+    write_bundle(data, members)
+    return len(resources) + len(other) + 2
 
 
-def _write_json(path: Path, records: Any) -> None:
-    with path.open("w", encoding="utf-8", newline="\n") as f:
-        f.write("[")
-        for i, record in enumerate(records):
-            f.write(("," if i else "") + "\n" + json.dumps(record, ensure_ascii=False))
-        f.write("\n]\n")
-
-
-def _row_hashes(path: Path) -> dict[str, str]:
-    if not path.is_file():
-        return {}
-    with path.open(encoding="utf-8", newline="") as f:
-        reader = csv.reader(f)
-        header = next(reader, [])
-        skip = {header.index(c) for c in ("status", "opportunity_count") if c in header}  # derived, not edits
-        return {
-            row[0]: hashlib.sha256("\x1f".join(v for i, v in enumerate(row) if i not in skip).encode()).hexdigest()
-            for row in reader
-        }
-
-
-def write_changes(data: Path, previous: Path) -> int:
-    """changes.csv: every entry added, changed or removed since the previous package."""
-    rows = 0
-    with (data / "changes.csv").open("w", encoding="utf-8", newline="") as f:
-        writer = csv.writer(f, lineterminator="\r\n")
-        writer.writerow(["entity", "id", "change"])
-        for entity, file in (("employer", "employers.csv"), ("opportunity", "opportunities.csv")):
-            old, new = _row_hashes(previous / file), _row_hashes(data / file)
-            for entry_id in sorted(old.keys() | new.keys()):
-                change = (
-                    "added"
-                    if entry_id not in old
-                    else "removed"
-                    if entry_id not in new
-                    else "changed"
-                    if old[entry_id] != new[entry_id]
-                    else None
-                )
-                if change:
-                    writer.writerow([entity, entry_id, change])
-                    rows += 1
+def _write_tables(register: Register, data: Path, types: dict[str, list[str]]) -> dict[str, int]:
+    """Every table as CSV, JSON records and SQLite in one pass over its rows: each row is
+    made once and streamed to all three, so memory stays flat however large the register."""
+    rows: dict[str, int] = {}
+    db = Database(data / SQLITE, TABLES, types)
+    try:
+        for table in TABLES:
+            with (
+                (data / f"{table.name}.csv").open("w", encoding="utf-8", newline="") as c,
+                (data / "json" / f"{table.name}.json").open("w", encoding="utf-8", newline="\n") as j,
+            ):
+                to_json = RecordWriter(j, table)
+                counter = [0]
+                db.insert(table, _tee(table.rows(register), (csv_writer(c, table), to_json), counter))
+                to_json.close()
+            rows[table.name] = counter[0]
+    except BaseException:
+        db.close()
+        raise
+    db.finish()
     return rows
 
 
-def _changes_resource(rows: int) -> dict[str, Any]:
-    return {
-        "name": "changes", "path": "changes.csv", "title": "Changes since the previous release",
-        "description": "Entries added, changed or removed since the previous package. Status changes that only follow from the date are not listed.",
-        "profile": "tabular-data-resource", "format": "csv", "mediatype": "text/csv", "encoding": "utf-8", "rows": rows,
-        "schema": {"fields": [
-            {"name": "entity", "type": "string", "constraints": {"required": True, "enum": ["employer", "opportunity"]}},
-            {"name": "id", "type": "string", "constraints": {"required": True}},
-            {"name": "change", "type": "string", "constraints": {"required": True, "enum": ["added", "changed", "removed"]}},
-        ], "primaryKey": ["entity", "id"]},
-    }  # fmt: skip
+def _tee(
+    rows: Iterator[tuple[Any, ...]], writers: tuple[Callable[[tuple[Any, ...]], None], ...], counter: list[int]
+) -> Iterator[tuple[Any, ...]]:
+    """Pass rows on (to SQLite) after handing each to the file writers; dates become ISO text once."""
+    for row in rows:
+        plain = tuple(v.isoformat() if type(v) is date else v for v in row)
+        for write in writers:
+            write(plain)
+        counter[0] += 1
+        yield plain
+
+
+_XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _file(path: str, fmt: str, mediatype: str, title: str) -> dict[str, str]:
+    return {"path": path, "format": fmt, "mediatype": mediatype, "title": title}
+
+
+# Re-exported for the pages.
+PACKAGE_NAME = NAME

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from typing import Any
 
 from ..model import Employer, Opportunity, Place, Register
@@ -57,3 +59,18 @@ def opportunity(o: Opportunity, register: Register) -> dict[str, Any]:
         "requirements": list(o.requirements) or None, "accessibility": o.accessibility,
         "status": register.state(o), "published": o.published.isoformat(), "reviewed": o.reviewed.isoformat(),
     })  # fmt: skip
+
+
+_canonical = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
+
+
+def record_hash(record: dict[str, Any]) -> str:
+    """A fingerprint of an entry's published content, for comparing releases.
+
+    Computed from the published form only (never from withheld contact details, which a
+    hash of a short phone number could reveal), and without the status, which follows
+    from the build date rather than from an edit.
+    """
+    content = {k: v for k, v in record.items() if k != "status"}
+    text = _canonical(content)
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()

@@ -12,6 +12,7 @@ from typing import Any
 
 from ..model import Employer, Register
 from ..schemas import VOCABULARIES, vocabularies
+from . import nested
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +24,8 @@ class Column:
     description: str = ""
     vocabulary: str | None = None  # values constrained to a controlled list
     required: bool = False
+    # For derived columns with a fixed set of values: (code, meaning) pairs.
+    values: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +51,8 @@ def _employer_rows(r: Register) -> Iterator[tuple[Any, ...]]:
         c = e.contact
         yield (e.id, e.name, e.org_id, e.summary, e.description, e.website, e.sector, e.size, c.publish,
                _published(e, c.team), _published(e, c.email), _published(e, c.url), _published(e, c.phone),
-               len(r.opportunities_of(e.id)), e.registered, e.reviewed)  # fmt: skip
+               len(r.opportunities_of(e.id)), e.registered, e.reviewed,
+               nested.record_hash(nested.employer(e)))  # fmt: skip
 
 
 def _opportunity_rows(r: Register) -> Iterator[tuple[Any, ...]]:
@@ -59,7 +63,8 @@ def _opportunity_rows(r: Register) -> Iterator[tuple[Any, ...]]:
                loc.district if loc else None, loc.region if loc else None, r.region_of(o),
                "on-request" if o.on_request else "dates", o.availability_notes, o.first_date, o.last_date,
                o.duration_hours, o.capacity, o.cost, o.closes, h.instructions, h.email, h.url,
-               o.accessibility, r.state(o), o.published, o.reviewed)  # fmt: skip
+               o.accessibility, r.state(o), o.published, o.reviewed,
+               nested.record_hash(nested.opportunity(o, r)))  # fmt: skip
 
 
 def _code_list(vocabulary: str) -> Callable[[Register], Iterator[tuple[Any, ...]]]:
@@ -83,6 +88,16 @@ def _fk(column: str, vocabulary: str) -> tuple[str, str, str]:
 
 
 EMP, OPP = "employer:", "opportunity:"
+STATES = (
+    ("open", "Open: still taking applications"),
+    ("closed", "Closed: the closing date has passed but it has not finished"),
+    ("past", "Past: every date is over"),
+    ("withdrawn", "Withdrawn: the employer has withdrawn it"),
+)
+RECORD_HASH = (
+    "A fingerprint of the published entry (excluding status and counts, which follow from the date): "
+    "it changes exactly when the entry changes, so releases can be compared row by row."
+)
 ID = Column("id", EMP + "id", required=True)
 
 TABLES: tuple[Table, ...] = (
@@ -112,6 +127,7 @@ TABLES: tuple[Table, ...] = (
             ),  # fmt: skip
             Column("first_published", EMP + "registered", required=True),
             Column("last_updated", EMP + "reviewed", required=True),
+            Column("record_hash", required=True, description=RECORD_HASH),
         ),
         _employer_rows,
         ("id",),
@@ -212,13 +228,12 @@ TABLES: tuple[Table, ...] = (
             Column(
                 "status",
                 required=True,
-                description=(
-                    "As of the package's created date: open (taking applications), closed (closing date passed, "
-                    "still to run), past (every date over) or withdrawn (by the employer)."
-                ),  # fmt: skip
+                description="Where the opportunity stands on the package's created date (the build date).",
+                values=STATES,
             ),
             Column("first_published", OPP + "published", required=True),
             Column("last_updated", OPP + "reviewed", required=True),
+            Column("record_hash", required=True, description=RECORD_HASH),
         ),
         _opportunity_rows,
         ("id",),
@@ -226,6 +241,7 @@ TABLES: tuple[Table, ...] = (
             ("employer_id", "employers", "id"),
             _fk("type", "opportunity_type"),
             _fk("format", "format"),
+            _fk("location_region", "region"),
             _fk("region", "region"),
         ),
         ("employer_id", "type", "region", "status"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..schemas import load_schema
+from ..schemas import load_schema, vocabularies
 from .tables import Column, Table
 
 
@@ -40,6 +40,24 @@ def _type(prop: dict[str, Any]) -> str:
     return {"string": "string", "integer": "integer", "number": "number", "boolean": "boolean"}[prop["type"]]
 
 
+def allowed_values(column: Column) -> list[tuple[str, str]]:
+    """(code, label) pairs a column may hold: a controlled list, a oneOf in the schema, or
+    the column's own fixed values; empty when any value of its type is allowed."""
+    if column.vocabulary:
+        return [(t.code, t.label) for t in vocabularies().terms(column.vocabulary)]
+    if column.values:
+        return list(column.values)
+    prop = json_schema_property(column.source) if column.source else {}
+    return [(o["const"], o.get("title", "")) for o in prop.get("oneOf", ())]
+
+
+def example(column: Column) -> Any:
+    """The schema's own example for the property, if it gives one."""
+    prop = json_schema_property(column.source) if column.source else {}
+    examples = prop.get("examples") or []
+    return examples[0] if examples else None
+
+
 def field(column: Column) -> dict[str, Any]:
     prop = json_schema_property(column.source) if column.source else {}
     result: dict[str, Any] = {
@@ -52,11 +70,14 @@ def field(column: Column) -> dict[str, Any]:
     constraints: dict[str, Any] = {}
     if column.required:
         constraints["required"] = True
-    if column.vocabulary or "oneOf" in prop:
-        from ..schemas import vocabularies
-
-        codes = vocabularies().codes(column.vocabulary) if column.vocabulary else [o["const"] for o in prop["oneOf"]]
-        constraints["enum"] = list(codes)
+    allowed = allowed_values(column)
+    if allowed:
+        constraints["enum"] = [code for code, _ in allowed]
+    # Numeric bounds carry over exactly; string lengths and patterns do not, because a CSV
+    # cell may carry the spreadsheet-safety apostrophe (see csvfiles).
+    for bound in ("minimum", "maximum"):
+        if bound in prop and result["type"] in ("integer", "number"):
+            constraints[bound] = prop[bound]
     if constraints:
         result["constraints"] = constraints
     return result

@@ -60,8 +60,10 @@ def render_site(register: Register, out: Path, config: BuildConfig) -> int:
         kind="all",
         **common,
     )
+    # A page for every value, empty or not, so that addresses stay stable as entries come and go.
     for facet in OPPORTUNITY_FACETS:
-        for code, items in sorted(b.groups[facet.segment].items()):
+        for code in v.codes(facet.vocabulary):
+            items = b.groups[facet.segment].get(code, [])
             label = v.label(facet.vocabulary, code)
             paginate(
                 write,
@@ -99,7 +101,8 @@ def render_site(register: Register, out: Path, config: BuildConfig) -> int:
     enav = nav_html(EMPLOYER_FACETS, b.employer_groups, "employers")
     paginate(write, "employers/", b.employers, "employers.html", heading="Employers", nav=enav, **common)
     for facet in EMPLOYER_FACETS:
-        for code, items in sorted(b.employer_groups[facet.segment].items()):
+        for code in v.codes(facet.vocabulary):
+            items = b.employer_groups[facet.segment].get(code, [])
             paginate(
                 write,
                 f"employers/{facet.segment}/{code}/",

@@ -63,7 +63,9 @@ def test_no_content_becomes_an_element_or_handler(site: Path) -> None:
         for tag, attrs in p.tags:
             assert not any(a.startswith("on") for a in attrs), (page, tag, attrs)
             if tag == "script":
-                assert attrs.get("type") == "application/ld+json" or attrs.get("src", "").endswith(".js"), (page, attrs)
+                assert attrs.get("type") in ("application/ld+json", "application/json") or attrs.get(
+                    "src", ""
+                ).endswith(".js"), (page, attrs)
             for name in ("href", "src", "action"):
                 value = (attrs.get(name) or "").strip().lower()
                 assert not value.startswith(("javascript:", "data:", "vbscript:")) or value == "data:,", (

@@ -1,4 +1,4 @@
-"""The submit page in real headless Chromium: filled in by keyboard alone, its file passes validation."""
+"""The submit pages in real headless Chromium, under their own CSP: filled in by keyboard alone, its file passes validation."""
 
 from __future__ import annotations
 
@@ -19,14 +19,10 @@ import yaml
 
 from stemx.config import BuildConfig
 from stemx.content import EntryFile, check_file, load_register
-from stemx.submit_page import write_submit_page
+from stemx.submit_page import write_submit_pages
 from tests.conftest import CASES, ROOT, TODAY
 
 pytestmark = pytest.mark.browser
-playwright = pytest.importorskip("playwright.sync_api")
-
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
@@ -38,33 +34,24 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     out = tmp_path_factory.mktemp("submit")
     config = BuildConfig(out_dir=out, today=TODAY)
-    written = write_submit_page(load_register(CASES / "valid" / "minimal" / "content", TODAY), out, config)
-    assert written == 3
-    shutil.copyfile(ROOT / "static" / "site.css", out / "static" / "site.css")
+    written = write_submit_pages(load_register(CASES / "valid" / "minimal" / "content", TODAY), out, config)
+    assert written == 3  # submit/, submit/employer/, submit/opportunity/
+    shutil.copytree(ROOT / "static", out / "static")
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(out)))
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/submit/"
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/submit/"  # + employer/ or opportunity/
     httpd.shutdown()
     httpd.server_close()
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-        yield b
-        b.close()
-
-
 @pytest.fixture
-def page(browser, site: str) -> Iterator[object]:
+def csp_page(browser, site: str) -> Iterator[object]:
     context = browser.new_context(accept_downloads=True)  # the page's own CSP applies
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site.rsplit("/submit/", 1)[0])
     p = context.new_page()
     errors: list[str] = []
     p.on("pageerror", lambda e: errors.append(str(e)))
     p.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    p.goto(site)
     yield p
     context.close()
     assert errors == []
@@ -104,11 +91,11 @@ def tick(page, element_id: str) -> None:
     assert page.is_checked(f"#{element_id}")
 
 
-def make_file(page, kind: str) -> str:
-    page.focus(f"#{kind}-form button[type=submit]")
+def make_file(page) -> str:
+    page.focus("#submit-form button[type=submit]")
     page.keyboard.press("Enter")
-    assert active_id(page) == f"{kind}-result-title", page.inner_text(f"#{kind}-errors")
-    return page.input_value(f"#{kind}-yaml")
+    assert active_id(page) == "result-heading", page.inner_text("#error-summary")
+    return page.input_value("#yaml")
 
 
 def passes_validation(kind: str, text: str, tmp_path: Path, employers: tuple[str, ...] = ()) -> list[str]:
@@ -125,28 +112,31 @@ AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
 
-def axe_violations(browser, site: str, errors_shown: bool) -> list[str]:
+def axe_violations(browser, url: str, errors_shown: bool) -> list[str]:
     context = browser.new_context(bypass_csp=True)  # only so that axe-core can be injected
     p = context.new_page()
-    p.goto(site)
+    p.goto(url)
     if errors_shown:
-        p.click("#employer-form button[type=submit]")
+        p.click("#submit-form button[type=submit]")
     p.add_script_tag(path=str(AXE))
     result = p.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     context.close()
     return [f"{v['id']}: {v['help']} {v['nodes'][0]['target']}" for v in result["violations"]]
 
 
+@pytest.mark.parametrize("kind", ["employer", "opportunity"])
 @pytest.mark.parametrize("errors_shown", [False, True])
-def test_axe_finds_no_violations(browser, site: str, errors_shown: bool) -> None:
-    assert axe_violations(browser, site, errors_shown) == []
+def test_axe_finds_no_violations(browser, site: str, kind: str, errors_shown: bool) -> None:
+    assert axe_violations(browser, f"{site}{kind}/", errors_shown) == []
 
 
-def test_nu_html_checker_reports_nothing(site: str) -> None:
-    html = urlopen(site).read()
+def test_nu_html_checker_reports_nothing(site: str, tmp_path: Path) -> None:
+    pages = []
+    for path in ("", "employer/", "opportunity/"):
+        pages.append(tmp_path / f"{path.strip('/') or 'submit'}.html")
+        pages[-1].write_bytes(urlopen(site + path).read())
     result = subprocess.run(
-        ["java", "-jar", str(VNU), "--errors-only", "--format", "json", "-"],
-        input=html,
+        ["java", "-jar", str(VNU), "--errors-only", "--format", "json", *map(str, pages)],
         capture_output=True,
         timeout=120,
     )
@@ -157,101 +147,103 @@ def test_nu_html_checker_reports_nothing(site: str) -> None:
 def test_without_script_the_other_routes_are_explained(browser, site: str) -> None:
     context = browser.new_context(java_script_enabled=False)
     p = context.new_page()
-    p.goto(site)
-    assert p.is_visible("text=It needs JavaScript")
+    p.goto(site + "employer/")
+    assert p.is_visible("text=This form needs JavaScript")
     assert p.is_visible("a[href$='issues/new?template=register-employer.yml']")
-    assert not p.is_visible("#employer-form")
+    assert p.is_visible("a[href$='/blob/main/CONTRIBUTING.md']")
+    assert not p.is_visible("#submit-form")
     context.close()
 
 
-def test_errors_are_summarised_and_linked_to_their_questions(page) -> None:
-    assert not page.is_visible("text=It needs JavaScript")
-    page.focus("#employer-form button[type=submit]")
+def test_errors_are_summarised_and_linked_to_their_questions(csp_page, site: str) -> None:
+    page = csp_page
+    page.goto(site + "employer/")
+    assert not page.is_visible("text=This form needs JavaScript")
+    page.focus("#submit-form button[type=submit]")
     page.keyboard.press("Enter")
-    assert active_id(page) == "employer-errors"
-    problems = page.locator("#employer-errors li").all_inner_texts()
+    assert active_id(page) == "error-summary"
+    problems = page.locator("#error-summary li").all_inner_texts()
     assert problems[0] == "Enter name."
     assert "Answer at least one of: Email, Contact page." in problems
-    assert page.get_attribute("#employer-name", "aria-invalid") == "true"
-    assert "employer-name-error" in page.get_attribute("#employer-name", "aria-describedby")
+    assert page.get_attribute("#name", "aria-invalid") == "true"
+    assert page.get_attribute("#name", "aria-describedby") == "name-help name-error"
     page.keyboard.press("Tab")  # the first link in the summary
     page.keyboard.press("Enter")
-    assert active_id(page) == "employer-name"
-    answer(page, "employer-name", "x")
-    answer(page, "employer-website", "javascript:alert(1)")
-    page.focus("#employer-form button[type=submit]")
+    assert active_id(page) == "name"
+    answer(page, "name", "x")
+    answer(page, "website", "javascript:alert(1)")
+    page.focus("#submit-form button[type=submit]")
     page.keyboard.press("Enter")
-    problems = page.locator("#employer-errors li").all_inner_texts()
+    problems = page.locator("#error-summary li").all_inner_texts()
     assert "Name must be at least 2 characters (it is 1)." in problems
     assert any(p.startswith("Website is not in the expected form.") for p in problems)
 
 
-def test_keyboard_alone_makes_valid_files(page, tmp_path: Path) -> None:
-    e = "employer"
-    answer(page, f"{e}-name", "Northfield Robotics")
+def test_keyboard_alone_makes_valid_files(csp_page, site: str, tmp_path: Path) -> None:
+    page = csp_page
+    page.goto(site + "employer/")
+    answer(page, "name", "Northfield Robotics")
     page.keyboard.press("Tab")  # leaving the name suggests an identifier
-    assert page.input_value(f"#{e}-id") == "northfield-robotics"
-    answer(page, f"{e}-summary", "We program robots for small food factories: ask us about automation.")
-    answer(
-        page, f"{e}-description", "We build **cobot cells** for bakeries.\n\nTeachers are welcome: #1 rule is safety."
-    )
-    answer(page, f"{e}-website", "https://www.example.org/northfield")
-    choose(page, f"{e}-sector", "Advanced manufacturing")
-    choose(page, f"{e}-size", "Small (10 to 49 staff)")
-    answer(page, f"{e}-location_name", "Northfield workshop, Manchester")
-    answer(page, f"{e}-location_postcode", "m154az")  # tidied to M15 4AZ
-    choose(page, f"{e}-location_region", "North West")
-    tick(page, f"{e}-regions_served-north-west")
-    tick(page, f"{e}-subjects-robotics-and-automation")
-    answer(page, f"{e}-contact_team", "Outreach team")
-    answer(page, f"{e}-contact_email", "outreach@example.org")
-    tick(page, f"{e}-contact_publish")
-    employer_yaml = make_file(page, e)
+    assert page.input_value("#id") == "northfield-robotics"
+    answer(page, "summary", "We program robots for small food factories: ask us about automation.")
+    answer(page, "description", "We build **cobot cells** for bakeries.\n\nTeachers are welcome: #1 rule is safety.")
+    answer(page, "website", "https://www.example.org/northfield")
+    choose(page, "sector", "Advanced manufacturing")
+    choose(page, "size", "Small (10 to 49 staff)")
+    answer(page, "location_name", "Northfield workshop, Manchester")
+    answer(page, "location_postcode", "m154az")  # tidied to M15 4AZ
+    choose(page, "location_region", "North West")
+    tick(page, "regions_served-north-west")
+    tick(page, "subjects-robotics-and-automation")
+    answer(page, "contact_team", "Outreach team")
+    answer(page, "contact_email", "outreach@example.org")
+    tick(page, "contact_publish")
+    employer_yaml = make_file(page)
     data = yaml.safe_load(employer_yaml)
     assert data["locations"] == [
         {"name": "Northfield workshop, Manchester", "postcode": "M15 4AZ", "region": "north-west"}
     ]
     assert data["contact"] == {"team": "Outreach team", "email": "outreach@example.org", "publish": True}
     assert data["description"] == "We build **cobot cells** for bakeries.\n\nTeachers are welcome: #1 rule is safety."
-    assert passes_validation(e, employer_yaml, tmp_path) == []
+    assert passes_validation("employer", employer_yaml, tmp_path) == []
 
     # The file is offered to copy, to download and on GitHub's new-file page.
-    page.focus(f"#{e}-result [data-copy]")
+    page.focus("#copy")
     page.keyboard.press("Enter")
-    page.wait_for_function(f"document.querySelector('#{e}-result [data-status]').textContent !== ''")
+    page.wait_for_function("document.getElementById('copy-status').textContent !== ''")
     assert page.evaluate("navigator.clipboard.readText()") == employer_yaml
-    page.focus(f"#{e}-result [data-download]")
+    page.focus("#download")
     with page.expect_download() as download:
         page.keyboard.press("Enter")
     assert download.value.suggested_filename == "northfield-robotics.yaml"
     assert Path(download.value.path()).read_text(encoding="utf-8") == employer_yaml
-    link = urlsplit(page.get_attribute(f"#{e}-result [data-github-new]", "href"))
+    link = urlsplit(page.get_attribute("#open-github", "href"))
     assert link.netloc == "github.com" and link.path == "/stem-exchange/register/new/main/content/employers"
     assert parse_qs(link.query) == {"filename": ["northfield-robotics.yaml"], "value": [employer_yaml]}
-    issue = urlsplit(page.get_attribute(f"#{e}-result [data-issue]", "href"))
+    issue = urlsplit(page.get_attribute("#open-issue", "href"))
     assert parse_qs(issue.query)["template"] == ["register-employer.yml"]
     assert parse_qs(issue.query)["name"] == ["Northfield Robotics"]
 
-    o = "opportunity"
-    answer(page, f"{o}-title", "A day on the shop floor")
-    answer(page, f"{o}-id", "northfield-shop-floor-day")
-    answer(page, f"{o}-employer", "northfield-robotics")
-    answer(page, f"{o}-summary", "Spend a day with our engineers programming robot cells.")
-    answer(page, f"{o}-description", "You will program a cobot and see a food line.\n- Safety first\n- Lunch provided")
-    choose(page, f"{o}-type", "Site visit")
-    tick(page, f"{o}-audience-fe-teachers")
-    tick(page, f"{o}-subjects-robotics-and-automation")
-    choose(page, f"{o}-format", "In person")
-    answer(page, f"{o}-location_name", "Northfield workshop, Manchester")
-    answer(page, f"{o}-location_postcode", "M15 4AZ")
-    choose(page, f"{o}-location_region", "North West")
-    answer(page, f"{o}-dates", "2027-03-10 09:30-13:00\n2027-04-14 to 2027-04-16")
-    answer(page, f"{o}-duration_hours", "3.5")
-    answer(page, f"{o}-closes", "2027-03-01")
-    answer(page, f"{o}-apply_instructions", "Email us with your school and the date you prefer.")
-    answer(page, f"{o}-apply_email", "outreach@example.org")
-    answer(page, f"{o}-requirements", "- Photo ID\n- Closed-toe shoes")
-    opportunity_yaml = make_file(page, o)
+    page.goto(site + "opportunity/")
+    answer(page, "title", "A day on the shop floor")
+    answer(page, "id", "northfield-shop-floor-day")
+    answer(page, "employer", "northfield-robotics")
+    answer(page, "summary", "Spend a day with our engineers programming robot cells.")
+    answer(page, "description", "You will program a cobot and see a food line.\n- Safety first\n- Lunch provided")
+    choose(page, "type", "Site visit")
+    tick(page, "audience-fe-teachers")
+    tick(page, "subjects-robotics-and-automation")
+    choose(page, "format", "In person")
+    answer(page, "location_name", "Northfield workshop, Manchester")
+    answer(page, "location_postcode", "M15 4AZ")
+    choose(page, "location_region", "North West")
+    answer(page, "dates", "2027-03-10 09:30-13:00\n2027-04-14 to 2027-04-16")
+    answer(page, "duration_hours", "3.5")
+    answer(page, "closes", "2027-03-01")
+    answer(page, "apply_instructions", "Email us with your school and the date you prefer.")
+    answer(page, "apply_email", "outreach@example.org")
+    answer(page, "requirements", "- Photo ID\n- Closed-toe shoes")
+    opportunity_yaml = make_file(page)
     data = yaml.safe_load(opportunity_yaml)
     assert data["availability"] == {
         "kind": "dates",
@@ -262,28 +254,30 @@ def test_keyboard_alone_makes_valid_files(page, tmp_path: Path) -> None:
     }
     assert data["cost"] == 0 and data["duration_hours"] == 3.5
     assert data["requirements"] == ["Photo ID", "Closed-toe shoes"]
-    assert passes_validation(o, opportunity_yaml, tmp_path, employers=("northfield-robotics",)) == []
+    assert passes_validation("opportunity", opportunity_yaml, tmp_path, employers=("northfield-robotics",)) == []
 
 
-def test_hostile_answers_stay_values(page, tmp_path: Path) -> None:
+def test_hostile_answers_stay_values(csp_page, site: str, tmp_path: Path) -> None:
     """Text that looks like YAML is written so that it reads back as the same text."""
+    page = csp_page
+    page.goto(site + "employer/")
     hostile = 'Robots!\nid: evil\n"publish": true !!python/object/apply:os.system ["id"]\n  # not a comment\u2028end'
-    page.fill("#employer-name", "Evil: Corp # yes")
-    page.fill("#employer-id", "evil-corp")
-    page.fill("#employer-summary", "no")
-    page.fill("#employer-description", hostile)
-    page.fill("#employer-website", "https://www.example.org/")
-    page.select_option("#employer-sector", "nuclear")
-    page.select_option("#employer-size", "micro")
-    page.fill("#employer-location_name", "- [x]")
-    page.fill("#employer-location_postcode", "M1 1AA")
-    page.select_option("#employer-location_region", "london")
-    page.check("#employer-regions_served-london")
-    page.check("#employer-subjects-physics")
-    page.fill("#employer-contact_team", "'; DROP TABLE")
-    page.fill("#employer-contact_url", "https://www.example.org/contact?a=1&b=2#x")
-    page.fill("#employer-summary", "yes: this is twenty chars or more")
-    text = make_file(page, "employer")
+    page.fill("#name", "Evil: Corp # yes")
+    page.fill("#id", "evil-corp")
+    page.fill("#summary", "no")
+    page.fill("#description", hostile)
+    page.fill("#website", "https://www.example.org/")
+    page.select_option("#sector", "nuclear")
+    page.select_option("#size", "micro")
+    page.fill("#location_name", "- [x]")
+    page.fill("#location_postcode", "M1 1AA")
+    page.select_option("#location_region", "london")
+    page.check("#regions_served-london")
+    page.check("#subjects-physics")
+    page.fill("#contact_team", "'; DROP TABLE")
+    page.fill("#contact_url", "https://www.example.org/contact?a=1&b=2#x")
+    page.fill("#summary", "yes: this is twenty chars or more")
+    text = make_file(page)
     data = yaml.safe_load(text)
     assert data["name"] == "Evil: Corp # yes"
     assert data["description"] == hostile
