@@ -76,7 +76,9 @@ def parser() -> argparse.ArgumentParser:
 
     i = sub.add_parser("issue-to-yaml", help="turn a submitted issue form into a content file")
     i.add_argument("kind", choices=("employer", "opportunity"))
-    i.add_argument("--body-file", type=Path, required=True, help="the issue body, saved to a file")
+    body = i.add_mutually_exclusive_group(required=True)
+    body.add_argument("--body-file", type=Path, help="the issue body, saved to a file")
+    body.add_argument("--body-env", metavar="NAME", help="the name of an environment variable holding the issue body")
     i.add_argument("--content", type=Path, default=ROOT / "content", help="content folder (default: content/)")
     i.add_argument("--today", type=_date, default=None, help="submission date (default: today)")
 
@@ -188,33 +190,15 @@ def cmd_forms(args: argparse.Namespace) -> int:
 
 
 def cmd_issue_to_yaml(args: argparse.Namespace) -> int:
-    from .content import FOLDERS
-    from .issue_parse import SubmissionError, to_yaml
+    from .issue_parse import main as issue_to_yaml
 
-    try:
-        entry_id, text = to_yaml(args.kind, args.body_file.read_text(encoding="utf-8"), args.today or default_today())
-    except SubmissionError as e:
-        print(f"The submission could not be read: {e}.")
-        return 1
-    path = args.content / FOLDERS[args.kind] / f"{entry_id}.yaml"
-    if path.exists():
-        print(f"An entry with the id '{entry_id}' already exists; choose another id, or edit the existing file.")
-        return 1
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    print(path)
-    return 0
+    return issue_to_yaml(args.kind, args.content, args.today or default_today(), args.body_file, args.body_env)
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    from .new import run
+    from .new import main as new
 
-    try:
-        run(args.kind, args.content, args.today or default_today())
-    except EOFError:
-        print("\nStopped; nothing was written.")
-        return 1
-    return 0
+    return new(args.kind, args.content, args.today or default_today())
 
 
 COMMANDS = {

@@ -215,3 +215,88 @@ def to_entry(kind: str, answers: dict[str, Any]) -> tuple[dict[str, Any], list[s
         entry["requirements"] = requirements
     put("accessibility", "accessibility")
     return entry, problems
+
+
+# Where each answer goes in the entry (keys, with list positions as numbers). The submit page's
+# script builds the entry from these paths, so it writes the same shape as to_entry.
+PATHS: dict[str, dict[str, tuple[str | int, ...]]] = {
+    "employer": {
+        "location_name": ("locations", 0, "name"),
+        "location_address": ("locations", 0, "address"),
+        "location_postcode": ("locations", 0, "postcode"),
+        "location_region": ("locations", 0, "region"),
+        "contact_team": ("contact", "team"),
+        "contact_email": ("contact", "email"),
+        "contact_url": ("contact", "url"),
+        "contact_phone": ("contact", "phone"),
+        "contact_publish": ("contact", "publish"),
+    },
+    "opportunity": {
+        "location_name": ("location", "name"),
+        "location_address": ("location", "address"),
+        "location_postcode": ("location", "postcode"),
+        "location_region": ("location", "region"),
+        "dates": ("availability",),
+        "availability_notes": ("availability", "notes"),
+        "apply_instructions": ("how_to_apply", "instructions"),
+        "apply_email": ("how_to_apply", "email"),
+        "apply_url": ("how_to_apply", "url"),
+    },
+}
+STAMPS = {"employer": ("registered", "reviewed"), "opportunity": ("published", "reviewed")}
+# Answers that default when left empty (the schema requires cost; most opportunities are free).
+DEFAULTS = {"cost": "0"}
+
+
+def _value_type(source: str, kind: str) -> str:
+    if kind in ("multiselect", "dates") or source.endswith(("requirements",)):
+        return "list"
+    return str(json_schema_property(source).get("type", "string"))
+
+
+def _any_of(kind: str) -> list[list[str]]:
+    """Groups of questions where at least one needs an answer (the schema's anyOf of required keys)."""
+    schema = load_schema(kind)
+    paths = PATHS[kind]
+    groups = []
+    for parent, prop in schema["properties"].items():
+        keys = [k for option in prop.get("anyOf", ()) for k in option.get("required", ())]
+        if keys:
+            groups.append([qid for qid, path in paths.items() if path[0] == parent and path[-1] in keys])
+    return groups
+
+
+def form_description(kind: str) -> dict[str, Any]:
+    """Everything a browser form needs to ask the questions and write the entry, as plain data."""
+    asked = EMPLOYER_QUESTIONS if kind == "employer" else OPPORTUNITY_QUESTIONS
+    sources = {qid: source for qid, source, _ in asked}
+    fields = []
+    for q in questions(kind):
+        prop = json_schema_property(sources[q.id])
+        field: dict[str, Any] = {
+            "id": q.id,
+            "label": q.label,
+            "help": q.help,
+            "kind": q.kind,
+            "type": _value_type(sources[q.id], q.kind),
+            "required": q.required,
+            "options": [list(o) for o in q.options],
+            "path": list(PATHS[kind].get(q.id, (q.id,))),
+        }
+        for key in ("minLength", "maxLength", "pattern", "minimum", "maximum", "exclusiveMinimum"):
+            if key in prop and q.kind not in ("multiselect", "dates"):
+                field[key] = prop[key]
+        if q.id in DEFAULTS:
+            field["default"] = DEFAULTS[q.id]
+        if kind == "opportunity" and q.id.startswith("location_"):
+            field["notNeededWhen"] = ["format", "online"]
+        fields.append(field)
+    return {
+        "kind": kind,
+        "folder": "employers" if kind == "employer" else "opportunities",
+        "order": list(load_schema(kind)["properties"]),
+        "stamps": list(STAMPS[kind]),
+        "anyOf": _any_of(kind),
+        "datePattern": _DATE_LINE.pattern.replace("(?P<", "(?<"),  # JavaScript's named groups
+        "fields": fields,
+    }

@@ -1,23 +1,29 @@
 """Turn a submitted GitHub issue form into a content file, safely.
 
 The body is untrusted text. It is read only as "### Label" sections whose labels must be
-the form's own; answers become data, and the file is written with yaml.safe_dump, never
-by pasting text into YAML. The real validator then checks the result.
+the form's own; answers become data, and the file is written by PyYAML's safe dumper
+(entry_yaml), never by pasting text into YAML. The real validator then checks the result.
 """
 
 from __future__ import annotations
 
+import os
 import re
+import sys
 from datetime import date
-from typing import Any
+from pathlib import Path
+from typing import Any, TextIO
 
-import yaml
-
+from .content import FOLDERS
+from .entry_yaml import dump_entry
+from .errors import UsageError
 from .forms import questions, to_entry
 from .issue_forms import CONSENT
 
 MAX_BODY = 64 * 1024
 NO_RESPONSE = "_No response_"
+# The control characters the validator refuses too (tab and line breaks are fine).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _HEADING = re.compile(r"^###[ \t]+(.+?)[ \t]*$")
 
 
@@ -28,9 +34,16 @@ class SubmissionError(Exception):
 def sections(body: str, labels: set[str]) -> dict[str, str]:
     if len(body.encode("utf-8")) > MAX_BODY:
         raise SubmissionError(f"the submission is longer than {MAX_BODY // 1024} KB; shorten the description")
+    body = body.replace("\r\n", "\n").replace("\r", "\n")
+    control = _CONTROL.search(body)
+    if control:
+        line = body.count("\n", 0, control.start()) + 1
+        raise SubmissionError(
+            f"line {line} holds an invisible control character (U+{ord(control.group()):04X}); please retype that answer"
+        )
     found: dict[str, list[str]] = {}
     current: list[str] | None = None
-    for line in body.replace("\r\n", "\n").split("\n"):
+    for line in body.split("\n"):
         heading = _HEADING.match(line)
         if heading:
             label = heading.group(1)
@@ -65,6 +78,7 @@ def answers(kind: str, body: str) -> dict[str, Any]:
             unknown = [c for c in chosen if c not in by_label]
             if unknown:
                 problems.append(f"{q.label}: '{unknown[0][:60]}' is not one of the choices")
+                continue
             codes = [by_label[c] for c in chosen if c in by_label]
             result[q.id] = codes if q.kind == "multiselect" else (codes[0] if codes else "")
         else:
@@ -86,5 +100,37 @@ def to_yaml(kind: str, body: str, today: date) -> tuple[str, str]:
         raise SubmissionError(f"the id '{entry_id[:60]}' must be lower-case letters, digits and single hyphens")
     stamp = today.isoformat()
     entry |= {"registered": stamp, "reviewed": stamp} if kind == "employer" else {"published": stamp, "reviewed": stamp}
-    header = f"# Submitted through the {kind} issue form on {stamp}.\n"
-    return entry_id, header + yaml.safe_dump(entry, sort_keys=False, allow_unicode=True, width=100)
+    return entry_id, dump_entry(entry, f"Submitted through the {kind} issue form on {stamp}.")
+
+
+def main(
+    kind: str,
+    content_dir: Path,
+    today: date,
+    body_file: Path | None = None,
+    body_env: str | None = None,
+    out: TextIO | None = None,
+) -> int:
+    """The `issue-to-yaml` command: write the entry's file and print its path (exit 0), or print
+    why it cannot be read, in plain words (exit 1). The body comes from a file or from an
+    environment variable, so a workflow never pastes the issue's text into a script."""
+    out = out or sys.stdout
+    if (body_file is None) == (body_env is None):
+        raise UsageError("give the issue body as --body-file FILE or --body-env NAME")
+    if body_file is not None:
+        body = body_file.read_text(encoding="utf-8", errors="replace")
+    else:
+        body = os.environ.get(str(body_env), "")
+    try:
+        entry_id, text = to_yaml(kind, body, today)
+    except SubmissionError as e:
+        out.write(f"The submission could not be read: {e}.\n")
+        return 1
+    path = content_dir / FOLDERS[kind] / f"{entry_id}.yaml"
+    if path.exists():
+        out.write(f"An entry with the id '{entry_id}' already exists; choose another id, or edit the existing file.\n")
+        return 1
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    out.write(f"{path}\n")
+    return 0

@@ -7,16 +7,17 @@ issue forms), so the file it writes passes validation; optional details can be a
 from __future__ import annotations
 
 import re
+import sys
+import tempfile
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import TextIO
 
-import yaml
-
 from .content import FOLDERS, EntryFile, check_file
-from .errors import UsageError
-from .forms import Question, questions, to_entry
+from .entry_yaml import dump_entry
+from .errors import Problem, UsageError
+from .forms import PATHS, STAMPS, Question, questions, to_entry
 
 # The questions `new` asks: the required ones, plus the few every entry should have.
 ASKED = {
@@ -67,38 +68,106 @@ def _ask(q: Question, read: Callable[[str], str], out: TextIO, default: str = ""
         return answer
 
 
+def _check(kind: str, entry: dict[str, object], content_dir: Path, today: date) -> list[Problem]:
+    """What the validator would say about the file, checked in a scratch folder before anything is written."""
+    employers = content_dir / FOLDERS["employer"]
+    with tempfile.TemporaryDirectory() as scratch:
+        path = Path(scratch) / FOLDERS[kind] / f"{entry['id']}.yaml"
+        path.parent.mkdir()
+        path.write_text(dump_entry(entry, "check"), encoding="utf-8")
+        checked = check_file(EntryFile(kind, path, path.name), lambda e: (employers / f"{e}.yaml").is_file(), today)
+    return checked.problems
+
+
+def _questions_for(kind: str, field: str) -> set[str]:
+    """The questions whose answers land in a problem's field (e.g. 'how_to_apply.email' -> apply_email)."""
+    top = re.split(r"[.\[]", field, maxsplit=1)[0]
+    paths = PATHS[kind]
+    return {qid for qid in ASKED[kind] if paths.get(qid, (qid,))[0] == top}
+
+
 def run(
     kind: str, content_dir: Path, today: date, read: Callable[[str], str] = input, out: TextIO | None = None
 ) -> Path:
-    import sys
-
+    """Ask, check, ask again about answers the validator refuses, then write; refuses to overwrite."""
     out = out or sys.stdout
     if kind not in FOLDERS:
         raise UsageError("say which: new employer, or new opportunity")
+    folder = content_dir / FOLDERS[kind]
     out.write(f"New {kind}. Press Enter to accept a suggestion in [brackets]. Ctrl+C stops without writing anything.\n")
     answers: dict[str, object] = {}
     by_id = {q.id: q for q in questions(kind)}
+
+    def ask(qid: str) -> None:
+        default = _slug(str(answers.get("name") or answers.get("title") or "")) if qid == "id" else ""
+        answers[qid] = _ask(by_id[qid], read, out, str(answers.get(qid) or default))
+        while qid == "id" and (folder / f"{answers['id']}.yaml").exists():
+            out.write(
+                f"  {folder / str(answers['id'])}.yaml already exists: choose another identifier, or edit that file.\n"
+            )
+            answers[qid] = _ask(by_id[qid], read, out)
+        employers = content_dir / FOLDERS["employer"]
+        while qid == "employer" and not (employers / f"{answers['employer']}.yaml").is_file():
+            out.write(f"  There is no {employers / str(answers['employer'])}.yaml: register the employer first.\n")
+            answers[qid] = _ask(by_id[qid], read, out)
+
     for qid in ASKED[kind]:
-        q = by_id[qid]
         if qid.startswith("location_") and answers.get("format") == "online":
             continue
-        default = _slug(str(answers.get("name") or answers.get("title") or "")) if qid == "id" else ""
-        answers[qid] = _ask(q, read, out, default)
-    entry, problems = to_entry(kind, answers)
+        ask(qid)
+
     stamp = today.isoformat()
-    entry |= {"registered": stamp, "reviewed": stamp} if kind == "employer" else {"published": stamp, "reviewed": stamp}
-    path = content_dir / FOLDERS[kind] / f"{entry['id']}.yaml"
-    if path.exists():
-        raise UsageError(f"{path} already exists; edit it instead")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(
-        f"# Written by `python build.py new {kind}` on {stamp}.\n"
-        + yaml.safe_dump(entry, sort_keys=False, allow_unicode=True, width=100),
-        encoding="utf-8",
-    )
-    employers = content_dir / FOLDERS["employer"]
-    checked = check_file(EntryFile(kind, path, str(path)), lambda e: (employers / f"{e}.yaml").exists(), today)
-    for problem in [*problems, *checked.problems]:
-        out.write(f"  {problem}\n")
+    for _ in range(3):  # a few rounds of corrections, then give up without writing
+        entry, unreadable = to_entry(kind, answers)
+        entry |= dict.fromkeys(STAMPS[kind], stamp)
+        problems = [] if unreadable else _check(kind, entry, content_dir, today)
+        errors = [p for p in problems if p.severity == "error"]
+        if not unreadable and not errors:
+            break
+        out.write("\nSome answers need changing:\n")
+        redo: set[str] = {"dates"} if unreadable else set()
+        for message in unreadable:
+            out.write(f"  {message}\n")
+        for p in errors:
+            out.write(f"  {p.field or 'file'}: {p.message}\n")
+            redo |= _questions_for(kind, p.field)
+        for qid in ASKED[kind]:
+            if qid in redo:
+                ask(qid)
+    else:
+        raise UsageError("the answers still have problems, so nothing was written")
+
+    path = folder / f"{entry['id']}.yaml"
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        with path.open("x", encoding="utf-8") as file:  # "x": never overwrite an existing entry
+            file.write(dump_entry(entry, f"Written by `python build.py new {kind}` on {stamp}."))
+    except FileExistsError:
+        raise UsageError(f"{path} already exists; edit it instead") from None
+    for p in problems:
+        out.write(f"  {p.severity}: {p.field}: {p.message}\n")
     out.write(f"\nWrote {path}. Check it with: python build.py validate {path}\n")
     return path
+
+
+def main(kind: str, content_dir: Path, today: date, stdin: TextIO | None = None, stdout: TextIO | None = None) -> int:
+    """The `new` command: 0 when a file was written, 1 when stopped or refused (nothing written)."""
+    stdin, stdout = stdin or sys.stdin, stdout or sys.stdout
+
+    def read(prompt: str) -> str:
+        stdout.write(prompt)
+        stdout.flush()
+        line = stdin.readline()
+        if not line:
+            raise EOFError
+        return line.rstrip("\n")
+
+    try:
+        run(kind, content_dir, today, read, stdout)
+    except EOFError:
+        stdout.write("\nStopped before the end; nothing was written.\n")
+        return 1
+    except UsageError as e:
+        stdout.write(f"\n{e}\n")
+        return 1
+    return 0

@@ -1,60 +1,76 @@
-"""The submit pages: how to submit, and forms (from the schema) that produce an entry file."""
+"""The submit pages: how to submit (submit/), and one form per kind of entry
+(submit/employer/, submit/opportunity/) that produces the entry's YAML file.
+
+Each form is rendered from forms.form_description, the same questions as the issue forms
+and `python build.py new`, and static/submit.js builds the file from the same description
+(which carries, for each answer, where it goes in the entry): nothing repeats the schema.
+The pages send nothing anywhere: they offer the file to copy or download, and link to
+GitHub's new-file page (pre-filled) and to the issue forms. Without JavaScript the form
+page explains those routes.
+"""
 
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
+from typing import Any
 
 from markupsafe import Markup
 
 from .config import BuildConfig
 from .content import FOLDERS
-from .forms import DATES_HELP, questions
-from .issue_forms import FORMS
+from .forms import form_description
+from .issue_forms import CHANGE_FORM, CONSENT, FORMS
 from .model import Register
 from .site.env import make_environment
 from .site.pages import Writer
 
+DEFAULT_REPOSITORY = "stem-exchange/register"
+HEADINGS = {"employer": "Register an employer", "opportunity": "Add an opportunity"}
 
-def browser_pattern(pattern: str | None, question_id: str) -> str | None:
-    """The schema's pattern as an HTML pattern attribute (compiled with the RegExp v flag,
-    which wants '-' escaped inside [...]); none for email, web addresses and dates, which
-    their input types check."""
-    if not pattern or question_id.endswith(("email", "url")) or question_id in ("website", "closes"):
-        return None
-    return re.sub(r"(?<=[0-9A-Za-z])-\]", r"\\-]", pattern.strip("^$"))
+
+def github_links(repository: str) -> dict[str, Any]:
+    base = f"https://github.com/{repository}"
+    return {
+        "repository": base,
+        "contributing": f"{base}/blob/main/CONTRIBUTING.md",
+        "new_file": {kind: f"{base}/new/main/content/{folder}" for kind, folder in FOLDERS.items()},
+        "issue_forms": {kind: f"{base}/issues/new?template={file}" for kind, (file, _, _) in FORMS.items()},
+        "change_form": f"{base}/issues/new?template={CHANGE_FORM}",
+    }
+
+
+def description_attribute(kind: str) -> Markup:
+    """The form's description as JSON for a data- attribute (autoescaped there; sorted keys keep pages byte-stable)."""
+    return Markup.escape(json.dumps(form_description(kind), ensure_ascii=False, sort_keys=True, separators=(",", ":")))
 
 
 def write_submit_pages(register: Register, out: Path, config: BuildConfig) -> int:
+    """Write submit/ and submit/<kind>/ for each kind; returns the number of files written.
+    The repository the links point to is config.repository ("owner/name")."""
+    repository = getattr(config, "repository", None) or DEFAULT_REPOSITORY
+    links = github_links(repository)
     write = Writer(make_environment(config), out, config)
-    github = f"https://github.com/{config.repository}"
     write.page(
         "submit/",
         "submit.html",
-        github=github,
-        issue_forms={kind: f"{github}/issues/new?template={file}" for kind, (file, _, _) in FORMS.items()},
+        github=links["repository"],
+        issue_forms=links["issue_forms"],
+        change_form=links["change_form"],
         register=register,
     )
-    employers = [(e.id, e.name) for e in sorted(register.employers.values(), key=lambda e: e.name.casefold())]
     for kind in FOLDERS:
-        qs = questions(kind)
-        setup = {
-            "kind": kind,
-            "folder": f"content/{FOLDERS[kind]}",
-            "newFile": f"{github}/new/main/content/{FOLDERS[kind]}",
-            "today": config.today.isoformat(),
-        }
         write.page(
             f"submit/{kind}/",
             "submit_form.html",
             kind=kind,
-            questions=qs,
-            patterns={q.id: browser_pattern(q.pattern, q.id) for q in qs},
-            employers=employers,
-            dates_help=DATES_HELP,
-            setup=Markup(json.dumps(setup)).replace("<", "\\u003c"),  # data only: read by static/submit.js
-            issue_form=f"{github}/issues/new?template={FORMS[kind][0]}",
+            heading=HEADINGS[kind],
+            form=form_description(kind),
+            data=description_attribute(kind),
+            links=links,
+            new_file=links["new_file"][kind],
+            issue_form=links["issue_forms"][kind],
+            consent=CONSENT,
             register=register,
         )
     return len(write.written)

@@ -1,5 +1,6 @@
 """Issue forms follow the schema; submitted issue bodies, fair or hostile, become entries or clear refusals."""
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -143,3 +144,63 @@ def test_new_command_writes_a_valid_file_from_answers(tmp_path: Path) -> None:
     assert "That does not look right" in out.getvalue()  # the lower-case postcode was refused
     assert "Please answer yes or no" in out.getvalue()
     assert _valid("employer", path.read_text(), tmp_path / "check") == []
+
+
+def test_issue_forms_follow_githubs_rules() -> None:
+    """What GitHub's issue-form syntax requires: unique ids and labels, valid ids, unique
+    dropdown options, and no option called 'None' (GitHub reserves it)."""
+    from tests.conftest import ROOT
+
+    for path in sorted((ROOT / ".github" / "ISSUE_TEMPLATE").glob("*.yml")):
+        form = yaml.safe_load(path.read_text(encoding="utf-8"))
+        assert form["name"] and form["description"] and form["body"], path.name
+        fields = [f for f in form["body"] if f["type"] != "markdown"]
+        ids = [f["id"] for f in fields]
+        labels = [f["attributes"]["label"] for f in fields]
+        assert len(set(ids)) == len(ids) and len(set(labels)) == len(labels), path.name
+        for f in fields:
+            assert re.fullmatch(r"[A-Za-z0-9_-]+", f["id"]), (path.name, f["id"])
+            assert f["type"] in ("input", "textarea", "dropdown", "checkboxes"), (path.name, f["type"])
+            options = f["attributes"].get("options", [])
+            if f["type"] == "dropdown":
+                assert options and len(set(options)) == len(options) and "None" not in options, (path.name, f["id"])
+
+
+@pytest.mark.parametrize("kind", ["employer", "opportunity"])
+def test_the_form_description_puts_answers_where_to_entry_does(kind: str) -> None:
+    """The submit page's script writes each answer at its description path; to_entry (issue forms,
+    `new`) must agree, so that all routes produce the same shape of file."""
+    from stemx.forms import form_description, to_entry
+
+    description = form_description(kind)
+    answers: dict[str, object] = {}
+    for f in description["fields"]:
+        if f["kind"] == "boolean":
+            answers[f["id"]] = True
+        elif f["kind"] == "multiselect":
+            answers[f["id"]] = [f["options"][0][0]]
+        elif f["kind"] == "select":
+            answers[f["id"]] = f["options"][-1][0]
+        elif f["kind"] == "dates":
+            answers[f["id"]] = "2027-03-10"
+        elif f["type"] in ("number", "integer"):
+            answers[f["id"]] = "7"
+        else:
+            answers[f["id"]] = f"answer to {f['id']}"
+    entry, problems = to_entry(kind, answers)
+    assert problems == []
+    for f in description["fields"]:
+        node: object = entry
+        for step in f["path"]:
+            node = node[step]  # type: ignore[index]
+        if f["kind"] == "dates":
+            assert node == {"kind": "dates", "dates": [{"start": "2027-03-10", "end": "2027-03-10"}]} | (
+                {"notes": answers["availability_notes"]} if "availability_notes" in answers else {}
+            )
+        elif f["type"] == "list" and f["kind"] == "textarea":
+            assert node == [answers[f["id"]]], f["id"]
+        elif f["type"] in ("number", "integer"):
+            assert node == 7, f["id"]
+        else:
+            assert node == answers[f["id"]], f["id"]
+    assert set(entry) <= set(description["order"])
