@@ -38,6 +38,7 @@ def render_site(register: Register, out: Path, config: BuildConfig) -> int:
         return Markup(nav_template.render(nav=facet_nav(*args)))
 
     env.globals["card"] = card
+    env.globals["open_counts"] = b.open_counts
 
     write.page(
         "",
@@ -71,6 +72,7 @@ def render_site(register: Register, out: Path, config: BuildConfig) -> int:
                 items,
                 "opportunities.html",
                 heading=f"Open opportunities: {label}",
+                selected=f"{facet.title}: {label}",
                 nav=nav_html(OPPORTUNITY_FACETS, b.groups, "opportunities", f"{facet.segment}/{code}"),
                 kind=facet.segment,
                 code=code,
@@ -99,7 +101,7 @@ def render_site(register: Register, out: Path, config: BuildConfig) -> int:
 
     # Employers: all, each facet value, and one page each.
     enav = nav_html(EMPLOYER_FACETS, b.employer_groups, "employers")
-    paginate(write, "employers/", b.employers, "employers.html", heading="Employers", nav=enav, **common)
+    paginate(write, "employers/", b.employers, "employers.html", heading="Employers", nav=enav, kind="all", **common)
     for facet in EMPLOYER_FACETS:
         for code in v.codes(facet.vocabulary):
             items = b.employer_groups[facet.segment].get(code, [])
@@ -109,6 +111,8 @@ def render_site(register: Register, out: Path, config: BuildConfig) -> int:
                 items,
                 "employers.html",
                 heading=f"Employers: {v.label(facet.vocabulary, code)}",
+                selected=f"{facet.title}: {v.label(facet.vocabulary, code)}",
+                kind=facet.segment,
                 nav=nav_html(EMPLOYER_FACETS, b.employer_groups, "employers", f"{facet.segment}/{code}"),
                 **common,
             )

@@ -76,6 +76,7 @@ class Browse:
     groups: dict[str, dict[str, list[Opportunity]]]  # facet segment -> code -> open opportunities
     employers: list[Employer]
     employer_groups: dict[str, dict[str, list[Employer]]]
+    open_counts: dict[str, int]  # employer id -> number of open opportunities
 
 
 def browse(register: Register) -> Browse:
@@ -95,7 +96,10 @@ def browse(register: Register) -> Browse:
         for facet in EMPLOYER_FACETS:
             for code in facet.values(register, e):
                 employer_groups[facet.segment][code].append(e)
-    return Browse(open_, not_open, groups, employers, employer_groups)
+    open_counts: dict[str, int] = defaultdict(int)
+    for o in open_:
+        open_counts[o.employer] += 1
+    return Browse(open_, not_open, groups, employers, employer_groups, dict(open_counts))
 
 
 def facet_nav(
@@ -114,7 +118,10 @@ def facet_nav(
             }
             for term in v.terms(facet.vocabulary)
         ]
-        nav.append({"title": facet.title, "options": options, "open": current.startswith(facet.segment + "/")})
+        # Groups start closed, as on GOV.UK finder pages: on a phone an open list of twelve
+        # regions would push the results off the screen. The current choice is shown above
+        # the results instead, with a link to remove it.
+        nav.append({"title": facet.title, "options": options, "open": False})
     return nav
 
 
