@@ -152,11 +152,27 @@ class Writer:
         target.write_text(content, encoding="utf-8", newline="\n")
 
 
+def page_path(base: str, number: int) -> str:
+    return base if number == 1 else f"{base}page/{number}/"
+
+
+def page_links(base: str, number: int, pages: int) -> list[dict[str, Any]]:
+    """Numbered links in the GOV.UK pattern: first, last, and the pages either side of this
+    one, with gaps marked; a fixed handful however many pages there are."""
+    shown = sorted({1, pages, number - 1, number, number + 1} & set(range(1, pages + 1)))
+    links: list[dict[str, Any]] = []
+    for n in shown:
+        if links and n - links[-1]["number"] > 1:
+            links.append({"number": None})  # an ellipsis
+        links.append({"number": n, "path": page_path(base, n), "current": n == number})
+    return links
+
+
 def paginate(write: Writer, base: str, items: Sequence[Any], template: str, **context: Any) -> None:
     """Pages base/, base/page/2/, ... of PAGE_SIZE items each (one empty page when none)."""
     pages = max(1, math.ceil(len(items) / PAGE_SIZE))
     for number in range(1, pages + 1):
-        path = base if number == 1 else f"{base}page/{number}/"
+        path = page_path(base, number)
         write.page(
             path,
             template,
@@ -165,8 +181,9 @@ def paginate(write: Writer, base: str, items: Sequence[Any], template: str, **co
             pagination={
                 "number": number,
                 "pages": pages,
-                "previous": None if number == 1 else (base if number == 2 else f"{base}page/{number - 1}/"),
-                "next": f"{base}page/{number + 1}/" if number < pages else None,
+                "previous": None if number == 1 else page_path(base, number - 1),
+                "next": page_path(base, number + 1) if number < pages else None,
+                "links": page_links(base, number, pages),
             },
             **context,
         )
