@@ -245,3 +245,25 @@ def test_employer_cards_count_only_open_opportunities(built_site: Path, sample_c
             assert f"{open_count} open opportunit" in card
         else:
             assert "No open opportunities at the moment" in card
+
+
+def test_every_page_names_its_canonical_address_except_the_404(built_site: Path) -> None:
+    from stemx.config import BuildConfig
+
+    origin = BuildConfig(content_dir=built_site, out_dir=built_site).absolute_url("")
+    for page in pages(built_site):
+        html = page.read_text(encoding="utf-8")
+        rel = page.relative_to(built_site).as_posix()
+        if rel == "404.html":
+            assert '<meta name="robots" content="noindex">' in html and 'rel="canonical"' not in html
+        else:
+            expected = origin + rel.removesuffix("index.html")
+            assert f'<link rel="canonical" href="{expected}">' in html, rel
+
+
+def test_cards_show_a_cost_only_when_there_is_one(built_site: Path) -> None:
+    listing = text(built_site, "opportunities/subject/physics/index.html") + text(
+        built_site, "employers/arden-motorsport-electronics/index.html"
+    )
+    card = listing.split('href="/opportunities/arden-data-logger-cpd/"')[1].split("</li>")[0]
+    assert "<dt>Cost</dt><dd>£" in card
