@@ -6,6 +6,7 @@ page is rendered straight to its file, so the work grows linearly with the regis
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -191,7 +192,8 @@ def paginate(write: Writer, base: str, items: Sequence[Any], template: str, **co
 
 def latest(register: Register, items: Iterable[Opportunity], count: int) -> list[Opportunity]:
     """The most recently published, newest first (for the home page and feeds)."""
-    return sorted(items, key=lambda o: (-o.published.toordinal(), o.id))[:count]
+    # A bounded heap rather than a full sort: the register may hold hundreds of thousands.
+    return heapq.nsmallest(count, items, key=lambda o: (-o.published.toordinal(), o.id))
 
 
 def days_until(d: date | None, today: date) -> int | None:
