@@ -84,7 +84,7 @@ def render_site(register: Register, out: Path, config: BuildConfig) -> int:
         b.not_open,
         "opportunities.html",
         heading="Closed and past opportunities",
-        nav=nav,
+        nav=Markup(""),  # the filters count open opportunities only, so they would mislead here
         kind="closed",
         **common,
     )

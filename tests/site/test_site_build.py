@@ -267,3 +267,20 @@ def test_cards_show_a_cost_only_when_there_is_one(built_site: Path) -> None:
     )
     card = listing.split('href="/opportunities/arden-data-logger-cpd/"')[1].split("</li>")[0]
     assert "<dt>Cost</dt><dd>£" in card
+
+
+def test_short_sessions_are_given_in_minutes() -> None:
+    from stemx.site.env import hours
+
+    assert [hours(x) for x in (0.67, 0.75, 1, 3.5, 70)] == [
+        "40 minutes",
+        "45 minutes",
+        "1 hour",
+        "3.5 hours",
+        "70 hours",
+    ]
+
+
+def test_closed_listing_offers_no_filters_that_count_open_opportunities(built_site: Path) -> None:
+    page = text(built_site, "opportunities/closed/index.html")
+    assert 'class="facets"' not in page and "card-not-open" in page
