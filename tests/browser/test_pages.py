@@ -111,3 +111,13 @@ def test_csp_blocks_inline_script(browser: Browser, server: str) -> None:
     assert page.evaluate("window.injected") is None
     assert any("Content Security Policy" in v for v in violations)
     context.close()
+
+
+def test_keyboard_focus_is_clearly_visible(page: Page, server: str) -> None:
+    page.goto(server + "/opportunities/region/north-west/")
+    page.keyboard.press("Tab")  # the skip link
+    page.keyboard.press("Tab")  # the site name, on the dark header
+    focused = page.evaluate(
+        "() => { const s = getComputedStyle(document.activeElement); return [s.backgroundColor, s.color]; }"
+    )
+    assert focused == ["rgb(255, 221, 0)", "rgb(11, 12, 12)"]  # yellow with near-black text, as GOV.UK
