@@ -9,12 +9,13 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 from .config import DEFAULT_ORIGIN, ROOT, BuildConfig
-from .content import Validation, validate_content
+from .content import Progress, Validation, validate_content
 from .errors import ContentError, Problem, StemxError, UsageError
 
 
@@ -141,9 +142,33 @@ def cmd_build(args: argparse.Namespace) -> int:
     from .report import print_build_report
 
     config = _config(args)
-    report = build(config)
+    with progress_bar() as progress:
+        report = build(config, progress)
     print_build_report(report, config)
     return 0
+
+
+@contextmanager
+def progress_bar() -> Iterator[Progress | None]:
+    """A progress bar on a terminal (checking files, then each output stage); nothing in CI logs."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
+    from rich.progress import Progress as Bar
+
+    with Bar(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), transient=True
+    ) as bar:
+        task = bar.add_task("Checking files", total=None)
+
+        def update(done: int, total: int) -> None:
+            if done < 0:
+                bar.update(task, description=f"Writing ({-done} of {total} stages)", completed=-done - 1, total=total)
+            elif done % 500 == 0 or done == total:
+                bar.update(task, completed=done, total=total)
+
+        yield update
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

@@ -57,7 +57,11 @@ def discover(content_dir: Path) -> tuple[list[EntryFile], list[Problem]]:
             continue
         seen: dict[str, Path] = {}
         with os.scandir(directory) as it:
-            names = sorted(e.name for e in it if e.is_file() and not e.name.startswith("."))
+            # Lower-case names first: ids are lower-case, so in a clash the other file is the stray.
+            names = sorted(
+                (e.name for e in it if e.is_file() and not e.name.startswith(".")),
+                key=lambda n: (n.lower(), n != n.lower()),
+            )
         for name in names:
             path = directory / name
             source = f"{shown}/{folder}/{name}"
@@ -151,7 +155,13 @@ class Validation:
         return self.errors > 0 or (strict and self.warnings > 0)
 
 
-def validate_content(content_dir: Path, today: date, only: Iterable[Path] | None = None) -> Validation:
+# Told how many files there are, then once per file checked (a progress bar listens).
+Progress = Callable[[int, int], None]
+
+
+def validate_content(
+    content_dir: Path, today: date, only: Iterable[Path] | None = None, progress: Progress | None = None
+) -> Validation:
     """Check the whole content folder, or only the given files against it (the pull-request case)."""
     if only is None:
         files, problems = discover(content_dir)
@@ -165,7 +175,9 @@ def validate_content(content_dir: Path, today: date, only: Iterable[Path] | None
             return any((employers_dir / (employer_id + s)).is_file() for s in SUFFIXES)
 
     result = Validation(problems=problems, files=len(files))
-    for checked in _check_all(files, exists, today):
+    for done, checked in enumerate(_check_all(files, exists, today), 1):
+        if progress:
+            progress(done, len(files))
         result.problems.extend(checked.problems)
         if isinstance(checked.entry, Employer):
             result.employers[checked.entry.id] = checked.entry

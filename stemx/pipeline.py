@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config import BuildConfig
-from .content import Validation, register_from, validate_content
+from .content import Progress, Validation, register_from, validate_content
 from .model import Register
 from .publish import staging
 
@@ -41,15 +41,17 @@ class BuildReport:
     timings: list[tuple[str, float, int]] = field(default_factory=list)  # (stage, seconds, files)
 
 
-def build(config: BuildConfig) -> BuildReport:
+def build(config: BuildConfig, progress: Progress | None = None) -> BuildReport:
     """Validate the content and write the whole site; ContentError leaves `out_dir` untouched."""
     started = time.perf_counter()
-    validation = validate_content(config.content_dir, config.today)
+    validation = validate_content(config.content_dir, config.today, progress=progress)
     register = register_from(validation, config.today, config.strict)
     report = BuildReport(validation, len(register.employers), len(register.opportunities))
     report.timings.append(("load and validate", time.perf_counter() - started, 0))
     with staging(config.out_dir) as stage:
-        for name, write in stages():
+        for number, (name, write) in enumerate(stages(), 1):
+            if progress:
+                progress(-number, len(stages()))  # negative: the stage being written
             started = time.perf_counter()
             files = write(register, stage, config)
             report.timings.append((name, time.perf_counter() - started, files))
