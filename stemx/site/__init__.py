@@ -39,6 +39,7 @@ def render_site(register: Register, out: Path, config: BuildConfig) -> int:
         return Markup(nav_template.render(nav=facet_nav(*args)))
 
     env.globals["card"] = card
+    env.globals["open_counts"] = b.open_counts
 
     write.page(
         "",
@@ -72,6 +73,7 @@ def render_site(register: Register, out: Path, config: BuildConfig) -> int:
                 items,
                 "opportunities.html",
                 heading=f"Open opportunities: {label}",
+                selected=f"{facet.title}: {label}",
                 nav=nav_html(OPPORTUNITY_FACETS, b.groups, "opportunities", f"{facet.segment}/{code}"),
                 kind=facet.segment,
                 code=code,
@@ -83,7 +85,7 @@ def render_site(register: Register, out: Path, config: BuildConfig) -> int:
         b.not_open,
         "opportunities.html",
         heading="Closed and past opportunities",
-        nav=nav,
+        nav=Markup(""),  # the filters count open opportunities only, so they would mislead here
         kind="closed",
         **common,
     )
@@ -100,7 +102,7 @@ def render_site(register: Register, out: Path, config: BuildConfig) -> int:
 
     # Employers: all, each facet value, and one page each.
     enav = nav_html(EMPLOYER_FACETS, b.employer_groups, "employers")
-    paginate(write, "employers/", b.employers, "employers.html", heading="Employers", nav=enav, **common)
+    paginate(write, "employers/", b.employers, "employers.html", heading="Employers", nav=enav, kind="all", **common)
     for facet in EMPLOYER_FACETS:
         for code in v.codes(facet.vocabulary):
             items = b.employer_groups[facet.segment].get(code, [])
@@ -110,6 +112,8 @@ def render_site(register: Register, out: Path, config: BuildConfig) -> int:
                 items,
                 "employers.html",
                 heading=f"Employers: {v.label(facet.vocabulary, code)}",
+                selected=f"{facet.title}: {v.label(facet.vocabulary, code)}",
+                kind=facet.segment,
                 nav=nav_html(EMPLOYER_FACETS, b.employer_groups, "employers", f"{facet.segment}/{code}"),
                 **common,
             )

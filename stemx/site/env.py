@@ -33,6 +33,9 @@ def money(amount: float) -> str:
 
 
 def hours(value: float) -> str:
+    """3.5 hours; under an hour in minutes, since "0.67 hours" helps nobody."""
+    if value < 1:
+        return f"{round(value * 60)} minutes"
     text = f"{value:g}"
     return f"{text} hour" if value == 1 else f"{text} hours"
 

@@ -6,6 +6,7 @@ page is rendered straight to its file, so the work grows linearly with the regis
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -76,6 +77,7 @@ class Browse:
     groups: dict[str, dict[str, list[Opportunity]]]  # facet segment -> code -> open opportunities
     employers: list[Employer]
     employer_groups: dict[str, dict[str, list[Employer]]]
+    open_counts: dict[str, int]  # employer id -> number of open opportunities
 
 
 def browse(register: Register) -> Browse:
@@ -95,7 +97,10 @@ def browse(register: Register) -> Browse:
         for facet in EMPLOYER_FACETS:
             for code in facet.values(register, e):
                 employer_groups[facet.segment][code].append(e)
-    return Browse(open_, not_open, groups, employers, employer_groups)
+    open_counts: dict[str, int] = defaultdict(int)
+    for o in open_:
+        open_counts[o.employer] += 1
+    return Browse(open_, not_open, groups, employers, employer_groups, dict(open_counts))
 
 
 def facet_nav(
@@ -114,7 +119,10 @@ def facet_nav(
             }
             for term in v.terms(facet.vocabulary)
         ]
-        nav.append({"title": facet.title, "options": options, "open": current.startswith(facet.segment + "/")})
+        # Groups start closed, as on GOV.UK finder pages: on a phone an open list of twelve
+        # regions would push the results off the screen. The current choice is shown above
+        # the results instead, with a link to remove it.
+        nav.append({"title": facet.title, "options": options, "open": False})
     return nav
 
 
@@ -145,11 +153,27 @@ class Writer:
         target.write_text(content, encoding="utf-8", newline="\n")
 
 
+def page_path(base: str, number: int) -> str:
+    return base if number == 1 else f"{base}page/{number}/"
+
+
+def page_links(base: str, number: int, pages: int) -> list[dict[str, Any]]:
+    """Numbered links in the GOV.UK pattern: first, last, and the pages either side of this
+    one, with gaps marked; a fixed handful however many pages there are."""
+    shown = sorted({1, pages, number - 1, number, number + 1} & set(range(1, pages + 1)))
+    links: list[dict[str, Any]] = []
+    for n in shown:
+        if links and n - links[-1]["number"] > 1:
+            links.append({"number": None})  # an ellipsis
+        links.append({"number": n, "path": page_path(base, n), "current": n == number})
+    return links
+
+
 def paginate(write: Writer, base: str, items: Sequence[Any], template: str, **context: Any) -> None:
     """Pages base/, base/page/2/, ... of PAGE_SIZE items each (one empty page when none)."""
     pages = max(1, math.ceil(len(items) / PAGE_SIZE))
     for number in range(1, pages + 1):
-        path = base if number == 1 else f"{base}page/{number}/"
+        path = page_path(base, number)
         write.page(
             path,
             template,
@@ -158,8 +182,9 @@ def paginate(write: Writer, base: str, items: Sequence[Any], template: str, **co
             pagination={
                 "number": number,
                 "pages": pages,
-                "previous": None if number == 1 else (base if number == 2 else f"{base}page/{number - 1}/"),
-                "next": f"{base}page/{number + 1}/" if number < pages else None,
+                "previous": None if number == 1 else page_path(base, number - 1),
+                "next": page_path(base, number + 1) if number < pages else None,
+                "links": page_links(base, number, pages),
             },
             **context,
         )
@@ -167,7 +192,8 @@ def paginate(write: Writer, base: str, items: Sequence[Any], template: str, **co
 
 def latest(register: Register, items: Iterable[Opportunity], count: int) -> list[Opportunity]:
     """The most recently published, newest first (for the home page and feeds)."""
-    return sorted(items, key=lambda o: (-o.published.toordinal(), o.id))[:count]
+    # A bounded heap rather than a full sort: the register may hold hundreds of thousands.
+    return heapq.nsmallest(count, items, key=lambda o: (-o.published.toordinal(), o.id))
 
 
 def days_until(d: date | None, today: date) -> int | None:

@@ -13,7 +13,19 @@ PAGE_TYPES = {
     "home": "/",
     "opportunities": "/opportunities/",
     "browse-region": "/opportunities/region/north-west/",
+    "opportunities-page-2": "/opportunities/page/2/",
+    "browse-type": "/opportunities/type/site-visit/",
+    "browse-subject": "/opportunities/subject/physics/",
+    "browse-audience": "/opportunities/audience/careers-leaders/",
     "closed": "/opportunities/closed/",
+    "opportunity-on-request": "/opportunities/aire-valley-advice-call/",
+    "opportunity-closed": "/opportunities/fenland-bioinformatics-cpd/",
+    "opportunity-withdrawn": "/opportunities/ribble-spc-withdrawn/",
+    "employers-region": "/employers/region/wales/",
+    "employers-sector": "/employers/sector/space/",
+    "about": "/about/",
+    "about-teachers": "/about/teachers/",
+    "about-researchers": "/about/researchers/",
     "opportunity": "/opportunities/docklands-soc-shadowing/",
     "opportunity-past": "/opportunities/humber-net-zero-talk/",
     "employers": "/employers/",
@@ -57,7 +69,24 @@ def test_teacher_finds_and_opens_an_opportunity_without_javascript(browser: Brow
     expect(page.get_by_role("heading", level=1)).to_have_text(title)
     expect(page.get_by_role("heading", name="How to apply")).to_be_visible()
     expect(page.locator(".facts")).to_contain_text("CPD time")
+    page.go_back()
+    page.get_by_role("link", name="Remove filter").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Open opportunities")
+    page.get_by_role("link", name="Page 2").click()
+    expect(page.get_by_role("link", name="Page 2, current page")).to_be_visible()
     context.close()
+
+
+def test_nothing_is_wider_than_a_phone(browser: Browser, server: str) -> None:
+    context = browser.new_context(viewport={"width": 375, "height": 800})
+    page = context.new_page()
+    wide = []
+    for path in PAGE_TYPES.values():
+        page.goto(server + path)
+        if page.evaluate("document.documentElement.scrollWidth") > 375:
+            wide.append(path)
+    context.close()
+    assert wide == []
 
 
 def test_keyboard_user_reaches_main_content_by_the_skip_link(page: Page, server: str) -> None:
@@ -82,3 +111,13 @@ def test_csp_blocks_inline_script(browser: Browser, server: str) -> None:
     assert page.evaluate("window.injected") is None
     assert any("Content Security Policy" in v for v in violations)
     context.close()
+
+
+def test_keyboard_focus_is_clearly_visible(page: Page, server: str) -> None:
+    page.goto(server + "/opportunities/region/north-west/")
+    page.keyboard.press("Tab")  # the skip link
+    page.keyboard.press("Tab")  # the site name, on the dark header
+    focused = page.evaluate(
+        "() => { const s = getComputedStyle(document.activeElement); return [s.backgroundColor, s.color]; }"
+    )
+    assert focused == ["rgb(255, 221, 0)", "rgb(11, 12, 12)"]  # yellow with near-black text, as GOV.UK

@@ -183,3 +183,104 @@ def test_site_works_under_a_sub_path(tmp_path: Path) -> None:
                 assert href.startswith("/stem-exchange/"), (page, href)
                 assert target(site, "/stem-exchange/", href).is_file(), (page, href)
     assert 'href="https://stem-exchange.example.org/stem-exchange/"' in (site / "index.html").read_text()
+
+
+def test_browse_page_says_what_is_filtered_and_how_to_remove_it(built_site: Path) -> None:
+    page = text(built_site, "opportunities/region/north-west/index.html")
+    assert "Region: North West" in page and 'href="/opportunities/">Remove filter' in page
+    assert 'href="/calendar/region/north-west.ics"' in page and 'href="/feeds/region/north-west.xml"' in page
+    employers = text(built_site, "employers/region/wales/index.html")
+    assert "Region served: Wales" in employers and "say they support teachers there" in employers
+
+
+def test_page_links_stay_a_handful_however_many_pages() -> None:
+    from stemx.site.pages import page_links
+
+    numbers = [link["number"] for link in page_links("opportunities/", 15, 3000)]
+    assert numbers == [1, None, 14, 15, 16, None, 3000]
+    assert [link["number"] for link in page_links("x/", 1, 2)] == [1, 2]
+    assert page_links("x/", 2, 3)[0]["path"] == "x/" and page_links("x/", 1, 3)[2]["path"] == "x/page/3/"
+
+
+def test_listing_pages_link_to_their_numbered_pages(built_site: Path) -> None:
+    page = text(built_site, "opportunities/page/2/index.html")
+    assert 'aria-current="page" aria-label="Page 2, current page"' in page
+    assert 'href="/opportunities/" aria-label="Page 1"' in page and 'rel="prev" href="/opportunities/"' in page
+
+
+def test_header_reaches_every_section(built_site: Path) -> None:
+    header = text(built_site, "index.html").split("</header>")[0]
+    for path in ("opportunities/", "employers/", "search/", "submit/", "data/", "stats/", "about/"):
+        assert f'href="/{path}"' in header
+        assert (built_site / path / "index.html").is_file()
+    assert 'href="/employers/" aria-current="true"' in text(built_site, "employers/region/wales/index.html")
+
+
+def test_opportunity_page_gives_facts_then_how_to_apply_then_the_description(built_site: Path) -> None:
+    page = text(built_site, "opportunities/docklands-soc-shadowing/index.html")
+    facts, apply, about = (page.index(s) for s in ("Key facts", "How to apply", "About this opportunity"))
+    assert facts < apply < about  # phones show this order; the apply box is the sidebar on a desktop
+    assert "Apply by Monday 1 March 2027." in page and "Add these dates to your calendar" in page
+    on_request = text(built_site, "opportunities/aire-valley-advice-call/index.html")
+    assert "On request" in on_request and "/calendar/aire-valley-advice-call.ics" not in on_request
+
+
+def test_employer_cards_count_only_open_opportunities(built_site: Path, sample_content: Path) -> None:
+    from stemx.content import load_register
+    from tests.conftest import TODAY
+
+    register = load_register(sample_content, TODAY)
+    listing = "".join(
+        p.read_text(encoding="utf-8")
+        for p in (built_site / "employers").glob("**/index.html")
+        if p.parent.name in ("employers", "2") and "region" not in p.parts and "sector" not in p.parts
+    )
+    for e in register.employers.values():
+        offered = register.opportunities_of(e.id)
+        open_count = sum(register.state(o) == "open" for o in offered)
+        card = listing.split(f'href="/employers/{e.id}/"')[1].split("</li>")[0]
+        if not offered:
+            assert "Registered supporter" in card
+        elif open_count:
+            assert f"{open_count} open opportunit" in card
+        else:
+            assert "No open opportunities at the moment" in card
+
+
+def test_every_page_names_its_canonical_address_except_the_404(built_site: Path) -> None:
+    from stemx.config import BuildConfig
+
+    origin = BuildConfig(content_dir=built_site, out_dir=built_site).absolute_url("")
+    for page in pages(built_site):
+        html = page.read_text(encoding="utf-8")
+        rel = page.relative_to(built_site).as_posix()
+        if rel == "404.html":
+            assert '<meta name="robots" content="noindex">' in html and 'rel="canonical"' not in html
+        else:
+            expected = origin + rel.removesuffix("index.html")
+            assert f'<link rel="canonical" href="{expected}">' in html, rel
+
+
+def test_cards_show_a_cost_only_when_there_is_one(built_site: Path) -> None:
+    listing = text(built_site, "opportunities/subject/physics/index.html") + text(
+        built_site, "employers/arden-motorsport-electronics/index.html"
+    )
+    card = listing.split('href="/opportunities/arden-data-logger-cpd/"')[1].split("</li>")[0]
+    assert "<dt>Cost</dt><dd>£" in card
+
+
+def test_short_sessions_are_given_in_minutes() -> None:
+    from stemx.site.env import hours
+
+    assert [hours(x) for x in (0.67, 0.75, 1, 3.5, 70)] == [
+        "40 minutes",
+        "45 minutes",
+        "1 hour",
+        "3.5 hours",
+        "70 hours",
+    ]
+
+
+def test_closed_listing_offers_no_filters_that_count_open_opportunities(built_site: Path) -> None:
+    page = text(built_site, "opportunities/closed/index.html")
+    assert 'class="facets"' not in page and "card-not-open" in page
