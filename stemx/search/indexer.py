@@ -11,12 +11,16 @@ from __future__ import annotations
 import base64
 import json
 import subprocess
+import time
 from pathlib import Path
 from typing import Any
 
 from pagefind.service import get_executable
 
 from ..errors import BuildError
+
+NEEDED = ("pagefind.js", "pagefind-worker.js", "pagefind-entry.json", "wasm.en.pagefind")
+UNUSED = ("pagefind-ui.*", "pagefind-modular-ui.*", "pagefind-component-ui.*", "pagefind-highlight.js")
 
 
 class Indexer:
@@ -56,6 +60,16 @@ class Indexer:
 
     def write(self, output: Path) -> None:
         self._send({"type": "WriteFiles", "index_id": self._index_id, "output_path": str(output)})
+        # Pagefind can reply before its static files are on disk; closing the service then
+        # loses them (seen: a missing pagefind-worker.js). Wait for what the browser loads.
+        deadline = time.monotonic() + 60
+        while not all((output / name).is_file() for name in NEEDED):
+            if time.monotonic() > deadline:
+                raise BuildError(f"pagefind did not write {', '.join(n for n in NEEDED if not (output / n).is_file())}")
+            time.sleep(0.05)
+        for pattern in UNUSED:  # Pagefind's ready-made UIs: the search page has its own
+            for path in output.glob(pattern):
+                path.unlink()
 
     def __enter__(self) -> Indexer:
         return self
