@@ -108,10 +108,13 @@ async function update() {
   const search = await pagefind.search(term, { filters: pagefindFilters(s), sort: pagefindSort(s) });
   // Counts for each filter ignore that filter's own choices: values of one filter combine
   // with OR, so the count beside "North West" is what ticking it would add.
+  // A filter with nothing chosen takes its counts from the main search, so a query costs one
+  // extra search per filter in use, not one per filter.
   const counts = {};
   await Promise.all(
     FILTERS.map(async (f) => {
-      const other = await pagefind.search(term, { filters: pagefindFilters(s, f) });
+      const chosen = pagefindFilters(s)[f].any;
+      const other = chosen.length ? await pagefind.search(term, { filters: pagefindFilters(s, f) }) : search;
       counts[f] = other.filters[f] || {};
     }),
   );
