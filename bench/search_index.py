@@ -68,6 +68,9 @@ def main() -> None:
     p.add_argument("--records", type=int, required=True)
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--out", type=Path, help="where to write the index (default: a temporary folder, removed)")
+    p.add_argument(
+        "--shard-size", type=int, default=0, help="index this many records per Pagefind process, one after another"
+    )
     args = p.parse_args()
     v = vocabularies()
     labels = {
@@ -77,16 +80,22 @@ def main() -> None:
     rng = random.Random(args.seed)
     out = args.out or Path(tempfile.mkdtemp(prefix="pagefind-bench-"))
     started = time.perf_counter()
-    with Indexer({"force_language": "en"}) as index:
-        for i in range(args.records):
-            index.add(**record(rng, i, labels))
-        added = time.perf_counter()
-        index.write(out / "pagefind")
+    size = args.shard_size or args.records
+    adding = 0.0
+    for shard, first in enumerate(range(0, args.records, size)):
+        # A shard's process ends before the next starts, so peak memory is that of the largest shard.
+        with Indexer({"force_language": "en"}) as index:
+            mark = time.perf_counter()
+            for i in range(first, min(first + size, args.records)):
+                index.add(**record(rng, i, labels))
+            adding += time.perf_counter() - mark
+            index.write(out / f"pagefind-{shard}")
     done = time.perf_counter()
-    files = [f for f in (out / "pagefind").rglob("*") if f.is_file()]
+    added = started + adding
+    files = [f for f in out.rglob("*") if f.is_file()]
     child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"records: {args.records}")
+    print(f"records: {args.records}, shards of {size}")
     print(f"add records: {added - started:.1f} s, write files: {done - added:.1f} s, total: {done - started:.1f} s")
     print(f"peak RSS: pagefind {child:.0f} MiB, python {own:.0f} MiB")
     print(f"index: {len(files)} files, {sum(f.stat().st_size for f in files) / 2**20:.1f} MiB")
