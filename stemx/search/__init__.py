@@ -22,10 +22,10 @@ from ..site.pages import Writer
 from .indexer import Indexer
 
 DISTRICTS = ROOT / "data" / "uk-postcode-districts.csv"
-# Records per Pagefind process. Pagefind holds about 65 KB per record while indexing, so a
+# Records per Pagefind process. Pagefind holds 65-100 KB per record while indexing, so a
 # national register is indexed in shards, one process after another, each well under 1 GB;
 # the search page queries every shard and merges what they find.
-SHARD_SIZE = 10_000
+SHARD_SIZE = 8_000
 SHOW_OPEN, SHOW_NOT_OPEN, SHOW_EMPLOYERS = "Open opportunities", "Closed and past opportunities", "Employers"
 # Filters offered on the search page, in order: (Pagefind filter name, label, controlled list).
 FILTERS = (
