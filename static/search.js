@@ -18,8 +18,16 @@ const DEFAULT_SHOW = ["Open opportunities"];
 document.getElementById("search-nojs").hidden = true;
 app.hidden = false;
 
-const pagefind = await import(`${base}pagefind/pagefind.js`);
-await pagefind.options({ baseUrl: "/" }); // record URLs already include the site's base path
+// A large register is indexed in shards (see stemx/search): each is its own Pagefind bundle,
+// imported as its own module, and their answers are merged here.
+const shards = await Promise.all(
+  app.dataset.indexes.split(" ").map(async (folder) => {
+    const pf = await import(`${folder}pagefind.js`);
+    await pf.options({ baseUrl: "/" }); // record URLs already include the site's base path
+    return pf;
+  }),
+);
+const pagefind = { search: searchShards };
 let districts = null; // loaded the first time a postcode is used
 let here = null; // {lat, lon, label} from the postcode or the browser's location
 let shown = [];
@@ -74,6 +82,47 @@ function pagefindFilters(s, except) {
   return out;
 }
 
+// Counts add up across shards (each record is in one shard). Unsorted results merge by score, as
+// Pagefind's own mergeIndex does; sorted ones by a lazy k-way merge on the sort key in the meta.
+async function searchShards(term, options) {
+  const all = await Promise.all(shards.map((pf) => pf.search(term, options)));
+  if (all.length === 1) return all[0];
+  const filters = {};
+  for (const one of all)
+    for (const [f, values] of Object.entries(one.filters || {}))
+      for (const [v, n] of Object.entries(values)) (filters[f] ??= {})[v] = (filters[f][v] || 0) + n;
+  const lists = all.map((one) => one.results.map(cached));
+  if (!options.sort) return { filters, results: lists.flat().sort((a, b) => b.score - a.score) };
+  const [[key, direction]] = Object.entries(options.sort);
+  return { filters, results: mergeSorted(lists, `sort_${key}`, direction === "desc") };
+}
+
+function cached(result) {
+  let loaded;
+  return { ...result, data: () => (loaded ??= result.data()) };
+}
+
+function mergeSorted(lists, key, desc) {
+  const out = [];
+  const at = lists.map(() => 0);
+  out.total = lists.reduce((n, l) => n + l.length, 0);
+  out.ensure = async (n) => {
+    while (out.length < Math.min(n, out.total)) {
+      let best = -1;
+      let bestKey = null;
+      for (let i = 0; i < lists.length; i++) {
+        if (at[i] >= lists[i].length) continue;
+        const k = (await lists[i][at[i]].data()).meta[key] ?? "";
+        if (best < 0 || (desc ? k > bestKey : k < bestKey)) [best, bestKey] = [i, k];
+      }
+      out.push(lists[best][at[best]++]);
+    }
+  };
+  return out;
+}
+
+const total = (results) => results.total ?? results.length;
+
 function pagefindSort(s) {
   if (s.sort === "date" || s.sort === "closes") return { [s.sort]: "asc" };
   if (s.sort === "published") return { published: "desc" };
@@ -117,24 +166,26 @@ async function update() {
   const search = await pagefind.search(term, { filters: pagefindFilters(s), sort: pagefindSort(s) });
   // Counts for each filter ignore that filter's own choices: values of one filter combine
   // with OR, so the count beside "North West" is what ticking it would add.
-  // A filter with nothing chosen is already counted right by the main search; only filters
-  // with choices need a search without them (each one costs a search on a large register).
+  // A filter with nothing chosen takes its counts from the main search, so a query costs one
+  // extra search per filter in use, not one per filter.
   const counts = {};
   await Promise.all(
     FILTERS.map(async (f) => {
-      const chosen = f === "show" ? s.filters.show.length && s.filters.show.join() !== DEFAULT_SHOW.join() : s.filters[f].length;
-      counts[f] = (chosen || f === "show" ? (await pagefind.search(term, { filters: pagefindFilters(s, f) })).filters[f] : search.filters[f]) || {};
+      const chosen = pagefindFilters(s)[f].any;
+      const other = chosen.length ? await pagefind.search(term, { filters: pagefindFilters(s, f) }) : search;
+      counts[f] = other.filters[f] || {};
     }),
   );
   here = (await locate(s)) ?? (s.postcode ? null : here);
   let results = search.results;
   if (here) {
+    await results.ensure?.(NEAR_LIMIT);
     const loaded = await Promise.all(results.slice(0, NEAR_LIMIT).map((r) => r.data()));
     let items = loaded.map((d) => ({ d, distance: d.meta.lat ? miles(here, { lat: +d.meta.lat, lon: +d.meta.lon }) : null }));
     if (s.radius) items = items.filter((i) => i.distance === null || i.distance <= +s.radius);
     if (s.sort === "distance" || !s.sort) items.sort((a, b) => (a.distance ?? 1e9) - (b.distance ?? 1e9));
     results = items.map((i) => ({ data: async () => i.d, distance: i.distance }));
-    if (search.results.length > NEAR_LIMIT) nearLine.textContent = `Only the first ${NEAR_LIMIT} matches are placed by distance; add a keyword or filter to narrow them.`;
+    if (total(search.results) > NEAR_LIMIT) nearLine.textContent = `Only the first ${NEAR_LIMIT} matches are placed by distance; add a keyword or filter to narrow them.`;
   }
   if (mine !== run) return; // a newer search has started
   for (const c of form.querySelectorAll("input[type=checkbox]")) {
@@ -146,17 +197,19 @@ async function update() {
   await showMore(mine);
   if (mine !== run) return;
   // Announced once the cards are in place, so a screen reader's next move lands on them.
-  const total = results.length;
-  countLine.textContent = `${total} ${total === 1 ? "result" : "results"}${s.q ? ` for “${s.q}”` : ""}${here ? ` near ${here.label}` : ""}`;
+  const n = total(results);
+  countLine.textContent = `${n} ${n === 1 ? "result" : "results"}${s.q ? ` for “${s.q}”` : ""}${here ? ` near ${here.label}` : ""}`;
   list.setAttribute("aria-busy", "false");
 }
 
 async function showMore(mine = run) {
   const start = list.children.length;
+  await shown.ensure?.(start + PAGE);
+  if (mine !== run) return;
   const batch = await Promise.all(shown.slice(start, start + PAGE).map(async (r) => [await r.data(), r.distance]));
   if (mine !== run) return;
   for (const [d, distance] of batch) list.append(card(d, distance));
-  more.hidden = list.children.length >= shown.length;
+  more.hidden = list.children.length >= total(shown);
 }
 
 function fact(dl, term, value) {

@@ -4,7 +4,6 @@ import csv
 import json
 import re
 from collections import Counter
-from datetime import date
 from pathlib import Path
 
 import pytest

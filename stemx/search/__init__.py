@@ -8,6 +8,7 @@ labels from the schema's controlled lists, so counts read naturally in the page.
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -21,6 +22,10 @@ from ..site.pages import Writer
 from .indexer import Indexer
 
 DISTRICTS = ROOT / "data" / "uk-postcode-districts.csv"
+# Records per Pagefind process. Pagefind holds 65-100 KB per record while indexing, so a
+# national register is indexed in shards, one process after another, each well under 1 GB;
+# the search page queries every shard and merges what they find.
+SHARD_SIZE = 8_000
 SHOW_OPEN, SHOW_NOT_OPEN, SHOW_EMPLOYERS = "Open opportunities", "Closed and past opportunities", "Employers"
 # Filters offered on the search page, in order: (Pagefind filter name, label, controlled list).
 FILTERS = (
@@ -137,11 +142,25 @@ def records(register: Register, config: BuildConfig) -> Iterator[Record]:
         yield employer_record(register, e, config, positions)
 
 
+def _write_shards(register: Register, out: Path, config: BuildConfig) -> list[str]:
+    """Index the records in shards of SHARD_SIZE; return the shards' folders (pagefind/, pagefind-2/, ...)."""
+    folders: list[str] = []
+    stream = records(register, config)
+    # An empty register still gets one (empty) index, so the search page works.
+    while (batch := list(itertools.islice(stream, SHARD_SIZE))) or not folders:
+        folder = "pagefind/" if not folders else f"pagefind-{len(folders) + 1}/"
+        with Indexer({"force_language": "en"}) as index:
+            for r in batch:
+                # Sort keys travel in the meta too, so shards' sorted lists can be merged in order.
+                meta = r.meta | {f"sort_{k}": v for k, v in r.sort.items()}
+                index.add(r.url, r.content, meta, r.filters, r.sort)
+            index.write(out / folder)
+        folders.append(folder)
+    return folders
+
+
 def write_search(register: Register, out: Path, config: BuildConfig) -> int:
-    with Indexer({"force_language": "en"}) as index:
-        for r in records(register, config):
-            index.add(r.url, r.content, r.meta, r.filters, r.sort)
-        index.write(out / "pagefind")
+    folders = _write_shards(register, out, config)
     # Positions for "near me", fetched only when a teacher uses it.
     districts = {d: [round(lat, 4), round(lon, 4)] for d, (lat, lon) in sorted(_positions().items())}
     (out / "search").mkdir(parents=True, exist_ok=True)
@@ -158,5 +177,5 @@ def write_search(register: Register, out: Path, config: BuildConfig) -> int:
         for name, _, vocab in FILTERS
     }
     write = Writer(make_environment(config), out, config)
-    write.page("search/", "search.html", filters=FILTERS, options=options, register=register)
-    return len(write.written) + 1 + sum(1 for p in (out / "pagefind").rglob("*") if p.is_file())
+    write.page("search/", "search.html", filters=FILTERS, options=options, register=register, indexes=folders)
+    return len(write.written) + 1 + sum(1 for f in folders for p in (out / f).rglob("*") if p.is_file())
