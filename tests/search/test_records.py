@@ -74,10 +74,10 @@ def test_every_filter_value_is_an_option_on_the_page(by_url: dict[str, Record]) 
 def test_in_person_opportunity_has_card_meta_and_a_position(by_url: dict[str, Record]) -> None:
     r = by_url["/opportunities/don-cnc-internal-course/"]
     assert r.filters["region"] == ["Yorkshire and the Humber"]
-    assert r.meta["where"] == "Forge, Sheffield"
+    assert r.meta["where"] == "Don Precision Forgings, Attercliffe works"
     assert r.meta["employer"] and r.meta["title"] and r.meta["when"]
     assert r.meta["hours"] and float(r.meta["hours"]) > 0
-    lat, lon = _positions()["S1"]
+    lat, lon = _positions()["S9"]
     assert (r.meta["lat"], r.meta["lon"]) == (f"{lat:.4f}", f"{lon:.4f}")
     assert "CNC" in r.content
 
@@ -120,7 +120,7 @@ def test_urls_respect_a_base_path_sub_folder(register: Register, tmp_path: Path)
 def test_unknown_district_gives_no_position_rather_than_an_error(register: Register, config: BuildConfig) -> None:
     o = register.opportunities["don-cnc-internal-course"]
     r = opportunity_record(register, o, config, positions={})
-    assert "lat" not in r.meta and r.meta["where"] == "Forge, Sheffield"
+    assert "lat" not in r.meta and r.meta["where"] == "Don Precision Forgings, Attercliffe works"
 
 
 def test_records_are_deterministic(register: Register, config: BuildConfig) -> None:
