@@ -120,6 +120,10 @@ def description(rng: random.Random) -> str:
             part = "\n".join(f"{n}. {sentence(rng, rng.randint(4, 9))}" for n in range(1, rng.randint(3, 6)))
         else:
             part = " ".join(rich_sentence(rng) for _ in range(rng.randint(2, 4)))
+        if size + len(part) > 2500:
+            if size >= 800:
+                break
+            continue  # too long to fit: draw another part
         parts.append(part)
         size += len(part) + 2
     return "\n\n".join(parts)
@@ -215,7 +219,11 @@ def opportunity(
 ) -> str:  # fmt: skip
     employer_id, region, employer_subjects = owner
     kind = rng.choices(vocab.types, weights=vocab.type_weights)[0]
-    fmt = "online" if kind == "advice" and rng.random() < 0.7 else rng.choice(["in-person", "in-person", "online", "hybrid"])
+    fmt = (
+        "online"
+        if kind == "advice" and rng.random() < 0.7
+        else rng.choice(["in-person", "in-person", "online", "hybrid"])
+    )
     topic = rng.choice(TOPICS)
     published = today - timedelta(days=rng.randint(1, 500))
     title = f"{topic.capitalize()}: {rng.choice(['a day with our engineers', 'a practical session', 'from lab to classroom', 'behind the scenes', 'ask the experts'])} ({i})"
@@ -244,7 +252,11 @@ def opportunity(
         ]
     closes = None
     if rng.random() < 0.33:
-        lines += ["availability:", "  kind: on-request", f"  notes: {q(rng.choice(['Weekdays in term time.', 'Tuesdays and Thursdays, by arrangement.', 'Any weekday with two weeks notice.']))}"]
+        lines += [
+            "availability:",
+            "  kind: on-request",
+            f"  notes: {q(rng.choice(['Weekdays in term time.', 'Tuesdays and Thursdays, by arrangement.', 'Any weekday with two weeks notice.']))}",
+        ]
     else:
         start = today + timedelta(days=rng.randint(-150, 330))  # some past, most ahead
         days = 4 if kind == "teacher-placement" else 0
@@ -264,7 +276,10 @@ def opportunity(
     lines.append(f"cost: {0 if rng.random() < 0.85 else rng.choice([25, 40, 75.5, 120])}")
     if closes:
         lines.append(f"closes: {closes.isoformat()}")
-    lines += ["how_to_apply:", f"  instructions: {q('Email us with your school or college, your subject and two preferred dates.')}"]
+    lines += [
+        "how_to_apply:",
+        f"  instructions: {q('Email us with your school or college, your subject and two preferred dates.')}",
+    ]
     if rng.random() < 0.7:
         lines.append("  email: education@example.org")
     else:
@@ -310,7 +325,10 @@ def generate(out: Path, employers: int, opportunities: int, seed: int, today: da
     folder = str(out / "opportunities")
     for i in range(opportunities):
         # A few employers offer many opportunities, many offer one or two, some none.
-        owner = owners[min(int(rng.paretovariate(1.2)) - 1, len(owners) - 1) if rng.random() < 0.2 else rng.randrange(len(owners))]
+        if rng.random() < 0.2:
+            owner = owners[min(int((rng.paretovariate(1.2) - 1) * 50), len(owners) - 1)]
+        else:
+            owner = owners[rng.randrange(len(owners))]
         with open(f"{folder}/opportunity-{i:07d}.yaml", "w", encoding="utf-8") as f:
             f.write(opportunity(rng, i, owner, today, vocab, districts))
 
