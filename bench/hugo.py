@@ -15,15 +15,10 @@ import argparse
 import json
 import shutil
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import yaml
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from stemx.load import parse  # noqa: E402
 
 CONFIG = """baseURL = "https://example.org/"
 title = "Benchmark"
@@ -55,7 +50,8 @@ def write_site(content: Path, out: Path) -> None:
         (out / "layouts" / name).write_text(text)
     for kind in ("employers", "opportunities"):
         for path in sorted((content / kind).glob("*.yaml")):
-            data = parse(path.read_bytes()).data
+            # libyaml's C loader: the corpus is already checked, and this is ten times faster.
+            data = yaml.load(path.read_bytes(), Loader=yaml.CSafeLoader)
             front = {"title": data.get("title") or data["name"], "summary": data["summary"]}
             if kind == "opportunities":
                 region = data.get("location", {}).get("region")
@@ -66,11 +62,19 @@ def write_site(content: Path, out: Path) -> None:
                     "audience": data["audience"],
                 }
                 front["facts"] = {
-                    k: json.dumps(data[k]) for k in ("format", "availability", "duration_hours", "cost") if k in data
+                    k: json.dumps(data[k], default=str)
+                    for k in ("format", "availability", "duration_hours", "cost")
+                    if k in data
                 }
             else:
                 front |= {"employer_region": data["regions_served"], "sector": [data["sector"]]}
-            text = "---\n" + yaml.safe_dump(front, sort_keys=True) + "---\n" + data["description"] + "\n"
+            text = (
+                "---\n"
+                + yaml.dump(front, Dumper=yaml.CSafeDumper, sort_keys=True, allow_unicode=True)
+                + "---\n"
+                + data["description"]
+                + "\n"
+            )
             (out / "content" / kind / f"{path.stem}.md").write_text(text, encoding="utf-8")
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import shutil
 import statistics
 import subprocess
@@ -45,7 +46,9 @@ def timed(cmd: list[str], cwd: Path = ROOT) -> dict[str, Any]:
     last = result.stderr.strip().splitlines()[-1:] or [""]
     fields = last[0].split()
     if result.returncode != 0 or len(fields) != 2:
-        tail = (result.stdout[-1000:] + "\n" + result.stderr[-1500:]).strip()
+        # Leave out /usr/bin/time's own lines: the command's last words are what matter.
+        own = [line for line in result.stderr.splitlines()[:-1] if not line.startswith("Command exited")]
+        tail = (result.stdout[-1000:] + "\n" + "\n".join(own)[-1500:]).strip()
         return {"ok": False, "exit": result.returncode, "error": tail}
     return {"ok": True, "seconds": float(fields[0]), "peak_mb": int(fields[1]) // 1024}
 
@@ -93,7 +96,9 @@ def ours(args: argparse.Namespace, content: Path, out: Path) -> dict[str, dict[s
     def change_one() -> None:
         # Alternate between two titles so that every run sees a real change.
         text = one_file.read_text(encoding="utf-8")
-        changed = text.replace("\ntitle: ", "\ntitle: Changed ", 1)
+        quoted = '\ntitle: "' in text  # a quoted title keeps its quotes
+        changed = re.sub(r"\ntitle: (\"?)", lambda m: f"\ntitle: {m.group(1)}Changed ", text, count=1)
+        assert changed != text and quoted == ('\ntitle: "' in changed)
         one_file.write_text(changed if text == original else original, encoding="utf-8")
 
     results: dict[str, dict[str, Any]] = {}
