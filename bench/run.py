@@ -3,9 +3,11 @@
 
     python bench/run.py --employers 10000 --opportunities 40000 --repeat 3
     python bench/run.py --quick                  # 500 employers, 2,000 opportunities
+    python bench/run.py --content /tmp/bench-corpus-10k --skip-ours   # Hugo alone, on a kept corpus
 
 Each measurement runs in a fresh process under /usr/bin/time, so peak memory (maximum
-resident set size) is per command. Results are printed as a table and written to
+resident set size) is per command. A command that fails is reported as failed, with the
+end of its output, and the run goes on. Results are printed as a table and written to
 bench/out/results-<size>.json.
 """
 
@@ -13,125 +15,187 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
+import time
+from collections.abc import Callable
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.generate import generate  # noqa: E402
+from bench.generate import MARKER, generate  # noqa: E402
 from bench.hugo import write_site  # noqa: E402
 
 TODAY = "2026-11-24"
+COMPARED = ("full build", "no-change rebuild", "one-file rebuild")
 
 
-def timed(cmd: list[str], cwd: Path = ROOT) -> tuple[float, int]:
-    """(wall seconds, peak RSS in MB) of one command; exits on failure with its output."""
-    result = subprocess.run(["/usr/bin/time", "-f", "%e %M", *cmd], cwd=cwd, capture_output=True, text=True)
-    if result.returncode not in (0, 1) or not result.stderr.strip():
-        sys.exit(f"failed: {' '.join(cmd)}\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}")
-    seconds, kb = result.stderr.strip().splitlines()[-1].split()
-    return float(seconds), int(kb) // 1024
+def timed(cmd: list[str], cwd: Path = ROOT) -> dict[str, Any]:
+    """Wall seconds and peak RSS (MB) of one command in a fresh process, or why it failed."""
+    result = subprocess.run(
+        ["/usr/bin/time", "-f", "%e %M", *cmd], cwd=cwd, capture_output=True, text=True, check=False
+    )
+    last = result.stderr.strip().splitlines()[-1:] or [""]
+    fields = last[0].split()
+    if result.returncode != 0 or len(fields) != 2:
+        # Leave out /usr/bin/time's own lines: the command's last words are what matter.
+        own = [line for line in result.stderr.splitlines()[:-1] if not line.startswith("Command exited")]
+        tail = (result.stdout[-1000:] + "\n" + "\n".join(own)[-1500:]).strip()
+        return {"ok": False, "exit": result.returncode, "error": tail}
+    return {"ok": True, "seconds": float(fields[0]), "peak_mb": int(fields[1]) // 1024}
 
 
-def median_of(repeat: int, cmd: list[str], before: object = None, cwd: Path = ROOT) -> dict[str, float]:
+def measure(repeat: int, cmd: list[str], before: Callable[[], None] | None = None, cwd: Path = ROOT) -> dict[str, Any]:
+    """Median seconds and the highest peak memory over `repeat` runs; stops at the first failure."""
     runs = []
     for _ in range(repeat):
-        if callable(before):
+        if before:
             before()
-        runs.append(timed(cmd, cwd))
+        run = timed(cmd, cwd)
+        if not run["ok"]:
+            return {"failed": True, "command": " ".join(cmd), "exit": run["exit"], "error": run["error"]}
+        runs.append(run)
     return {
-        "seconds": statistics.median(r[0] for r in runs),
-        "peak_mb": max(r[1] for r in runs),
-        "runs": [r[0] for r in runs],
+        "seconds": statistics.median(r["seconds"] for r in runs),
+        "peak_mb": max(r["peak_mb"] for r in runs),
+        "runs": [r["seconds"] for r in runs],
     }
+
+
+def corpus(args: argparse.Namespace) -> tuple[Path, dict[str, Any]]:
+    """The content folder to measure: given, cached from an earlier run, or generated now."""
+    if args.content:
+        return args.content, {}
+    content = args.work / f"{args.employers}-{args.opportunities}-seed{args.seed}" / "content"
+    if (content / ".complete").exists():
+        return content, {}
+    print(f"generating {args.employers:,} employers and {args.opportunities:,} opportunities...", flush=True)
+    started = time.perf_counter()
+    generate(content, args.employers, args.opportunities, seed=args.seed, today=date.fromisoformat(TODAY))
+    seconds = time.perf_counter() - started
+    (content / ".complete").touch()
+    files = args.employers + args.opportunities
+    return content, {"seconds": round(seconds, 2), "files_per_second": round(files / seconds)}
+
+
+def ours(args: argparse.Namespace, content: Path, out: Path) -> dict[str, dict[str, Any]]:
+    py = sys.executable
+    build = [py, "build.py", "build", "--content", str(content), "--out", str(out), "--today", TODAY]
+    validate = [py, "build.py", "validate", "--content", str(content), "--today", TODAY]
+    one_file = sorted((content / "opportunities").glob("*.yaml"))[1]
+    original = one_file.read_text(encoding="utf-8")
+
+    def change_one() -> None:
+        # Alternate between two titles so that every run sees a real change.
+        text = one_file.read_text(encoding="utf-8")
+        quoted = '\ntitle: "' in text  # a quoted title keeps its quotes
+        changed = re.sub(r"\ntitle: (\"?)", lambda m: f"\ntitle: {m.group(1)}Changed ", text, count=1)
+        assert changed != text and quoted == ('\ntitle: "' in changed)
+        one_file.write_text(changed if text == original else original, encoding="utf-8")
+
+    results: dict[str, dict[str, Any]] = {}
+    try:
+        steps: list[tuple[str, list[str], Callable[[], None] | None]] = [
+            ("validate", validate, None),
+            ("validate one file", [*validate, str(one_file)], None),
+            ("full build", build, lambda: shutil.rmtree(out, ignore_errors=True)),
+            ("no-change rebuild", build, None),
+            ("one-file rebuild", build, change_one),
+        ]
+        for name, cmd, before in steps:
+            print(f"{name}...", flush=True)
+            results[name] = measure(args.repeat, cmd, before)
+    finally:
+        one_file.write_text(original, encoding="utf-8")
+    return results
+
+
+def hugo(args: argparse.Namespace, content: Path, work: Path) -> dict[str, Any]:
+    site, public = work / "hugo", work / "hugo-public"
+    stamp = content / MARKER
+    key = stamp.read_text() if stamp.exists() else str(content)
+    if not (site / ".complete").exists() or (site / ".complete").read_text() != key:
+        print("writing the Hugo site...", flush=True)
+        write_site(content, site)
+        (site / ".complete").write_text(key)
+    print("hugo build...", flush=True)
+    result = measure(
+        args.repeat,
+        ["hugo", "--quiet", "--destination", str(public)],
+        before=lambda: shutil.rmtree(public, ignore_errors=True),
+        cwd=site,
+    )
+    result["pages"] = sum(1 for _ in public.rglob("*.html")) if public.exists() else 0
+    return result
+
+
+def table(report: dict[str, Any]) -> str:
+    results = report["results"]
+    reference = results.get("hugo build", {}).get("seconds")
+    lines = [
+        f"{report['employers']:,} employers, {report['opportunities']:,} opportunities; "
+        f"our pages: {report['pages']:,}, Hugo's: {results.get('hugo build', {}).get('pages', 0):,}; "
+        f"median of {report['repeat']} runs",
+        f"{'measurement':22} {'seconds':>9} {'peak MB':>8} {'vs Hugo':>8}",
+    ]
+    for name, r in results.items():
+        if r.get("failed"):
+            lines.append(
+                f"{name:22} {'FAILED':>9}  exit {r['exit']}: {r['error'].splitlines()[-1][:80] if r['error'] else ''}"
+            )
+            continue
+        ratio = f"{r['seconds'] / reference:.2f}x" if reference and name in COMPARED else ""
+        lines.append(f"{name:22} {r['seconds']:9.2f} {r['peak_mb']:8,} {ratio:>8}")
+    return "\n".join(lines)
 
 
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--employers", type=int, default=10_000)
     p.add_argument("--opportunities", type=int, default=40_000)
+    p.add_argument("--seed", type=int, default=1)
     p.add_argument("--repeat", type=int, default=3)
     p.add_argument("--quick", action="store_true", help="a small smoke run: 500 employers, 2,000 opportunities")
+    p.add_argument("--content", type=Path, help="measure this content folder instead of generating one")
     p.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "stemx-bench")
     p.add_argument("--skip-hugo", action="store_true")
+    p.add_argument("--skip-ours", action="store_true", help="time Hugo alone")
     args = p.parse_args()
     if args.quick:
         args.employers, args.opportunities = 500, 2000
+    if args.content:
+        args.employers = sum(1 for _ in (args.content / "employers").glob("*.yaml"))
+        args.opportunities = sum(1 for _ in (args.content / "opportunities").glob("*.yaml"))
     size = f"{args.employers}-{args.opportunities}"
-    work = args.work / size
-    content, out = work / "content", work / "site"
-    if not (content / ".complete").exists():
-        print(f"generating {args.employers:,} employers and {args.opportunities:,} opportunities...")
-        generate(
-            content, args.employers, args.opportunities, seed=1, today=__import__("datetime").date.fromisoformat(TODAY)
-        )
-        (content / ".complete").touch()
-    py = sys.executable
-    build = [py, "build.py", "build", "--content", str(content), "--out", str(out), "--today", TODAY]
-    one_file = content / "opportunities" / "opportunity-0000001.yaml"
-    original = one_file.read_text()
-
-    def touch_one() -> None:
-        text = one_file.read_text()
-        one_file.write_text(text.replace("title: ", "title: Changed ", 1) if "Changed" not in text else original)
-
-    results: dict[str, dict[str, float]] = {}
-    print("validate (whole register)...")
-    results["validate"] = median_of(
-        args.repeat, [py, "build.py", "validate", "--content", str(content), "--today", TODAY]
-    )
-    print("validate (one file against the register)...")
-    results["validate one file"] = median_of(
-        args.repeat, [py, "build.py", "validate", "--content", str(content), "--today", TODAY, str(one_file)]
-    )
-    print("full build...")
-    results["full build"] = median_of(args.repeat, build, before=lambda: shutil.rmtree(out, ignore_errors=True))
-    print("no-change rebuild...")
-    results["no-change rebuild"] = median_of(args.repeat, build)
-    print("one-file-change rebuild...")
-    results["one-file rebuild"] = median_of(args.repeat, build, before=touch_one)
-    one_file.write_text(original)
+    content, generation = corpus(args)
+    work = args.work / f"{size}-runs"
+    work.mkdir(parents=True, exist_ok=True)
+    out = work / "site"
+    results = {} if args.skip_ours else ours(args, content, out)
     if not args.skip_hugo:
-        hugo_site = work / "hugo"
-        if not (hugo_site / ".complete").exists():
-            print("writing the Hugo site...")
-            write_site(content, hugo_site)
-            (hugo_site / ".complete").touch()
-        print("hugo build...")
-        results["hugo build"] = median_of(
-            args.repeat,
-            ["hugo", "--quiet", "--destination", str(work / "hugo-public")],
-            before=lambda: shutil.rmtree(work / "hugo-public", ignore_errors=True),
-            cwd=hugo_site,
-        )
-    pages = sum(1 for _ in out.rglob("index.html"))
-    hugo = results.get("hugo build", {}).get("seconds")
-    print(
-        f"\n{args.employers:,} employers, {args.opportunities:,} opportunities, {pages:,} pages; median of {args.repeat} runs"
-    )
-    print(f"{'measurement':28} {'seconds':>9} {'peak MB':>8} {'vs Hugo':>8}")
-    for name, r in results.items():
-        ratio = (
-            f"{r['seconds'] / hugo:.2f}x"
-            if hugo and name in ("full build", "no-change rebuild", "one-file rebuild")
-            else ""
-        )
-        print(f"{name:28} {r['seconds']:9.2f} {r['peak_mb']:8,} {ratio:>8}")
-    (BENCH / "out").mkdir(exist_ok=True)
+        results["hugo build"] = hugo(args, content, work)
     report = {
         "employers": args.employers,
         "opportunities": args.opportunities,
-        "pages": pages,
+        "content": str(content),
+        "generation": generation,
+        "pages": sum(1 for _ in out.rglob("*.html")) if out.exists() else 0,
         "repeat": args.repeat,
         "results": results,
     }
-    (BENCH / "out" / f"results-{size}.json").write_text(json.dumps(report, indent=2) + "\n")
+    print("\n" + table(report))
+    (BENCH / "out").mkdir(exist_ok=True)
+    path = BENCH / "out" / f"results-{size}.json"
+    path.write_text(json.dumps(report, indent=2) + "\n")
+    print(f"\nwrote {path.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

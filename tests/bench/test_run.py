@@ -1,0 +1,39 @@
+"""The timing script reports a failing command instead of stopping, and measures memory per command."""
+
+from __future__ import annotations
+
+import sys
+
+from bench.run import measure, table, timed
+
+
+def test_a_failing_command_is_reported_with_its_last_words() -> None:
+    run = timed([sys.executable, "-c", "import sys; print('checking'); sys.exit('3 errors in 2 files')"])
+    assert run["ok"] is False and run["exit"] == 1
+    assert run["error"].splitlines()[-1] == "3 errors in 2 files"
+    result = measure(3, [sys.executable, "-c", "raise SystemExit(2)"])
+    assert result["failed"] and result["exit"] == 2
+
+
+def test_peak_memory_belongs_to_each_command() -> None:
+    small = timed([sys.executable, "-c", "pass"])
+    large = timed([sys.executable, "-c", "b = bytearray(200 * 1024 * 1024); b[::4096] = b'x' * len(b[::4096])"])
+    assert small["ok"] and large["ok"]
+    assert large["peak_mb"] >= 200 > small["peak_mb"]
+
+
+def test_table_shows_ratios_to_hugo_and_failures() -> None:
+    report = {
+        "employers": 10,
+        "opportunities": 40,
+        "pages": 120,
+        "repeat": 3,
+        "results": {
+            "full build": {"seconds": 3.0, "peak_mb": 100},
+            "one-file rebuild": {"failed": True, "exit": 1, "error": "trace\ninvalid: 1 error"},
+            "hugo build": {"seconds": 2.0, "peak_mb": 80, "pages": 130},
+        },
+    }
+    text = table(report)
+    assert "1.50x" in text
+    assert "FAILED" in text and "invalid: 1 error" in text
