@@ -14,20 +14,16 @@ import argparse
 import functools
 import http.server
 import statistics
+import sys
 import threading
 import time
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from tests.browser.conftest import ARGS, CHROMIUM  # noqa: E402  (the flags the browser tests use)
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
@@ -48,7 +44,7 @@ def main() -> None:
     base = f"http://127.0.0.1:{httpd.server_address[1]}"
     sizes: list[tuple[str, int]] = []
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         page = browser.new_context(
             bypass_csp=True
         ).new_page()  # the CSP forbids the harness's waits, not the site's code

@@ -27,16 +27,47 @@ DRAMA_PHONE = re.compile(
 # for the areas the sample uses. A new area must be added here, which makes the author
 # check that the place's region is right.
 AREA_REGIONS = {
-    "B": {"west-midlands"}, "BS": {"south-west"}, "BT": {"northern-ireland"}, "CB": {"east-of-england"},
-    "CF": {"wales"}, "CV": {"west-midlands"}, "DD": {"scotland"}, "DE": {"east-midlands"},
-    "DN": {"yorkshire-and-the-humber", "east-midlands"}, "E": {"london"}, "EC": {"london"},
-    "EH": {"scotland"}, "EX": {"south-west"}, "G": {"scotland"}, "HU": {"yorkshire-and-the-humber"},
-    "IP": {"east-of-england"}, "L": {"north-west"}, "LE": {"east-midlands"}, "LL": {"wales"},
-    "LS": {"yorkshire-and-the-humber"}, "M": {"north-west"}, "ME": {"south-east"}, "MK": {"south-east"},
-    "N": {"london"}, "NE": {"north-east"}, "NG": {"east-midlands"}, "NR": {"east-of-england"},
-    "OX": {"south-east"}, "PR": {"north-west"}, "RG": {"south-east"}, "S": {"yorkshire-and-the-humber"},
-    "SA": {"wales"}, "SE": {"london"}, "SO": {"south-east"}, "SR": {"north-east"}, "ST": {"west-midlands"},
-    "TS": {"north-east"}, "WA": {"north-west"}, "AB": {"scotland"}, "PL": {"south-west"}, "BD": {"yorkshire-and-the-humber"},
+    "B": {"west-midlands"},
+    "BS": {"south-west"},
+    "BT": {"northern-ireland"},
+    "CB": {"east-of-england"},
+    "CF": {"wales"},
+    "CV": {"west-midlands"},
+    "DD": {"scotland"},
+    "DE": {"east-midlands"},
+    "DN": {"yorkshire-and-the-humber", "east-midlands"},
+    "E": {"london"},
+    "EC": {"london"},
+    "EH": {"scotland"},
+    "EX": {"south-west"},
+    "G": {"scotland"},
+    "HU": {"yorkshire-and-the-humber"},
+    "IP": {"east-of-england"},
+    "L": {"north-west"},
+    "LE": {"east-midlands"},
+    "LL": {"wales"},
+    "LS": {"yorkshire-and-the-humber"},
+    "M": {"north-west"},
+    "ME": {"south-east"},
+    "MK": {"south-east"},
+    "N": {"london"},
+    "NE": {"north-east"},
+    "NG": {"east-midlands"},
+    "NR": {"east-of-england"},
+    "OX": {"south-east"},
+    "PR": {"north-west"},
+    "RG": {"south-east"},
+    "S": {"yorkshire-and-the-humber"},
+    "SA": {"wales"},
+    "SE": {"london"},
+    "SO": {"south-east"},
+    "SR": {"north-east"},
+    "ST": {"west-midlands"},
+    "TS": {"north-east"},
+    "WA": {"north-west"},
+    "AB": {"scotland"},
+    "PL": {"south-west"},
+    "BD": {"yorkshire-and-the-humber"},
 }
 
 
@@ -62,11 +93,11 @@ OPPORTUNITIES = _entries("opportunities")
 
 
 def _validator(name: str) -> Draft202012Validator:
-    schemas = {n: json.loads((ROOT / "schemas" / f"{n}.schema.json").read_text(encoding="utf-8"))
-               for n in ("common", "employer", "opportunity")}
-    registry = Registry().with_resources(
-        (schema["$id"], Resource.from_contents(schema)) for schema in schemas.values()
-    )
+    schemas = {
+        n: json.loads((ROOT / "schemas" / f"{n}.schema.json").read_text(encoding="utf-8"))
+        for n in ("common", "employer", "opportunity")
+    }
+    registry = Registry().with_resources((schema["$id"], Resource.from_contents(schema)) for schema in schemas.values())
     return Draft202012Validator(schemas[name], registry=registry, format_checker=FormatChecker())
 
 
@@ -76,7 +107,8 @@ def test_every_file_is_valid_against_its_schema(kind: str, schema: str) -> None:
     entries = EMPLOYERS if kind == "employers" else OPPORTUNITIES
     problems = [
         f"{path.name}: {'/'.join(map(str, e.absolute_path))}: {e.message}"
-        for path, data in entries.values() for e in validator.iter_errors(data)
+        for path, data in entries.values()
+        for e in validator.iter_errors(data)
     ]
     problems += [f"{path.name}: id is {data['id']}" for stem, (path, data) in entries.items() if data["id"] != stem]
     assert not problems, "\n".join(problems)
@@ -149,7 +181,10 @@ def test_sample_content_is_marked_fictional_and_uses_example_domains(sample_cont
         assert text.startswith("# Fictional sample data"), path
         for address in (w.rstrip(".,;") for w in text.split() if "@" in w):
             domain = address.rpartition("@")[2]
-            assert domain in EXAMPLE_DOMAINS or domain.endswith(tuple("." + d for d in EXAMPLE_DOMAINS)), (path, address)
+            assert domain in EXAMPLE_DOMAINS or domain.endswith(tuple("." + d for d in EXAMPLE_DOMAINS)), (
+                path,
+                address,
+            )
     for path, e in EMPLOYERS.values():
         if "phone" in e["contact"]:
             assert DRAMA_PHONE.match(e["contact"]["phone"]), (path.name, e["contact"]["phone"])

@@ -58,12 +58,18 @@ def page(browser: Browser) -> Iterator[Page]:
     # in test_csp_blocks_inline_script.
     context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
     p = context.new_page()
-    errors: list[str] = []
-    p.on("pageerror", lambda e: errors.append(str(e)))
-    p.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    errors = collect_errors(p)
     yield p
     context.close()
     assert errors == [], errors
+
+
+def collect_errors(page: Page) -> list[str]:
+    """Script errors and console errors the page reports, gathered as it runs."""
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    return errors
 
 
 def axe_violations(page: Page) -> list[str]:

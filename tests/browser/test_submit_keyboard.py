@@ -20,6 +20,7 @@ import yaml
 from stemx.config import BuildConfig
 from stemx.content import EntryFile, check_file, load_register
 from stemx.submit_page import write_submit_pages
+from tests.browser.conftest import collect_errors
 from tests.conftest import CASES, ROOT, TODAY
 
 pytestmark = pytest.mark.browser
@@ -49,9 +50,7 @@ def csp_page(browser, site: str) -> Iterator[object]:
     context = browser.new_context(accept_downloads=True)  # the page's own CSP applies
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site.rsplit("/submit/", 1)[0])
     p = context.new_page()
-    errors: list[str] = []
-    p.on("pageerror", lambda e: errors.append(str(e)))
-    p.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    errors = collect_errors(p)
     yield p
     context.close()
     assert errors == []
