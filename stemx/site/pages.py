@@ -11,7 +11,6 @@ import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -194,7 +193,3 @@ def latest(register: Register, items: Iterable[Opportunity], count: int) -> list
     """The most recently published, newest first (for the home page and feeds)."""
     # A bounded heap rather than a full sort: the register may hold hundreds of thousands.
     return heapq.nsmallest(count, items, key=lambda o: (-o.published.toordinal(), o.id))
-
-
-def days_until(d: date | None, today: date) -> int | None:
-    return (d - today).days if d else None
