@@ -100,6 +100,35 @@ RECORD_HASH = (
 )
 ID = Column("id", EMP + "id", required=True)
 
+
+def _link_table(name: str, title: str, description: str, entity: str, field: str, vocabulary: str) -> Table:
+    """A tidy link table: one row per entry and value of one of its list fields.
+
+    The value column is named after its controlled list (region, subject, audience).
+    """
+    key, source, parent = (
+        ("employer_id", EMP, "employers") if entity == "employer" else ("opportunity_id", OPP, "opportunities")
+    )
+
+    def rows(r: Register) -> Iterator[tuple[Any, ...]]:
+        entries = r.employers.values() if entity == "employer" else r.opportunities.values()
+        return ((e.id, x) for e in entries for x in getattr(e, field))
+
+    return Table(
+        name,
+        title,
+        description,
+        (
+            Column(key, source + "id", required=True),
+            Column(vocabulary, source + field, vocabulary=vocabulary, required=True),
+        ),
+        rows,
+        (key, vocabulary),
+        ((key, parent, "id"), _fk(vocabulary, vocabulary)),
+        (vocabulary,),
+    )
+
+
 TABLES: tuple[Table, ...] = (
     Table(
         "employers",
@@ -165,31 +194,21 @@ TABLES: tuple[Table, ...] = (
         (("employer_id", "employers", "id"), _fk("region", "region")),
         ("region",),
     ),
-    Table(
+    _link_table(
         "employer_regions_served",
         "Regions each employer serves",
         "One row per employer and region whose teaching staff it can support.",
-        (
-            Column("employer_id", EMP + "id", required=True),
-            Column("region", EMP + "regions_served", vocabulary="region", required=True),
-        ),
-        lambda r: ((e.id, x) for e in r.employers.values() for x in e.regions_served),
-        ("employer_id", "region"),
-        (("employer_id", "employers", "id"), _fk("region", "region")),
-        ("region",),
+        "employer",
+        "regions_served",
+        "region",
     ),
-    Table(
+    _link_table(
         "employer_subjects",
         "Subjects each employer supports",
         "One row per employer and subject.",
-        (
-            Column("employer_id", EMP + "id", required=True),
-            Column("subject", EMP + "subjects", vocabulary="subject", required=True),
-        ),
-        lambda r: ((e.id, x) for e in r.employers.values() for x in e.subjects),
-        ("employer_id", "subject"),
-        (("employer_id", "employers", "id"), _fk("subject", "subject")),
-        ("subject",),
+        "employer",
+        "subjects",
+        "subject",
     ),
     Table(
         "opportunities",
@@ -272,31 +291,21 @@ TABLES: tuple[Table, ...] = (
         (("opportunity_id", "opportunities", "id"),),
         ("start",),
     ),
-    Table(
+    _link_table(
         "opportunity_audiences",
         "Who each opportunity is for",
         "One row per opportunity and audience.",
-        (
-            Column("opportunity_id", OPP + "id", required=True),
-            Column("audience", OPP + "audience", vocabulary="audience", required=True),
-        ),
-        lambda r: ((o.id, x) for o in r.opportunities.values() for x in o.audience),
-        ("opportunity_id", "audience"),
-        (("opportunity_id", "opportunities", "id"), _fk("audience", "audience")),
-        ("audience",),
+        "opportunity",
+        "audience",
+        "audience",
     ),
-    Table(
+    _link_table(
         "opportunity_subjects",
         "Subjects of each opportunity",
         "One row per opportunity and subject.",
-        (
-            Column("opportunity_id", OPP + "id", required=True),
-            Column("subject", OPP + "subjects", vocabulary="subject", required=True),
-        ),
-        lambda r: ((o.id, x) for o in r.opportunities.values() for x in o.subjects),
-        ("opportunity_id", "subject"),
-        (("opportunity_id", "opportunities", "id"), _fk("subject", "subject")),
-        ("subject",),
+        "opportunity",
+        "subjects",
+        "subject",
     ),
     Table(
         "opportunity_requirements",
