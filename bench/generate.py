@@ -36,13 +36,22 @@ AREAS = {
     "scotland": "EH G AB DD IV KY FK PA PH ML KA DG TD KW", "northern-ireland": "BT",
 }  # fmt: skip
 DISTRICTS_CSV = Path(__file__).resolve().parent.parent / "data" / "uk-postcode-districts.csv"
-WORDS = (  # noqa: SIM905 (a sentence reads better than a list)
-    "teachers learners workshop engineers apprentices laboratory data sensors safety materials design testing "
-    "production quality maintenance energy robots software network analysis measurement project careers skills "
-    "practical classroom equipment process industry technicians training curriculum assessment innovation "
-    "students lessons demonstration prototype tolerances calibration simulation supply chain sustainability "
-    "automation inspection site visit mentors placement experiment results modelling"
-).split()
+
+
+def _vocabulary(path: Path = Path(__file__).with_name("words.txt")) -> tuple[list[str], list[int]]:
+    """Words and cumulative weights from words.txt, so text has a natural spread of common and rare
+    words: search cost depends on it (a tiny vocabulary makes every word match every entry)."""
+    words, cumulative, total = [], [], 0
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            word, count = line.split()
+            total += int(count)
+            words.append(word)
+            cumulative.append(total)
+    return words, cumulative
+
+
+WORDS, CUMULATIVE = _vocabulary()
 TOPICS = ["CNC machining", "wind turbines", "cyber security", "battery chemistry", "bioprocessing", "rail maintenance",
           "satellite imaging", "water testing", "composite materials", "robot programming", "data analysis",
           "structural design", "food science", "nuclear safety", "semiconductors", "3D printing", "tidal energy",
@@ -84,13 +93,13 @@ def q(text: str) -> str:
 
 
 def sentence(rng: random.Random, words: int) -> str:
-    text = " ".join(rng.choice(WORDS) for _ in range(words))
+    text = " ".join(rng.choices(WORDS, cum_weights=CUMULATIVE, k=words))
     return text[0].upper() + text[1:] + "."
 
 
 def rich_sentence(rng: random.Random) -> str:
     """A sentence with, now and then, bold, italics or a link, as employers write them."""
-    words = [rng.choice(WORDS) for _ in range(rng.randint(8, 18))]
+    words = rng.choices(WORDS, cum_weights=CUMULATIVE, k=rng.randint(8, 18))
     roll = rng.random()
     if roll < 0.12:
         i = rng.randrange(len(words))

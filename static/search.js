@@ -71,8 +71,7 @@ function toForm(s) {
   if (s.postcode) form.postcode.closest("details").open = true;
 }
 
-// Every filter is always named, empty when nothing is chosen: Pagefind reports counts only
-// for the filters a query names, and an empty one narrows nothing.
+// Every filter is named, empty when nothing is chosen (an empty one narrows nothing).
 function pagefindFilters(s, except) {
   const out = {};
   for (const f of FILTERS) {
@@ -87,14 +86,18 @@ function pagefindFilters(s, except) {
 async function searchShards(term, options) {
   const all = await Promise.all(shards.map((pf) => pf.search(term, options)));
   if (all.length === 1) return all[0];
-  const filters = {};
-  for (const one of all)
-    for (const [f, values] of Object.entries(one.filters || {}))
-      for (const [v, n] of Object.entries(values)) (filters[f] ??= {})[v] = (filters[f][v] || 0) + n;
+  const sum = (key) => {
+    const out = {};
+    for (const one of all)
+      for (const [f, values] of Object.entries(one[key] || {}))
+        for (const [v, n] of Object.entries(values)) (out[f] ??= {})[v] = (out[f][v] || 0) + n;
+    return out;
+  };
+  const [filters, totalFilters] = [sum("filters"), sum("totalFilters")];
   const lists = all.map((one) => one.results.map(cached));
-  if (!options.sort) return { filters, results: lists.flat().sort((a, b) => b.score - a.score) };
+  if (!options.sort) return { filters, totalFilters, results: lists.flat().sort((a, b) => b.score - a.score) };
   const [[key, direction]] = Object.entries(options.sort);
-  return { filters, results: mergeSorted(lists, `sort_${key}`, direction === "desc") };
+  return { filters, totalFilters, results: mergeSorted(lists, `sort_${key}`, direction === "desc") };
 }
 
 function cached(result) {
@@ -164,18 +167,6 @@ async function update() {
   }
   const term = s.q || null;
   const search = await pagefind.search(term, { filters: pagefindFilters(s), sort: pagefindSort(s) });
-  // Counts for each filter ignore that filter's own choices: values of one filter combine
-  // with OR, so the count beside "North West" is what ticking it would add.
-  // A filter with nothing chosen takes its counts from the main search, so a query costs one
-  // extra search per filter in use, not one per filter.
-  const counts = {};
-  await Promise.all(
-    FILTERS.map(async (f) => {
-      const chosen = pagefindFilters(s)[f].any;
-      const other = chosen.length ? await pagefind.search(term, { filters: pagefindFilters(s, f) }) : search;
-      counts[f] = other.filters[f] || {};
-    }),
-  );
   here = (await locate(s)) ?? (s.postcode ? null : here);
   let results = search.results;
   if (here) {
@@ -188,18 +179,37 @@ async function update() {
     if (total(search.results) > NEAR_LIMIT) nearLine.textContent = `Only the first ${NEAR_LIMIT} matches are placed by distance; add a keyword or filter to narrow them.`;
   }
   if (mine !== run) return; // a newer search has started
+  shown = results;
+  list.replaceChildren();
+  await showMore(mine); // the cards first: counts cost a further search per filter in use
+  if (mine !== run) return;
+  const counts = await filterCounts(s, term, search);
+  if (mine !== run) return;
   for (const c of form.querySelectorAll("input[type=checkbox]")) {
     const n = counts[c.name]?.[c.value] ?? 0;
     c.labels[0].querySelector("[data-count]").textContent = `(${n})`;
   }
-  shown = results;
-  list.replaceChildren();
-  await showMore(mine);
-  if (mine !== run) return;
   // Announced once the cards are in place, so a screen reader's next move lands on them.
   const n = total(results);
   countLine.textContent = `${n} ${n === 1 ? "result" : "results"}${s.q ? ` for “${s.q}”` : ""}${here ? ` near ${here.label}` : ""}`;
   list.setAttribute("aria-busy", "false");
+}
+
+// Counts for each filter ignore that filter's own choices: values of one filter combine with
+// OR, so the count beside "North West" is what ticking it would add. A filter with nothing
+// chosen takes its counts from the main search; the only filter in use takes them from the
+// main search's unfiltered counts. Any other filter in use costs one more search.
+async function filterCounts(s, term, search) {
+  const inUse = FILTERS.filter((f) => pagefindFilters(s)[f].any.length);
+  const counts = {};
+  await Promise.all(
+    FILTERS.map(async (f) => {
+      if (!inUse.includes(f)) counts[f] = search.filters[f] || {};
+      else if (inUse.length === 1) counts[f] = search.totalFilters[f] || {};
+      else counts[f] = (await pagefind.search(term, { filters: pagefindFilters(s, f) })).filters[f] || {};
+    }),
+  );
+  return counts;
 }
 
 async function showMore(mine = run) {

@@ -53,6 +53,20 @@ def test_values_of_one_filter_combine_with_or_and_counts_stay_right(page: Page, 
     assert count(page, "type", "Site visit") == north_west + yorkshire
 
 
+def test_show_counts_after_a_keyword_alone_add_up(page: Page, server: str) -> None:
+    # With only the default "Open opportunities" chosen, the other show counts come from the
+    # main search's unfiltered counts rather than a second search: they must still add up.
+    page.goto(server + "/search/?q=engineering")
+    results(page)
+    open_now = int(page.locator("#result-count").inner_text().split()[0])
+    closed, employers = count(page, "show", "Closed and past opportunities"), count(page, "show", "Employers")
+    assert closed and employers and count(page, "show", "Open opportunities") == open_now
+    page.get_by_label(re.compile(r"^Closed and past")).check()
+    expect(page.locator("#result-count")).to_have_text(re.compile(rf"^{open_now + closed} result"))
+    page.get_by_label(re.compile(r"^Employers")).check()
+    expect(page.locator("#result-count")).to_have_text(re.compile(rf"^{open_now + closed + employers} result"))
+
+
 def test_url_round_trips_and_back_forward_work(page: Page, server: str) -> None:
     page.goto(server + "/search/?q=battery&subject=Chemistry")
     first = results(page)
