@@ -9,6 +9,7 @@ const input = document.getElementById("q");
 const list = document.getElementById("results");
 const countLine = document.getElementById("result-count");
 const nearLine = document.getElementById("near-message");
+const understood = document.getElementById("understood");
 const more = document.getElementById("more");
 const PAGE = 20;
 const NEAR_LIMIT = 1000; // results whose positions are loaded to sort by distance
@@ -17,6 +18,11 @@ const DEFAULT_SHOW = ["Open opportunities"];
 
 document.getElementById("search-nojs").hidden = true;
 app.hidden = false;
+// On a phone the filters come before the results: the panel starts folded, so the results are
+// in view, and its heading names what is chosen (see showChoices).
+const panel = form.querySelector(".filter-panel");
+const groups = [...panel.querySelectorAll("details")];
+if (matchMedia("(max-width: 49.99rem)").matches) panel.open = false;
 
 // A large register is indexed in shards (see stemx/search): each is its own Pagefind bundle,
 // imported as its own module, and their answers are merged here.
@@ -66,9 +72,25 @@ function toForm(s) {
   form.postcode.value = s.postcode;
   form.radius.value = s.radius;
   form.sort.value = s.sort;
-  // A group holding a chosen value is shown open, so no choice is hidden from the reader.
-  for (const group of form.querySelectorAll("details")) if (group.querySelector("input:checked")) group.open = true;
-  if (s.postcode) form.postcode.closest("details").open = true;
+  openChosen();
+}
+
+// A group holding a chosen value is shown open, so no choice is hidden from the reader.
+function openChosen() {
+  for (const group of groups) if (group.querySelector("input:checked")) group.open = true;
+  if (form.postcode.value) form.postcode.closest("details").open = true;
+}
+
+// Each heading names what is chosen under it; the panel's names every choice but the default.
+function showChoices() {
+  const all = [];
+  for (const group of groups) {
+    const chosen = [...group.querySelectorAll("input:checked")].map((c) => c.value);
+    if (group.contains(form.postcode) && form.postcode.value) chosen.push(form.postcode.value.toUpperCase());
+    group.querySelector("[data-chosen]").textContent = chosen.length ? `: ${chosen.join(", ")}` : "";
+    if (chosen.join() !== DEFAULT_SHOW.join() || !group.querySelector('input[name="show"]')) all.push(...chosen);
+  }
+  panel.querySelector("[data-chosen-all]").textContent = all.length ? `: ${all.join(", ")}` : "";
 }
 
 // Every filter is named, empty when nothing is chosen (an empty one narrows nothing).
@@ -156,6 +178,7 @@ async function update() {
   const mine = ++run;
   list.setAttribute("aria-busy", "true");
   const s = state();
+  showChoices();
   if (!s.q && !s.postcode && !FILTERS.some((f) => f !== "show" && s.filters[f].length)) {
     // Nothing asked yet: listing the whole register would be slow on a large one, and the
     // browse pages do that better.
@@ -261,6 +284,38 @@ function card(d, distance) {
   return li;
 }
 
+// On submit, words in the keyword box that name a type, region or format become that filter,
+// so "online CPD in engineering in the North West" is one action. Only these three: subject
+// and sector names are ordinary keywords too ("chemistry" should find text about chemistry).
+const NAMED = ["type", "region", "format"];
+const LINKING = new Set(["a", "an", "and", "around", "at", "for", "in", "near", "of", "on", "or", "the", "with"]);
+
+function aliases(label) {
+  const short = { "CPD session": ["CPD"], "In person": ["in-person", "face to face"], "Yorkshire and the Humber": ["Yorkshire"] };
+  return [label, ...(short[label] || [])];
+}
+
+function understand() {
+  let text = ` ${input.value.replace(/[,.;:!?]/g, " ")} `;
+  const found = [];
+  const boxes = NAMED.flatMap((f) => [...form.querySelectorAll(`input[name="${f}"]`)]);
+  const names = boxes.flatMap((c) => aliases(c.value).map((name) => [name, c])).sort((a, b) => b[0].length - a[0].length);
+  for (const [name, c] of names) {
+    const words = name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/[\s-]+/g, "[\\s-]+");
+    const pattern = new RegExp(`\\s${words}s?(?=\\s)`, "i"); // whole words; "CPD sessions" too
+    if (!pattern.test(text)) continue;
+    text = text.replace(pattern, " ");
+    if (!c.checked) found.push(c);
+    c.checked = true;
+  }
+  understood.textContent = "";
+  if (!found.length) return;
+  input.value = text.split(/\s+/).filter((w) => w && !LINKING.has(w.toLowerCase())).join(" ");
+  const named = boxes.filter((c) => found.includes(c)).map((c) => c.value); // in the page's order
+  understood.textContent = `Filtered by ${named.join(", ")}${input.value ? `; searching for “${input.value}”` : ""}.`;
+  openChosen();
+}
+
 function commit(push = true) {
   const url = toUrl(fromForm());
   if (url !== location.pathname + location.search) history[push ? "pushState" : "replaceState"](null, "", url);
@@ -270,6 +325,8 @@ function commit(push = true) {
 let typing;
 form.addEventListener("submit", (e) => {
   e.preventDefault();
+  clearTimeout(typing);
+  understand();
   commit();
 });
 input.addEventListener("input", () => {

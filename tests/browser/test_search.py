@@ -29,16 +29,44 @@ def test_keyword_finds_the_right_opportunity(page: Page, server: str) -> None:
     assert "Join our apprentices' CNC turning course" in results(page)
 
 
-def test_online_cpd_in_engineering_in_the_north_west_in_three_actions(page: Page, server: str) -> None:
+WANTED = ["Composite repair on aircraft wings: online CPD for engineering lecturers"]
+
+
+def test_online_cpd_in_engineering_in_the_north_west_in_one_action(page: Page, server: str) -> None:
     page.goto(server + "/search/")
-    # Type, region and format are open on arrival: a keyword and three ticks, nothing to expand.
-    page.get_by_label("Search by keyword").fill("engineering")
+    # Typed as a teacher would say it: the words naming a type, a format and a region become filters.
+    page.get_by_label("Search by keyword").fill("online CPD sessions in engineering in the North West")
     page.get_by_label("Search by keyword").press("Enter")  # 1
-    page.get_by_label(re.compile(r"^CPD session")).check()  # 2
-    page.get_by_label(re.compile(r"^Online")).check()  # 3
-    page.get_by_label(re.compile(r"^North West")).check()  # 4
-    assert results(page) == ["Composite repair on aircraft wings: online CPD for engineering lecturers"]
+    assert results(page) == WANTED
+    assert page.get_by_label("Search by keyword").input_value() == "engineering"
+    for label in ("CPD session", "Online", "North West"):
+        expect(page.get_by_label(re.compile(rf"^{label}"))).to_be_checked()
+    expect(page.locator("#understood")).to_have_text(
+        "Filtered by CPD session, North West, Online; searching for “engineering”."
+    )
     assert "format=Online" in page.url and "region=North+West" in page.url and "q=engineering" in page.url
+
+
+def test_the_same_search_with_a_keyword_and_three_ticks(page: Page, server: str) -> None:
+    page.goto(server + "/search/")
+    # Type, region and format are open on arrival: nothing to expand.
+    page.get_by_label("Search by keyword").fill("engineering")
+    page.get_by_label("Search by keyword").press("Enter")
+    expect(page.locator("#understood")).to_be_empty()  # a plain keyword stays a keyword
+    page.get_by_label(re.compile(r"^CPD session")).check()
+    page.get_by_label(re.compile(r"^Online")).check()
+    page.get_by_label(re.compile(r"^North West")).check()
+    assert results(page) == WANTED
+
+
+def test_names_inside_other_words_stay_keywords(page: Page, server: str) -> None:
+    page.goto(server + "/search/")
+    page.get_by_label("Search by keyword").fill("Londoners adviceline")  # neither London nor Advice
+    page.get_by_label("Search by keyword").press("Enter")
+    results(page)
+    expect(page.locator("#understood")).to_be_empty()
+    assert page.get_by_label("Search by keyword").input_value() == "Londoners adviceline"
+    assert "region=" not in page.url and "type=" not in page.url
 
 
 def test_values_of_one_filter_combine_with_or_and_counts_stay_right(page: Page, server: str) -> None:
@@ -123,3 +151,15 @@ def test_without_javascript_the_page_explains_and_links_to_browse(browser, serve
     page.get_by_role("link", name="All open opportunities").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Open opportunities")
     context.close()
+
+
+def test_on_a_phone_the_filters_fold_away_and_name_their_choices(page: Page, server: str) -> None:
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(server + "/search/")
+    page.get_by_label("Search by keyword").fill("online CPD in engineering in the North West")
+    page.get_by_label("Search by keyword").press("Enter")
+    assert results(page) == WANTED
+    expect(page.locator(".filter-panel")).not_to_have_attribute("open", "")
+    expect(page.locator(".filter-panel > summary")).to_have_text("Filter: CPD session, North West, Online")
+    box = page.locator("#results .card").first.bounding_box()
+    assert box and box["y"] < 844  # the result is on the first screen
