@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,7 +21,6 @@ Stage = Callable[[Register, Path, BuildConfig], int]
 def stages() -> list[tuple[str, Stage]]:
     from .opendata import write_open_data
     from .opendata.pages import write_data_pages
-    from .search import write_search
     from .site import render_site, write_sitemap
     from .submit_page import write_submit_pages
 
@@ -27,9 +28,8 @@ def stages() -> list[tuple[str, Stage]]:
         ("pages, feeds, calendars", render_site),
         ("open data", write_open_data),
         ("data pages", write_data_pages),
-        ("search index", write_search),
         ("submit pages", write_submit_pages),
-        ("sitemap", write_sitemap),  # last: it lists every page the stages above wrote
+        ("sitemap", write_sitemap),  # last: it lists every page the other stages wrote
     ]
 
 
@@ -39,20 +39,39 @@ class BuildReport:
     employers: int = 0
     opportunities: int = 0
     timings: list[tuple[str, float, int]] = field(default_factory=list)  # (stage, seconds, files)
+    seconds: float = 0.0  # from start to finish: less than the sum, as the search index is built alongside
 
 
 def build(config: BuildConfig, progress: Progress | None = None) -> BuildReport:
     """Validate the content and write the whole site; ContentError leaves `out_dir` untouched."""
-    started = time.perf_counter()
+    from .search import write_search
+
+    begun = started = time.perf_counter()
     validation = validate_content(config.content_dir, config.today, progress=progress)
     register = register_from(validation, config.today, config.strict)
     report = BuildReport(validation, len(register.employers), len(register.opportunities))
     report.timings.append(("load and validate", time.perf_counter() - started, 0))
-    with staging(config.out_dir) as stage:
-        for number, (name, write) in enumerate(stages(), 1):
-            if progress:
-                progress(-number, len(stages()))  # negative: the stage being written
-            started = time.perf_counter()
-            files = write(register, stage, config)
-            report.timings.append((name, time.perf_counter() - started, files))
+    steps = stages()
+    with staging(config.out_dir) as stage, ThreadPoolExecutor(max_workers=1) as pool:
+        # The search index is built alongside the other stages: Pagefind runs in processes of
+        # its own, so the two cores share the longest stage with page rendering.
+        cancel = threading.Event()
+        search = pool.submit(_timed, write_search, register, stage, config, cancel)
+        try:
+            for number, (name, write) in enumerate(steps, 1):
+                if number == len(steps):  # the last stage sees everything the others wrote
+                    report.timings.append(("search index (alongside)", *search.result()))
+                if progress:
+                    progress(-number, len(steps))  # negative: the stage being written
+                report.timings.append((name, *_timed(write, register, stage, config)))
+        except BaseException:
+            cancel.set()  # stop indexing before the staging folder is removed
+            raise
+    report.seconds = time.perf_counter() - begun
     return report
+
+
+def _timed(write: Callable[..., int], *args: object) -> tuple[float, int]:
+    started = time.perf_counter()
+    files = write(*args)
+    return time.perf_counter() - started, files

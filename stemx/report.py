@@ -24,7 +24,7 @@ def print_build_report(report: BuildReport, config: BuildConfig, console: Consol
         table.add_row(name, f"{files:,}" if files else "", f"{seconds:.2f}")
         total_files += files
         total_seconds += seconds
-    table.add_row("total", f"{total_files:,}", f"{total_seconds:.2f}", style="bold")
+    table.add_row("total", f"{total_files:,}", f"{report.seconds or total_seconds:.2f}", style="bold")
     console.print(table)
     console.print(
         f"{report.employers:,} employers, {report.opportunities:,} opportunities, "

@@ -8,8 +8,13 @@ labels from the schema's controlled lists, so counts read naturally in the page.
 from __future__ import annotations
 
 import csv
-import itertools
+import hashlib
 import json
+import math
+import os
+import shutil
+import threading
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,13 +24,17 @@ from ..model import Employer, Opportunity, Register
 from ..schemas import vocabularies
 from ..site.env import make_environment, when_text
 from ..site.pages import Writer
-from .indexer import Indexer
+from ..errors import BuildError
+from .indexer import Indexer, pagefind_version
 
 DISTRICTS = ROOT / "data" / "uk-postcode-districts.csv"
-# Records per Pagefind process. Pagefind holds 65-100 KB per record while indexing, so a
-# national register is indexed in shards, one process after another, each well under 1 GB;
-# the search page queries every shard and merges what they find.
-SHARD_SIZE = 8_000
+# Records per Pagefind process (at most; shards fill unevenly). Pagefind holds about 190 KB
+# per record of 300 words while indexing (4,000 of them: 755 MB), so a national register is
+# indexed in shards, one process after another, each under 1 GB; the search page queries
+# every shard and merges what they find.
+SHARD_SIZE = 4_000
+FINGERPRINT = "stemx-records.sha256"  # beside each shard: what it was indexed from
+INDEX_CONFIG = {"force_language": "en"}
 SHOW_OPEN, SHOW_NOT_OPEN, SHOW_EMPLOYERS = "Open opportunities", "Closed and past opportunities", "Employers"
 # Filters offered on the search page, in order: (Pagefind filter name, label, controlled list).
 FILTERS = (
@@ -142,25 +151,67 @@ def records(register: Register, config: BuildConfig) -> Iterator[Record]:
         yield employer_record(register, e, config, positions)
 
 
-def _write_shards(register: Register, out: Path, config: BuildConfig) -> list[str]:
-    """Index the records in shards of SHARD_SIZE; return the shards' folders (pagefind/, pagefind-2/, ...)."""
+def _shard_plan(register: Register, config: BuildConfig) -> list[list[Employer | Opportunity]]:
+    """Entries per shard. A record's shard follows from its URL alone, so adding or changing one
+    entry changes one shard, which is all a rebuild has to index again."""
+    entries: list[Employer | Opportunity] = [*register.opportunities.values(), *register.employers.values()]
+    count = max(1, math.ceil(len(entries) / SHARD_SIZE))
+    plan: list[list[Employer | Opportunity]] = [[] for _ in range(count)]
+    for entry in entries:
+        kind = "opportunities" if isinstance(entry, Opportunity) else "employers"
+        plan[zlib.crc32(config.url(f"{kind}/{entry.id}/").encode()) % count].append(entry)
+    return plan
+
+
+def _fingerprint(batch: list[Record]) -> str:
+    digest = hashlib.sha256(f"pagefind {pagefind_version()} {INDEX_CONFIG}\n".encode())
+    for r in batch:
+        digest.update(json.dumps([r.url, r.content, r.meta, r.filters, r.sort], sort_keys=True).encode())
+    return digest.hexdigest()
+
+
+def _write_shards(register: Register, out: Path, config: BuildConfig, cancel: threading.Event | None) -> list[str]:
+    """Index the records in shards; return the shards' folders (pagefind/, pagefind-2/, ...).
+
+    A shard whose records are the same as in the published site is copied from it (hard links)
+    rather than indexed again."""
     folders: list[str] = []
-    stream = records(register, config)
-    # An empty register still gets one (empty) index, so the search page works.
-    while (batch := list(itertools.islice(stream, SHARD_SIZE))) or not folders:
+    positions = _positions()
+    for entries in _shard_plan(register, config):
         folder = "pagefind/" if not folders else f"pagefind-{len(folders) + 1}/"
-        with Indexer({"force_language": "en"}) as index:
-            for r in batch:
-                # Sort keys travel in the meta too, so shards' sorted lists can be merged in order.
-                meta = r.meta | {f"sort_{k}": v for k, v in r.sort.items()}
-                index.add(r.url, r.content, meta, r.filters, r.sort)
-            index.write(out / folder)
+        batch = [
+            opportunity_record(register, e, config, positions)
+            if isinstance(e, Opportunity)
+            else employer_record(register, e, config, positions)
+            for e in entries
+        ]
+        fingerprint = _fingerprint(batch)
+        published = config.out_dir / folder
+        if (published / FINGERPRINT).is_file() and (published / FINGERPRINT).read_text() == fingerprint:
+            shutil.copytree(published, out / folder, copy_function=_link_or_copy)
+        else:
+            with Indexer(INDEX_CONFIG) as index:
+                for r in batch:
+                    if cancel is not None and cancel.is_set():
+                        raise BuildError("search indexing stopped: another stage failed")
+                    # Sort keys travel in the meta too, so shards' sorted lists can be merged in order.
+                    meta = r.meta | {f"sort_{k}": v for k, v in r.sort.items()}
+                    index.add(r.url, r.content, meta, r.filters, r.sort)
+                index.write(out / folder)
+            (out / folder / FINGERPRINT).write_text(fingerprint)
         folders.append(folder)
     return folders
 
 
-def write_search(register: Register, out: Path, config: BuildConfig) -> int:
-    folders = _write_shards(register, out, config)
+def _link_or_copy(source: str, target: str) -> None:
+    try:
+        os.link(source, target)
+    except OSError:  # another filesystem, or links not allowed
+        shutil.copy2(source, target)
+
+
+def write_search(register: Register, out: Path, config: BuildConfig, cancel: threading.Event | None = None) -> int:
+    folders = _write_shards(register, out, config, cancel)
     # Positions for "near me", fetched only when a teacher uses it.
     districts = {d: [round(lat, 4), round(lon, 4)] for d, (lat, lon) in sorted(_positions().items())}
     (out / "search").mkdir(parents=True, exist_ok=True)

@@ -23,6 +23,12 @@ NEEDED = ("pagefind.js", "pagefind-worker.js", "pagefind-entry.json", "wasm.en.p
 UNUSED = ("pagefind-ui.*", "pagefind-modular-ui.*", "pagefind-component-ui.*", "pagefind-highlight.js")
 
 
+def pagefind_version() -> str:
+    from importlib.metadata import version
+
+    return version("pagefind")
+
+
 class Indexer:
     def __init__(self, config: dict[str, Any]) -> None:
         binary = get_executable()

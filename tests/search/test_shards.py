@@ -1,0 +1,69 @@
+"""Search shards: a rebuild indexes only the shards whose records changed; a failed build stops indexing."""
+
+import gzip
+import shutil
+from pathlib import Path
+
+import pytest
+
+import stemx.search
+from stemx import pipeline
+from stemx.config import BuildConfig
+from tests.conftest import ROOT, TODAY
+
+
+def build(content: Path, out: Path) -> None:
+    pipeline.build(BuildConfig(content_dir=content, out_dir=out, today=TODAY))
+
+
+def shard_inodes(site: Path) -> dict[str, int]:
+    return {p.name: (p / "pagefind-entry.json").stat().st_ino for p in sorted(site.glob("pagefind*"))}
+
+
+def fragments_text(shard: Path) -> str:
+    return "".join(gzip.decompress(p.read_bytes()).decode("utf-8") for p in (shard / "fragment").iterdir())
+
+
+def test_a_rebuild_indexes_again_only_the_shard_that_changed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(stemx.search, "SHARD_SIZE", 40)  # about 115 records: three shards
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    site = tmp_path / "site"
+    build(content, site)
+    first = shard_inodes(site)
+    assert len(first) == 3
+
+    build(content, site)  # nothing changed: every shard is carried over, none indexed
+    assert shard_inodes(site) == first
+
+    entry = content / "opportunities" / "don-cnc-internal-course.yaml"
+    entry.write_text(entry.read_text(encoding="utf-8").replace("title: ", "title: Renamed ", 1), encoding="utf-8")
+    build(content, site)
+    after = shard_inodes(site)
+    changed = [name for name in first if after[name] != first[name]]
+    assert len(changed) == 1
+    assert "Renamed " in fragments_text(site / changed[0])
+    # Every shard holds what a clean build's does: the same records, the same result fragments
+    # (Pagefind names its filter files in hash-map order, so those names differ from run to run).
+    clean = tmp_path / "clean"
+    build(content, clean)
+    for name in first:
+        assert (site / name / "stemx-records.sha256").read_text() == (clean / name / "stemx-records.sha256").read_text()
+        assert sorted(p.name for p in (site / name / "fragment").iterdir()) == sorted(
+            p.name for p in (clean / name / "fragment").iterdir()
+        )
+
+
+def test_a_failing_stage_stops_the_search_index_and_leaves_nothing_behind(
+    tmp_path: Path, minimal_content: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started = []
+
+    def broken(register, out, cfg):
+        started.append(True)
+        raise RuntimeError("stage failed")
+
+    monkeypatch.setattr(pipeline, "stages", lambda: [("broken", broken), ("last", lambda *a: 0)])
+    with pytest.raises(RuntimeError, match="stage failed"):
+        build(minimal_content, tmp_path / "site")
+    assert started and list(tmp_path.iterdir()) == []  # no site, no staging folder
