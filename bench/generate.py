@@ -38,7 +38,10 @@ AREAS = {
 DISTRICTS_CSV = Path(__file__).resolve().parent.parent / "data" / "uk-postcode-districts.csv"
 
 
-def _vocabulary(path: Path = Path(__file__).with_name("words.txt")) -> tuple[list[str], list[int]]:
+WORDS_FILE = Path(__file__).with_name("words.txt")
+
+
+def _vocabulary(path: Path = WORDS_FILE) -> tuple[list[str], list[int]]:
     """Words and cumulative weights from words.txt, so text has a natural spread of common and rare
     words: search cost depends on it (a tiny vocabulary makes every word match every entry)."""
     words, cumulative, total = [], [], 0

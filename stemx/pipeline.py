@@ -1,16 +1,25 @@
-"""The build as one short pipeline: load -> validate -> model -> render -> publish."""
+"""The build as one short pipeline: load -> validate -> model -> render -> publish.
+
+The two longest stages run alongside the others: the pages in a forked process (rendering is
+CPU-bound Python, so a thread would wait on the GIL) and the search index in a thread (its work
+happens in Pagefind's own processes). A 2-core machine then has both cores busy.
+"""
 
 from __future__ import annotations
 
+import multiprocessing
+import multiprocessing.connection
 import threading
 import time
+import traceback
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config import BuildConfig
 from .content import Progress, Validation, register_from, validate_content
+from .errors import BuildError
 from .model import Register
 from .publish import staging
 
@@ -19,18 +28,26 @@ Stage = Callable[[Register, Path, BuildConfig], int]
 
 
 def stages() -> list[tuple[str, Stage]]:
+    """Stages run one after another in the main process."""
     from .opendata import write_open_data
     from .opendata.pages import write_data_pages
-    from .site import render_site, write_sitemap
+    from .site import write_sitemap
     from .submit_page import write_submit_pages
 
     return [
-        ("pages, feeds, calendars", render_site),
         ("open data", write_open_data),
         ("data pages", write_data_pages),
         ("submit pages", write_submit_pages),
-        ("sitemap", write_sitemap),  # last: it lists every page the other stages wrote
+        ("sitemap", write_sitemap),  # last: it lists every page all the other stages wrote
     ]
+
+
+def alongside() -> list[tuple[str, Stage, str]]:
+    """Stages started first and run beside the others: (name, stage, "process" or "thread")."""
+    from .search import write_search
+    from .site import render_site
+
+    return [("pages, feeds, calendars", render_site, "process"), ("search index", write_search, "thread")]
 
 
 @dataclass(slots=True)
@@ -39,13 +56,11 @@ class BuildReport:
     employers: int = 0
     opportunities: int = 0
     timings: list[tuple[str, float, int]] = field(default_factory=list)  # (stage, seconds, files)
-    seconds: float = 0.0  # from start to finish: less than the sum, as the search index is built alongside
+    seconds: float = 0.0  # start to finish: less than the sum of the stages, which overlap
 
 
 def build(config: BuildConfig, progress: Progress | None = None) -> BuildReport:
     """Validate the content and write the whole site; ContentError leaves `out_dir` untouched."""
-    from .search import write_search
-
     begun = started = time.perf_counter()
     validation = validate_content(config.content_dir, config.today, progress=progress)
     register = register_from(validation, config.today, config.strict)
@@ -53,19 +68,26 @@ def build(config: BuildConfig, progress: Progress | None = None) -> BuildReport:
     report.timings.append(("load and validate", time.perf_counter() - started, 0))
     steps = stages()
     with staging(config.out_dir) as stage, ThreadPoolExecutor(max_workers=1) as pool:
-        # The search index is built alongside the other stages: Pagefind runs in processes of
-        # its own, so the two cores share the longest stage with page rendering.
-        cancel = threading.Event()
-        search = pool.submit(_timed, write_search, register, stage, config, cancel)
+        cancel = threading.Event()  # tells the thread to stop when the build fails
+        running: list[tuple[str, _Process | Future[tuple[float, int]]]] = []
         try:
+            # Processes are forked before any thread starts: a fork copies only the calling thread.
+            for name, write, how in sorted(alongside(), key=lambda s: s[2] != "process"):
+                args = (register, stage, config) + ((cancel,) if how == "thread" else ())
+                running.append(
+                    (name, _Process(write, *args) if how == "process" else pool.submit(_timed, write, *args))
+                )
             for number, (name, write) in enumerate(steps, 1):
                 if number == len(steps):  # the last stage sees everything the others wrote
-                    report.timings.append(("search index (alongside)", *search.result()))
+                    report.timings += [(f"{other} (alongside)", *job.result()) for other, job in running]
                 if progress:
                     progress(-number, len(steps))  # negative: the stage being written
                 report.timings.append((name, *_timed(write, register, stage, config)))
         except BaseException:
-            cancel.set()  # stop indexing before the staging folder is removed
+            cancel.set()
+            for _, job in running:
+                if isinstance(job, _Process):
+                    job.stop()
             raise
     report.seconds = time.perf_counter() - begun
     return report
@@ -75,3 +97,42 @@ def _timed(write: Callable[..., int], *args: object) -> tuple[float, int]:
     started = time.perf_counter()
     files = write(*args)
     return time.perf_counter() - started, files
+
+
+class _Process:
+    """A stage in a forked child process; result() gives (seconds, files) or raises BuildError.
+
+    Where fork is not available the stage simply runs in this process, when result() is asked."""
+
+    def __init__(self, write: Stage, *args: object) -> None:
+        self._write, self._args = write, args
+        self._process = None
+        if "fork" in multiprocessing.get_all_start_methods():
+            self._results, sender = multiprocessing.get_context("fork").Pipe(duplex=False)
+            self._process = multiprocessing.get_context("fork").Process(target=self._run, args=(sender,))
+            self._process.start()
+            sender.close()
+
+    def _run(self, sender: multiprocessing.connection.Connection) -> None:
+        try:
+            sender.send(("ok", _timed(self._write, *self._args)))
+        except BaseException:  # sent to the parent, which reports it and fails the build
+            sender.send(("error", traceback.format_exc()))
+
+    def result(self) -> tuple[float, int]:
+        if self._process is None:
+            return _timed(self._write, *self._args)
+        try:
+            status, value = self._results.recv()
+        except EOFError:
+            status, value = "error", f"the process ended unexpectedly (exit code {self._process.exitcode})"
+        self._process.join()
+        if status != "ok":
+            raise BuildError(f"{self._write.__name__} failed:\n{value}")
+        return value
+
+    def stop(self) -> None:
+        if self._process is not None and self._process.is_alive():
+            self._process.terminate()
+        if self._process is not None:
+            self._process.join()

@@ -7,7 +7,7 @@ import pytest
 
 from stemx import pipeline
 from stemx.config import BuildConfig
-from stemx.errors import ContentError
+from stemx.errors import BuildError, ContentError
 from tests.conftest import CASES, TODAY
 
 
@@ -40,6 +40,8 @@ def test_a_failing_stage_leaves_the_published_site_untouched(
         raise KeyboardInterrupt
 
     monkeypatch.setattr(pipeline, "stages", lambda: [("broken", broken)])
+
+    monkeypatch.setattr(pipeline, "alongside", lambda: [])
     with pytest.raises(KeyboardInterrupt):
         pipeline.build(config(minimal_content, tmp_path / "site"))
     assert marker.read_text() == "previous site"
@@ -54,6 +56,8 @@ def test_a_complete_build_replaces_the_site(tmp_path: Path, minimal_content: Pat
         return 1
 
     monkeypatch.setattr(pipeline, "stages", lambda: [("pages", page)])
+
+    monkeypatch.setattr(pipeline, "alongside", lambda: [])
     report = pipeline.build(config(minimal_content, tmp_path / "site"))
     assert (tmp_path / "site" / "index.html").read_text() == "1 opportunities"
     assert report.timings[-1][0] == "pages" and report.timings[-1][2] == 1
@@ -70,3 +74,20 @@ def test_build_command_reports_content_errors_without_traceback(tmp_path: Path, 
     assert "availability.dates[0].end: ends (2027-03-09) before it starts (2027-03-10)" in out
     assert "Traceback" not in out + err
     assert not (tmp_path / "site").exists()
+
+
+def test_a_stage_failing_in_its_own_process_fails_the_build_with_its_error(
+    tmp_path: Path, minimal_content: Path, monkeypatch
+) -> None:
+    marker = published(tmp_path / "site")
+
+    def pages(register, out, cfg):
+        (out / "half.html").write_text("half")
+        raise ValueError("two pages would be written to x/index.html")
+
+    monkeypatch.setattr(pipeline, "alongside", lambda: [("pages", pages, "process")])
+    monkeypatch.setattr(pipeline, "stages", lambda: [("last", lambda *a: 0)])
+    with pytest.raises(BuildError, match="two pages would be written to x/index.html"):
+        pipeline.build(config(minimal_content, tmp_path / "site"))
+    assert marker.read_text() == "previous site"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]

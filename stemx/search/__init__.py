@@ -20,11 +20,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..config import ROOT, BuildConfig
+from ..errors import BuildError
 from ..model import Employer, Opportunity, Register
 from ..schemas import vocabularies
 from ..site.env import make_environment, when_text
 from ..site.pages import Writer
-from ..errors import BuildError
 from .indexer import Indexer, pagefind_version
 
 DISTRICTS = ROOT / "data" / "uk-postcode-districts.csv"
