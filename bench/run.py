@@ -88,8 +88,15 @@ def corpus(args: argparse.Namespace) -> tuple[Path, dict[str, Any]]:
 
 def ours(args: argparse.Namespace, content: Path, out: Path) -> dict[str, dict[str, Any]]:
     py = sys.executable
+    cache = out.with_name("cache")  # the checked-file cache, emptied before each full build
     build = [py, "build.py", "build", "--content", str(content), "--out", str(out), "--today", TODAY]
-    validate = [py, "build.py", "validate", "--content", str(content), "--today", TODAY]
+    build += ["--cache-dir", str(cache)]
+    validate = [py, "build.py", "validate", "--content", str(content), "--today", TODAY, "--no-cache"]
+
+    def clean() -> None:
+        shutil.rmtree(out, ignore_errors=True)
+        shutil.rmtree(cache, ignore_errors=True)
+
     one_file = sorted((content / "opportunities").glob("*.yaml"))[1]
     original = one_file.read_text(encoding="utf-8")
 
@@ -106,7 +113,7 @@ def ours(args: argparse.Namespace, content: Path, out: Path) -> dict[str, dict[s
         steps: list[tuple[str, list[str], Callable[[], None] | None]] = [
             ("validate", validate, None),
             ("validate one file", [*validate, str(one_file)], None),
-            ("full build", build, lambda: shutil.rmtree(out, ignore_errors=True)),
+            ("full build", build, clean),  # no output and no cache: everything from scratch
             ("no-change rebuild", build, None),
             ("one-file rebuild", build, change_one),
         ]

@@ -48,6 +48,15 @@ def parser() -> argparse.ArgumentParser:
         cmd.add_argument("--content", type=Path, default=ROOT / "content", help="content folder (default: content/)")
         cmd.add_argument("--today", type=_date, default=None, help="the date the build describes (default: today)")
         cmd.add_argument("--strict", action="store_true", help="treat warnings as errors")
+        cmd.add_argument(
+            "--cache-dir",
+            type=Path,
+            default=ROOT / ".cache",
+            help="where checked files are remembered (default: .cache/)",
+        )
+        cmd.add_argument(
+            "--no-cache", action="store_true", help="check every file again; neither read nor write the cache"
+        )
 
     v = sub.add_parser("validate", help="check content files and report every problem")
     content_options(v)
@@ -119,7 +128,9 @@ def _summary_line(problems: list[Problem], files: int | None = None) -> str:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    result: Validation = validate_content(args.content, args.today or default_today(), args.files or None)
+    result: Validation = validate_content(
+        args.content, args.today or default_today(), args.files or None, cache_dir=_cache_dir(args)
+    )
     _print_problems(result.problems, args.format)
     print(_summary_line(result.problems, result.files))
     return 1 if result.failed(args.strict) else 0
@@ -136,7 +147,12 @@ def _config(args: argparse.Namespace) -> BuildConfig:
         previous_data=args.previous_data,
         strict=args.strict,
         repository=args.repository,
+        cache_dir=_cache_dir(args),
     )
+
+
+def _cache_dir(args: argparse.Namespace) -> Path | None:
+    return None if args.no_cache else args.cache_dir
 
 
 def cmd_build(args: argparse.Namespace) -> int:

@@ -28,6 +28,8 @@ class BuildConfig:
     strict: bool = False
     # The GitHub repository that receives submissions ("owner/name"), for links from the site.
     repository: str = "stem-exchange/register"
+    # Where checked files are remembered between builds (see cache.py); None: check every file.
+    cache_dir: Path | None = None
 
     def url(self, path: str = "") -> str:
         """Site-relative URL of an output path such as "opportunities/x/" (no leading slash)."""

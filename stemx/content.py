@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from . import rules
+from .cache import EntryCache
 from .errors import ContentError, Problem, UsageError
 from .load import LoadError, load_problem, read
 from .model import Employer, Opportunity, Register
@@ -160,9 +161,15 @@ Progress = Callable[[int, int], None]
 
 
 def validate_content(
-    content_dir: Path, today: date, only: Iterable[Path] | None = None, progress: Progress | None = None
+    content_dir: Path,
+    today: date,
+    only: Iterable[Path] | None = None,
+    progress: Progress | None = None,
+    cache_dir: Path | None = None,
 ) -> Validation:
-    """Check the whole content folder, or only the given files against it (the pull-request case)."""
+    """Check the whole content folder, or only the given files against it (the pull-request case).
+
+    With a cache folder, files whose bytes are unchanged since the last run are not checked again."""
     if only is None:
         files, problems = discover(content_dir)
         employer_ids = {f.stem for f in files if f.kind == "employer"}
@@ -175,7 +182,9 @@ def validate_content(
             return any((employers_dir / (employer_id + s)).is_file() for s in SUFFIXES)
 
     result = Validation(problems=problems, files=len(files))
-    for done, checked in enumerate(_check_all(files, exists, today), 1):
+    # A partial run would prune the cache to the files it saw, so only whole runs use it.
+    cache = EntryCache(cache_dir, content_dir) if cache_dir is not None and only is None else None
+    for done, checked in enumerate(_check_all(files, exists, today, cache), 1):
         if progress:
             progress(done, len(files))
         result.problems.extend(checked.problems)
@@ -184,32 +193,48 @@ def validate_content(
         elif isinstance(checked.entry, Opportunity):
             result.opportunities[checked.entry.id] = checked.entry
     result.problems.sort()
+    if cache is not None:
+        cache.save()
     return result
 
 
 # Below this many files, starting worker processes costs more than it saves.
 PARALLEL_FROM = 2000
 _CHUNK = 500
-_worker_exists: Callable[[str], bool] = bool  # set before forking; workers inherit it
 
 
-def _check_all(files: list[EntryFile], exists: Callable[[str], bool], today: date) -> Iterator[Checked]:
-    """Check every file, in order; across all cores for a large register."""
+def _check_all(
+    files: list[EntryFile], exists: Callable[[str], bool], today: date, cache: EntryCache | None
+) -> Iterator[Checked]:
+    """Check every file, in order: from the cache where its bytes are unchanged, the rest
+    across all cores when there are many."""
+    if cache is None:
+        results: Iterable[FileResult] = _read_all(files)
+    else:
+        keys = [cache.key(entry) for entry in files]
+        cached = [cache.get(key) for key in keys]
+        missing = [i for i, result in enumerate(cached) if result is None]
+        for i, result in zip(missing, _read_all([files[i] for i in missing]), strict=True):
+            cache.put(keys[i], result)
+            cached[i] = result
+        results = cached  # type: ignore[assignment]  (every None was filled in)
+    for entry, result in zip(files, results, strict=True):
+        yield in_context(entry, result, exists, today)
+
+
+def _read_all(files: list[EntryFile]) -> Iterator[FileResult]:
     workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     if len(files) < PARALLEL_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        yield from (check_file(entry, exists, today) for entry in files)
+        yield from map(read_file, files)
         return
-    global _worker_exists
-    _worker_exists = exists  # forked workers inherit the id set instead of receiving a copy per task
-    chunks = [(files[i : i + _CHUNK], today) for i in range(0, len(files), _CHUNK)]
+    chunks = [files[i : i + _CHUNK] for i in range(0, len(files), _CHUNK)]
     with multiprocessing.get_context("fork").Pool(workers) as pool:
-        for checked in pool.imap(_check_chunk, chunks):
-            yield from checked
+        for chunk in pool.imap(_read_chunk, chunks):
+            yield from chunk
 
 
-def _check_chunk(task: tuple[list[EntryFile], date]) -> list[Checked]:
-    chunk, today = task
-    return [check_file(entry, _worker_exists, today) for entry in chunk]
+def _read_chunk(chunk: list[EntryFile]) -> list[FileResult]:
+    return [read_file(entry) for entry in chunk]
 
 
 def _classify(content_dir: Path, path: Path) -> EntryFile:

@@ -62,7 +62,7 @@ class BuildReport:
 def build(config: BuildConfig, progress: Progress | None = None) -> BuildReport:
     """Validate the content and write the whole site; ContentError leaves `out_dir` untouched."""
     begun = started = time.perf_counter()
-    validation = validate_content(config.content_dir, config.today, progress=progress)
+    validation = validate_content(config.content_dir, config.today, progress=progress, cache_dir=config.cache_dir)
     register = register_from(validation, config.today, config.strict)
     report = BuildReport(validation, len(register.employers), len(register.opportunities))
     report.timings.append(("load and validate", time.perf_counter() - started, 0))

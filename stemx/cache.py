@@ -1,0 +1,80 @@
+"""What each content file says on its own, kept between builds and looked up by content.
+
+Checking a file (parse, schema, rules) is a pure function of its bytes, its place in the
+content folder and the checking code, so a rebuild reuses the result for every file whose
+bytes are unchanged: about 70 microseconds a file instead of 400. The cache is one pickle
+file per content folder, written only by this program; a missing, stale or unreadable cache
+is simply rebuilt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .config import ROOT
+
+if TYPE_CHECKING:
+    from .content import EntryFile, FileResult
+
+Key = tuple[str, str, bytes]  # (kind, path as shown, digest of the bytes)
+
+
+@cache
+def checker_version() -> str:
+    """A digest of the code and schemas that decide what a file says: any change empties the cache."""
+    digest = hashlib.blake2b(digest_size=16)
+    for path in sorted([*(ROOT / "stemx").rglob("*.py"), *(ROOT / "schemas").glob("*.json")]):
+        digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+class EntryCache:
+    def __init__(self, cache_dir: Path, content_dir: Path) -> None:
+        name = hashlib.blake2b(str(content_dir.resolve()).encode(), digest_size=8).hexdigest()
+        self.path = cache_dir / f"entries-{name}.pickle"
+        self._old: dict[Key, FileResult] = self._load()
+        self._new: dict[Key, FileResult] = {}  # what this run saw: the next run's cache
+        self.hits = 0
+        self._added = False
+
+    def _load(self) -> dict[Key, FileResult]:
+        try:
+            with self.path.open("rb") as f:
+                version, results = pickle.load(f)
+        except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, ImportError):
+            return {}
+        return results if version == checker_version() else {}
+
+    def key(self, entry: EntryFile) -> Key | None:
+        try:
+            data = entry.path.read_bytes()
+        except OSError:
+            return None  # the check itself reports the unreadable file
+        return (entry.kind, entry.source, hashlib.blake2b(data, digest_size=16).digest())
+
+    def get(self, key: Key | None) -> FileResult | None:
+        if key is None or key not in self._old:
+            return None
+        self.hits += 1
+        self._new[key] = self._old[key]
+        return self._old[key]
+
+    def put(self, key: Key | None, result: FileResult) -> None:
+        if key is not None:
+            self._new[key] = result
+            self._added = True
+
+    def save(self) -> None:
+        """Write what this run saw (entries of deleted files drop out), atomically."""
+        if not self._added and len(self._new) == len(self._old):
+            return  # every entry came from the cache and none went away
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        partial = self.path.with_name(f"{self.path.name}.{os.getpid()}.partial")
+        with partial.open("wb") as f:
+            pickle.dump((checker_version(), self._new), f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(partial, self.path)

@@ -1,0 +1,70 @@
+"""The checked-file cache: a rebuild reuses what unchanged files said, and only that."""
+
+import pickle
+import shutil
+from pathlib import Path
+
+from stemx import cache
+from stemx.content import validate_content
+from tests.conftest import CASES, ROOT, TODAY
+
+
+def content_copy(tmp_path: Path) -> Path:
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    shutil.copytree(CASES / "invalid" / "multiple-problems" / "content", content, dirs_exist_ok=True)
+    return content
+
+
+def run(content: Path, cache_dir: Path):
+    result = validate_content(content, TODAY, cache_dir=cache_dir)
+    (saved,) = cache_dir.glob("entries-*.pickle")
+    return result, saved
+
+
+def test_a_second_run_reuses_every_result_and_says_the_same(tmp_path: Path) -> None:
+    content = content_copy(tmp_path)
+    fresh = validate_content(content, TODAY)
+    first, saved = run(content, tmp_path / "cache")
+    written = saved.stat().st_mtime_ns
+    second, _ = run(content, tmp_path / "cache")
+    for result in (first, second):
+        assert result.problems == fresh.problems and result.errors > 0
+        assert result.employers == fresh.employers and result.opportunities == fresh.opportunities
+    assert saved.stat().st_mtime_ns == written  # nothing new to remember: the file is not rewritten
+    cached = cache.EntryCache(tmp_path / "cache", content)
+    assert all(cached.get(cached.key(f)) for f in _files(content))
+
+
+def test_a_changed_file_is_checked_again_and_a_deleted_one_forgotten(tmp_path: Path) -> None:
+    content = content_copy(tmp_path)
+    run(content, tmp_path / "cache")
+    changed = sorted((content / "opportunities").glob("*.yaml"))[0]
+    changed.write_text(changed.read_text(encoding="utf-8").replace("title:", "titel:", 1), encoding="utf-8")
+    removed = sorted((content / "employers").glob("*.yaml"))[-1]
+    removed.unlink()
+    result, _ = run(content, tmp_path / "cache")
+    assert result.problems == validate_content(content, TODAY).problems
+    assert any(p.path.endswith(changed.name) and "titel" in p.message for p in result.problems)
+    cached = cache.EntryCache(tmp_path / "cache", content)
+    assert len(cached._old) == len(_files(content))
+
+
+def test_a_cache_from_other_code_or_a_damaged_one_is_ignored(tmp_path: Path, monkeypatch) -> None:
+    content = content_copy(tmp_path)
+    fresh = validate_content(content, TODAY)
+    _, saved = run(content, tmp_path / "cache")
+    version, results = pickle.loads(saved.read_bytes())
+    poisoned = {key: type(r)(r.data, [], None, None) for key, r in results.items()}  # "no problems"
+    saved.write_bytes(pickle.dumps(("other code", poisoned)))
+    assert run(content, tmp_path / "cache")[0].problems == fresh.problems
+    saved.write_bytes(b"not a pickle")
+    assert run(content, tmp_path / "cache")[0].problems == fresh.problems
+    saved.write_bytes(pickle.dumps((version, poisoned)))  # proof the poison would show if it were read
+    assert run(content, tmp_path / "cache")[0].problems != fresh.problems
+
+
+def _files(content: Path) -> list:
+    from stemx.content import discover
+
+    return discover(content)[0]
