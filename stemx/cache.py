@@ -41,6 +41,7 @@ class EntryCache:
         self._new: dict[Key, FileResult] = {}  # what this run saw: the next run's cache
         self.hits = 0
         self._added = False
+        self.digests: dict[str, bytes] = {}  # path as shown -> digest of the bytes, for page keys
 
     def _load(self) -> dict[Key, FileResult]:
         try:
@@ -55,7 +56,9 @@ class EntryCache:
             data = entry.path.read_bytes()
         except OSError:
             return None  # the check itself reports the unreadable file
-        return (entry.kind, entry.source, hashlib.blake2b(data, digest_size=16).digest())
+        digest = hashlib.blake2b(data, digest_size=16).digest()
+        self.digests[entry.source] = digest
+        return (entry.kind, entry.source, digest)
 
     def get(self, key: Key | None) -> FileResult | None:
         if key is None or key not in self._old:
@@ -78,3 +81,71 @@ class EntryCache:
         with partial.open("wb") as f:
             pickle.dump((checker_version(), self._new), f, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(partial, self.path)
+
+
+ID_FILE = ".stemx-pages"  # in the site: which page manifest it was built with
+
+
+class PageCache:
+    """Which inputs each page was rendered from, so a rebuild renders only pages whose inputs
+    changed and links the others from the published site.
+
+    A page's key is a digest of everything that decides its bytes: the code, templates,
+    static files and settings of the build, and the page's own inputs as the renderer names
+    them (entry digests, position in a list, the counts it shows). The manifest lives in the
+    cache folder; the site holds its digest, so a site built any other way is never mixed in.
+    """
+
+    def __init__(self, cache_dir: Path, out_dir: Path, settings: tuple[object, ...]) -> None:
+        name = hashlib.blake2b(str(out_dir.resolve()).encode(), digest_size=8).hexdigest()
+        self.path = cache_dir / f"pages-{name}.pickle"
+        self.published = out_dir
+        self._base = hashlib.blake2b(repr(settings).encode(), digest_size=16).digest()
+        self.old: dict[str, bytes] = self._load()
+        self.new: dict[str, bytes] = {}
+
+    def _load(self) -> dict[str, bytes]:
+        try:
+            with self.path.open("rb") as f:
+                manifest: dict[str, bytes] = pickle.load(f)
+            if (self.published / ID_FILE).read_text(encoding="ascii") == _digest(manifest):
+                return manifest
+        except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, ImportError):
+            pass
+        return {}
+
+    def key(self, file: str, inputs: tuple[object, ...]) -> bytes:
+        return hashlib.blake2b(repr((file, inputs)).encode(), digest_size=16, key=self._base).digest()
+
+    def save(self, stage: Path) -> None:
+        """Write the manifest beside the finished site (`finish` moves it in place after the swap)."""
+        (stage / ID_FILE).write_text(_digest(self.new), encoding="ascii")
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self.path.with_name(self.path.name + ".new").open("wb") as f:
+            pickle.dump(self.new, f, protocol=pickle.HIGHEST_PROTOCOL)
+
+    @staticmethod
+    def finish(cache_dir: Path, out_dir: Path) -> None:
+        name = hashlib.blake2b(str(out_dir.resolve()).encode(), digest_size=8).hexdigest()
+        pending = cache_dir / f"pages-{name}.pickle.new"
+        if pending.exists():
+            os.replace(pending, pending.with_suffix(""))
+
+
+def _digest(manifest: dict[str, bytes]) -> str:
+    digest = hashlib.blake2b(digest_size=16)
+    for file in sorted(manifest):
+        digest.update(file.encode() + b"\0" + manifest[file])
+    return digest.hexdigest()
+
+
+@cache
+def build_inputs(*folders: Path) -> str:
+    """A digest of the code and of these folders (templates, static files, data): everything
+    besides the content and settings that shapes the pages."""
+    digest = hashlib.blake2b(checker_version().encode(), digest_size=16)
+    for folder in folders:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()

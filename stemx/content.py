@@ -143,6 +143,7 @@ class Validation:
     employers: dict[str, Employer] = field(default_factory=dict)
     opportunities: dict[str, Opportunity] = field(default_factory=dict)
     files: int = 0
+    digests: dict[str, bytes] = field(default_factory=dict)  # file -> digest of its bytes (with a cache)
 
     @property
     def errors(self) -> int:
@@ -195,6 +196,7 @@ def validate_content(
     result.problems.sort()
     if cache is not None:
         cache.save()
+        result.digests = cache.digests
     return result
 
 
@@ -251,7 +253,7 @@ def register_from(result: Validation, today: date, strict: bool = False) -> Regi
     """The register from a validation, or ContentError listing every problem when it failed."""
     if result.failed(strict):
         raise ContentError(result.problems)
-    return Register(result.employers, result.opportunities, today)
+    return Register(result.employers, result.opportunities, today, result.digests)
 
 
 def load_register(content_dir: Path, today: date, strict: bool = False) -> Register:

@@ -206,6 +206,9 @@ class Register:
     employers: dict[str, Employer]
     opportunities: dict[str, Opportunity]
     today: date
+    # Digest of each entry's file (by its source path) when the build knows them: rebuilds
+    # compare them to render only pages whose entries changed.
+    digests: dict[str, bytes] = field(default_factory=dict, repr=False)
     _by_employer: dict[str, list[Opportunity]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -215,6 +218,9 @@ class Register:
         for o in self.opportunities.values():
             by_employer.setdefault(o.employer, []).append(o)
         self._by_employer = by_employer
+
+    def digest(self, entry: Employer | Opportunity) -> bytes | None:
+        return self.digests.get(entry.source)
 
     def opportunities_of(self, employer_id: str) -> list[Opportunity]:
         return self._by_employer.get(employer_id, [])

@@ -9,8 +9,9 @@ from typing import Any
 
 from markupsafe import Markup
 
+from ..cache import PageCache, build_inputs
 from ..config import BuildConfig
-from ..model import Opportunity, Register
+from ..model import Employer, Opportunity, Register
 from ..schemas import vocabularies
 from . import calendar, feeds, seo
 from .env import make_environment
@@ -19,10 +20,31 @@ from .pages import EMPLOYER_FACETS, OPPORTUNITY_FACETS, Writer, browse, facet_na
 ABOUT_PAGES = ("about", "about/teachers", "about/employers", "about/researchers")
 
 
+def page_cache(config: BuildConfig, register: Register) -> PageCache | None:
+    """The page cache for this build: only with a cache folder and entry digests to key on."""
+    if config.cache_dir is None or not register.digests:
+        return None
+    settings = (
+        build_inputs(config.templates_dir, config.static_dir),
+        config.base_url,
+        config.site_origin,
+        config.repository,
+        config.today.isoformat(),
+    )
+    return PageCache(config.cache_dir, config.out_dir, settings)
+
+
 def render_site(register: Register, out: Path, config: BuildConfig) -> int:
     env = make_environment(config)
-    write = Writer(env, out, config)
+    pages = page_cache(config, register)
+    write = Writer(env, out, config, pages)
     b = browse(register)
+    digest = register.digest
+
+    def card_key(o: Opportunity) -> tuple[object, ...]:
+        """What an opportunity's card shows: the entry and its employer (the build's date is in every key)."""
+        return (digest(o), digest(register.employers[o.employer]))
+
     v = vocabularies()
     common = {"register": register}
     card_template, nav_template = env.get_template("_card.html"), env.get_template("_facets.html")
@@ -57,6 +79,7 @@ def render_site(register: Register, out: Path, config: BuildConfig) -> int:
         "opportunities/",
         b.open,
         "opportunities.html",
+        key=card_key,
         heading="Open opportunities",
         nav=nav,
         kind="all",
@@ -72,6 +95,7 @@ def render_site(register: Register, out: Path, config: BuildConfig) -> int:
                 f"opportunities/{facet.segment}/{code}/",
                 items,
                 "opportunities.html",
+                key=card_key,
                 heading=f"Open opportunities: {label}",
                 selected=f"{facet.title}: {label}",
                 nav=nav_html(OPPORTUNITY_FACETS, b.groups, "opportunities", f"{facet.segment}/{code}"),
@@ -84,6 +108,7 @@ def render_site(register: Register, out: Path, config: BuildConfig) -> int:
         "opportunities/closed/",
         b.not_open,
         "opportunities.html",
+        key=card_key,
         heading="Closed and past opportunities",
         nav=Markup(""),  # the filters count open opportunities only, so they would mislead here
         kind="closed",
@@ -93,6 +118,7 @@ def render_site(register: Register, out: Path, config: BuildConfig) -> int:
         write.page(
             f"opportunities/{o.id}/",
             "opportunity.html",
+            key=card_key(o),
             o=o,
             employer=register.employers[o.employer],
             state=register.state(o),
@@ -102,7 +128,15 @@ def render_site(register: Register, out: Path, config: BuildConfig) -> int:
 
     # Employers: all, each facet value, and one page each.
     enav = nav_html(EMPLOYER_FACETS, b.employer_groups, "employers")
-    paginate(write, "employers/", b.employers, "employers.html", heading="Employers", nav=enav, kind="all", **common)
+
+    def employer_key(e: Employer) -> tuple[object, ...]:
+        """What an employer's card shows: the entry, whether it lists any opportunities, how many are open."""
+        return (digest(e), bool(register.opportunities_of(e.id)), b.open_counts.get(e.id, 0))
+
+    paginate(
+        write, "employers/", b.employers, "employers.html", key=employer_key, heading="Employers", nav=enav, kind="all",
+        **common,
+    )  # fmt: skip
     for facet in EMPLOYER_FACETS:
         for code in v.codes(facet.vocabulary):
             items = b.employer_groups[facet.segment].get(code, [])
@@ -111,6 +145,7 @@ def render_site(register: Register, out: Path, config: BuildConfig) -> int:
                 f"employers/{facet.segment}/{code}/",
                 items,
                 "employers.html",
+                key=employer_key,
                 heading=f"Employers: {v.label(facet.vocabulary, code)}",
                 selected=f"{facet.title}: {v.label(facet.vocabulary, code)}",
                 kind=facet.segment,
@@ -122,6 +157,7 @@ def render_site(register: Register, out: Path, config: BuildConfig) -> int:
         write.page(
             f"employers/{e.id}/",
             "employer.html",
+            key=(digest(e), *(card_key(o) for o in offered)),
             e=e,
             open=[o for o in offered if register.state(o) == "open"],
             not_open=[o for o in offered if register.state(o) != "open"],
@@ -130,17 +166,25 @@ def render_site(register: Register, out: Path, config: BuildConfig) -> int:
         )
 
     # Calendars and feeds; each opportunity's events are built once for its own and its region's calendar.
-    events = {o.id: calendar.events(register, o, config) for o in register.opportunities.values() if o.sessions}
+    events: dict[str, list[str]] = {}
+
+    def events_of(o: Opportunity) -> list[str]:
+        if o.id not in events:
+            events[o.id] = calendar.events(register, o, config) if o.sessions else []
+        return events[o.id]
+
     for o in register.opportunities.values():
-        if o.sessions:
-            write.text(f"calendar/{o.id}.ics", calendar.calendar(o.title, events[o.id]))
+        if o.sessions and not write.reuse(f"calendar/{o.id}.ics", card_key(o)):
+            write.text(f"calendar/{o.id}.ics", calendar.calendar(o.title, events_of(o)))
     newest = latest(register, register.opportunities.values(), feeds.FEED_SIZE)
     write.text("feed.xml", feeds.atom(env, register, config, "New opportunities", "feed.xml", newest))
     for region in v.codes("region"):
         in_region = b.groups["region"].get(region, [])
         label = v.label("region", region)
-        event_lines = [line for o in in_region for line in events.get(o.id, ())]
-        write.text(f"calendar/region/{region}.ics", calendar.calendar(f"STEM Exchange: {label}", event_lines))
+        ics = f"calendar/region/{region}.ics"
+        if not write.reuse(ics, tuple(card_key(o) for o in in_region)):
+            event_lines = [line for o in in_region for line in events_of(o)]
+            write.text(ics, calendar.calendar(f"STEM Exchange: {label}", event_lines))
         write.text(
             f"feeds/region/{region}.xml",
             feeds.atom(
@@ -159,6 +203,8 @@ def render_site(register: Register, out: Path, config: BuildConfig) -> int:
 
     static = out / "static"
     shutil.copytree(config.static_dir, static, dirs_exist_ok=True)
+    if pages is not None:
+        pages.save(out)
     return len(write.written) + sum(1 for p in static.rglob("*") if p.is_file())
 
 

@@ -1,0 +1,88 @@
+"""Rebuilds with the cache render only what changed, and give exactly what a clean build gives."""
+
+import shutil
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from stemx.config import BuildConfig
+from stemx.pipeline import build
+from tests.conftest import ROOT, TODAY
+from tests.site.test_site_build import PAGEFIND_UNSTABLE
+
+OPPORTUNITY = "opportunities/don-cnc-internal-course.yaml"  # offered by don-precision-forgings
+EMPLOYER = "employers/don-precision-forgings.yaml"
+UNRELATED_PAGE = "opportunities/ribble-composite-repair-cpd/index.html"  # another employer's
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def add_opportunity(content: Path) -> None:
+    new = content / "opportunities" / "don-cnc-second-course.yaml"
+    shutil.copy(content / OPPORTUNITY, new)
+    edit(new, "id: don-cnc-internal-course", "id: don-cnc-second-course")
+
+
+CHANGES: dict[str, Callable[[Path], None]] = {
+    "an opportunity's title": lambda c: edit(c / OPPORTUNITY, "title: Join", "title: Now join"),
+    "an employer's name": lambda c: edit(c / EMPLOYER, "name: ", "name: Renamed "),
+    "a new opportunity": add_opportunity,
+    "a removed opportunity": lambda c: (c / OPPORTUNITY).unlink(),
+    "nothing": lambda c: None,
+}
+
+
+def files(site: Path) -> dict[str, bytes]:
+    found = {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    return {k: v for k, v in found.items() if not k.startswith(PAGEFIND_UNSTABLE) and k != ".stemx-pages"}
+
+
+def config(content: Path, out: Path, cache: Path | None, today=TODAY) -> BuildConfig:
+    return BuildConfig(content_dir=content, out_dir=out, today=today, cache_dir=cache)
+
+
+@pytest.mark.parametrize("change", CHANGES)
+def test_a_rebuild_after_a_change_equals_a_clean_build(tmp_path: Path, change: str) -> None:
+    content, site, cache = tmp_path / "content", tmp_path / "site", tmp_path / "cache"
+    shutil.copytree(ROOT / "content", content)
+    build(config(content, site, cache))
+    before = (site / UNRELATED_PAGE).stat().st_ino
+    CHANGES[change](content)
+    build(config(content, site, cache))
+    build(config(content, tmp_path / "clean", None))
+
+    rebuilt, clean = files(site), files(tmp_path / "clean")
+    assert rebuilt.keys() == clean.keys()
+    assert [k for k in rebuilt if rebuilt[k] != clean[k]] == []
+    assert (site / UNRELATED_PAGE).stat().st_ino == before  # carried over, not rendered again
+
+
+def test_a_rebuild_for_another_day_renders_every_page_again(tmp_path: Path) -> None:
+    content, site, cache = tmp_path / "content", tmp_path / "site", tmp_path / "cache"
+    shutil.copytree(ROOT / "content", content)
+    build(config(content, site, cache))
+    before = (site / UNRELATED_PAGE).stat().st_ino
+    later = TODAY + timedelta(days=60)  # some opportunities close or take place meanwhile
+    build(config(content, site, cache, today=later))
+    build(config(content, tmp_path / "clean", None, today=later))
+    rebuilt, clean = files(site), files(tmp_path / "clean")
+    assert rebuilt == clean
+    assert (site / UNRELATED_PAGE).stat().st_ino != before
+
+
+def test_a_site_built_without_the_cache_is_never_mixed_in(tmp_path: Path) -> None:
+    content, site, cache = tmp_path / "content", tmp_path / "site", tmp_path / "cache"
+    shutil.copytree(ROOT / "content", content)
+    build(config(content, site, cache))
+    edit(content / OPPORTUNITY, "title: Join", "title: Now join")
+    build(config(content, site, None))  # the manifest in the cache no longer describes site/
+    edit(content / OPPORTUNITY, "title: Now join", "title: Join")
+    build(config(content, site, cache))
+    build(config(content, tmp_path / "clean", None))
+    assert files(site) == files(tmp_path / "clean")
