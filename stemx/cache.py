@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import shutil
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -149,3 +150,31 @@ def build_inputs(*folders: Path) -> str:
             if path.is_file():
                 digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
+
+
+INPUTS_FILE = ".stemx-inputs"  # in a carried-over folder: the digest of what it was made from
+
+
+def carry_over(published: Path, staged: Path, inputs: str, ignore: tuple[str, ...] = ()) -> bool:
+    """Link the published folder into the staging site when it was made from the same inputs
+    (leaving out files named in `ignore`, which another stage writes there)."""
+    try:
+        if (published / INPUTS_FILE).read_text(encoding="ascii") != inputs:
+            return False
+    except OSError:
+        return False
+    shutil.copytree(
+        published, staged, copy_function=_link_or_copy, dirs_exist_ok=True, ignore=shutil.ignore_patterns(*ignore)
+    )
+    return True
+
+
+def mark(staged: Path, inputs: str) -> None:
+    (staged / INPUTS_FILE).write_text(inputs, encoding="ascii")
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    try:
+        os.link(source, target)
+    except OSError:  # another filesystem, or links not allowed
+        shutil.copy2(source, target)

@@ -5,12 +5,14 @@ previous release is given, the list of changes since it.
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from ..cache import build_inputs, carry_over, mark
 from ..config import BuildConfig
 from ..model import Register
 from ..schemas import SCHEMA_DIR, SCHEMA_FILES
@@ -32,7 +34,37 @@ XLSX = "stem-exchange.xlsx"
 
 
 def write_open_data(register: Register, out: Path, config: BuildConfig) -> int:
-    """Write out/data/; returns the number of files written."""
+    """Write out/data/, or carry it over from the published site when nothing it is made from
+    has changed; returns the number of files."""
+    inputs = _inputs(register, config)
+    # The data pages (index.html) are written into data/ by their own stage: not carried over.
+    if inputs and carry_over(config.out_dir / "data", out / "data", inputs, ignore=("index.html",)):
+        return sum(1 for p in (out / "data").rglob("*") if p.is_file() and not p.name.startswith("."))
+    files = _write_open_data(register, out, config)
+    if inputs:
+        mark(out / "data", inputs)
+    return files
+
+
+def _inputs(register: Register, config: BuildConfig) -> str | None:
+    """A digest of every entry and setting the data files are made from; None without entry digests."""
+    if not register.digests:
+        return None
+    digest = hashlib.blake2b(digest_size=16)
+    previous = config.previous_data / "datapackage.json" if config.previous_data else None
+    settings = (build_inputs(config.templates_dir, config.static_dir), config.base_url, config.site_origin)
+    settings += (
+        config.repository,
+        config.today.isoformat(),
+        previous.read_bytes() if previous and previous.is_file() else None,
+    )
+    digest.update(repr(settings).encode())
+    for source in sorted(register.digests):
+        digest.update(source.encode() + b"\0" + register.digests[source])
+    return digest.hexdigest()
+
+
+def _write_open_data(register: Register, out: Path, config: BuildConfig) -> int:
     data = out / "data"
     (data / "json").mkdir(parents=True, exist_ok=True)
     schemas = {t.name: table_schema(t) for t in TABLES}

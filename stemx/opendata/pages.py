@@ -26,7 +26,9 @@ def write_data_pages(register: Register, out: Path, config: BuildConfig) -> int:
     write = Writer(env, out, config)
     data_dir = out / "data"
     downloads = sorted(
-        (p.relative_to(data_dir).as_posix(), p.stat().st_size) for p in data_dir.rglob("*") if p.is_file()
+        (p.relative_to(data_dir).as_posix(), p.stat().st_size)
+        for p in data_dir.rglob("*")
+        if p.is_file() and not p.name.startswith(".")  # not the build's marker of what the folder was made from
     )
     files = {name for name, _ in downloads}
     package = json.loads((data_dir / "datapackage.json").read_text(encoding="utf-8"))

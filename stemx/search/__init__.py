@@ -11,14 +11,13 @@ import csv
 import hashlib
 import json
 import math
-import os
-import shutil
 import threading
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..cache import carry_over, mark
 from ..config import ROOT, BuildConfig
 from ..errors import BuildError
 from ..model import Employer, Opportunity, Register
@@ -33,7 +32,6 @@ DISTRICTS = ROOT / "data" / "uk-postcode-districts.csv"
 # indexed in shards, one process after another, each under 1 GB; the search page queries
 # every shard and merges what they find.
 SHARD_SIZE = 4_000
-FINGERPRINT = "stemx-records.sha256"  # beside each shard: what it was indexed from
 INDEX_CONFIG = {"force_language": "en"}
 SHOW_OPEN, SHOW_NOT_OPEN, SHOW_EMPLOYERS = "Open opportunities", "Closed and past opportunities", "Employers"
 # Filters offered on the search page, in order: (Pagefind filter name, label, controlled list).
@@ -186,10 +184,7 @@ def _write_shards(register: Register, out: Path, config: BuildConfig, cancel: th
             for e in entries
         ]
         fingerprint = _fingerprint(batch)
-        published = config.out_dir / folder
-        if (published / FINGERPRINT).is_file() and (published / FINGERPRINT).read_text() == fingerprint:
-            shutil.copytree(published, out / folder, copy_function=_link_or_copy)
-        else:
+        if not carry_over(config.out_dir / folder, out / folder, fingerprint):
             with Indexer(INDEX_CONFIG) as index:
                 for r in batch:
                     if cancel is not None and cancel.is_set():
@@ -198,16 +193,9 @@ def _write_shards(register: Register, out: Path, config: BuildConfig, cancel: th
                     meta = r.meta | {f"sort_{k}": v for k, v in r.sort.items()}
                     index.add(r.url, r.content, meta, r.filters, r.sort)
                 index.write(out / folder)
-            (out / folder / FINGERPRINT).write_text(fingerprint)
+            mark(out / folder, fingerprint)
         folders.append(folder)
     return folders
-
-
-def _link_or_copy(source: str, target: str) -> None:
-    try:
-        os.link(source, target)
-    except OSError:  # another filesystem, or links not allowed
-        shutil.copy2(source, target)
 
 
 def write_search(register: Register, out: Path, config: BuildConfig, cancel: threading.Event | None = None) -> int:

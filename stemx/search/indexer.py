@@ -20,7 +20,12 @@ from pagefind.service import get_executable
 from ..errors import BuildError
 
 NEEDED = ("pagefind.js", "pagefind-worker.js", "pagefind-entry.json", "wasm.en.pagefind")
-UNUSED = ("pagefind-ui.*", "pagefind-modular-ui.*", "pagefind-component-ui.*", "pagefind-highlight.js")
+# Pagefind's ready-made UIs (the search page has its own), and the WebAssembly for pages of
+# no known language (every record is indexed as English).
+UNUSED = (
+    "pagefind-ui.*", "pagefind-modular-ui.*", "pagefind-component-ui.*", "pagefind-highlight.js",
+    "wasm.unknown.pagefind",
+)  # fmt: skip
 
 
 def pagefind_version() -> str:
@@ -36,6 +41,7 @@ class Indexer:
             raise BuildError("the pagefind binary is missing: install the pagefind[bin] package")
         self._process = subprocess.Popen([str(binary), "--service"], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
         self._message_id = 0
+        self._output: Path | None = None
         self._index_id = self._send({"type": "NewIndex", "config": config})["index_id"]
 
     def _send(self, payload: dict[str, Any]) -> dict[str, Any]:
@@ -68,14 +74,18 @@ class Indexer:
         self._send({"type": "WriteFiles", "index_id": self._index_id, "output_path": str(output)})
         # Pagefind can reply before its static files are on disk; closing the service then
         # loses them (seen: a missing pagefind-worker.js). Wait for what the browser loads.
-        deadline = time.monotonic() + 60
-        while not all((output / name).is_file() for name in NEEDED):
+        # Sizes are compared between polls so that a file still being written is waited for too.
+        deadline, previous = time.monotonic() + 60, None
+        while (sizes := self._sizes(output)) != previous or None in sizes:
             if time.monotonic() > deadline:
                 raise BuildError(f"pagefind did not write {', '.join(n for n in NEEDED if not (output / n).is_file())}")
+            previous = sizes
             time.sleep(0.05)
-        for pattern in UNUSED:  # Pagefind's ready-made UIs: the search page has its own
-            for path in output.glob(pattern):
-                path.unlink()
+        self._output = output
+
+    @staticmethod
+    def _sizes(output: Path) -> tuple[int | None, ...]:
+        return tuple((output / name).stat().st_size if (output / name).is_file() else None for name in NEEDED)
 
     def __enter__(self) -> Indexer:
         return self
@@ -87,3 +97,7 @@ class Indexer:
             if pipe:
                 pipe.close()
         self._process.wait(timeout=30)
+        if exc[0] is None and self._output is not None:  # once Pagefind has finished writing
+            for pattern in UNUSED:
+                for path in self._output.glob(pattern):
+                    path.unlink()

@@ -166,7 +166,9 @@ class Writer:
 
     def text(self, file: str, content: str) -> None:
         self._claim(file)
-        (self.out / file).write_text(content, encoding="utf-8", newline="\n")
+        target = self.out / file
+        target.unlink(missing_ok=True)  # it may be a link to the published site's file: never write through it
+        target.write_text(content, encoding="utf-8", newline="\n")
 
     def _claim(self, file: str) -> None:
         if file in self.written:

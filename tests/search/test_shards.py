@@ -48,7 +48,7 @@ def test_a_rebuild_indexes_again_only_the_shard_that_changed(tmp_path: Path, mon
     clean = tmp_path / "clean"
     build(content, clean)
     for name in first:
-        assert (site / name / "stemx-records.sha256").read_text() == (clean / name / "stemx-records.sha256").read_text()
+        assert (site / name / ".stemx-inputs").read_text() == (clean / name / ".stemx-inputs").read_text()
         assert sorted(p.name for p in (site / name / "fragment").iterdir()) == sorted(
             p.name for p in (clean / name / "fragment").iterdir()
         )
