@@ -330,11 +330,14 @@ form.addEventListener("submit", (e) => {
   commit();
 });
 input.addEventListener("input", () => {
+  understood.textContent = ""; // it described the last submitted words
   clearTimeout(typing);
   typing = setTimeout(() => commit(false), 300);
 });
 form.addEventListener("change", (e) => {
-  if (e.target !== input) commit();
+  if (e.target === input) return;
+  understood.textContent = "";
+  commit();
 });
 more.addEventListener("click", () => showMore());
 document.getElementById("use-location").addEventListener("click", () => {

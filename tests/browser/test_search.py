@@ -45,6 +45,8 @@ def test_online_cpd_in_engineering_in_the_north_west_in_one_action(page: Page, s
         "Filtered by CPD session, North West, Online; searching for “engineering”."
     )
     assert "format=Online" in page.url and "region=North+West" in page.url and "q=engineering" in page.url
+    page.get_by_label(re.compile(r"^Online")).uncheck()  # the message no longer describes the filters
+    expect(page.locator("#understood")).to_be_empty()
 
 
 def test_the_same_search_with_a_keyword_and_three_ticks(page: Page, server: str) -> None:
