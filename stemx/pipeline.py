@@ -72,7 +72,8 @@ def build(config: BuildConfig, progress: Progress | None = None) -> BuildReport:
         cancel = threading.Event()  # tells the thread to stop when the build fails
         running: list[tuple[str, _Process | Future[tuple[float, int]]]] = []
         try:
-            # Processes are forked before any thread starts: a fork copies only the calling thread.
+            # Processes are forked before the search thread starts (a fork copies only the calling
+            # thread); the child only renders and writes files, so it needs no other thread's locks.
             for name, write, how in sorted(alongside(), key=lambda s: s[2] != "process"):
                 args = (register, stage, config) + ((cancel,) if how == "thread" else ())
                 running.append(
@@ -111,8 +112,9 @@ class _Process:
         self._write, self._args = write, args
         self._process = None
         if "fork" in multiprocessing.get_all_start_methods():
-            self._results, sender = multiprocessing.get_context("fork").Pipe(duplex=False)
-            self._process = multiprocessing.get_context("fork").Process(target=self._run, args=(sender,))
+            context = multiprocessing.get_context("fork")  # the child inherits the register, not a copy sent to it
+            self._results, sender = context.Pipe(duplex=False)
+            self._process = context.Process(target=self._run, args=(sender,))
             self._process.start()
             sender.close()
 
