@@ -141,12 +141,18 @@ def employer_record(
     )
 
 
+def record(
+    register: Register, entry: Employer | Opportunity, config: BuildConfig, positions: dict[str, tuple[float, float]]
+) -> Record:
+    if isinstance(entry, Opportunity):
+        return opportunity_record(register, entry, config, positions)
+    return employer_record(register, entry, config, positions)
+
+
 def records(register: Register, config: BuildConfig) -> Iterator[Record]:
     positions = _positions()
-    for o in register.opportunities.values():
-        yield opportunity_record(register, o, config, positions)
-    for e in register.employers.values():
-        yield employer_record(register, e, config, positions)
+    for entry in (*register.opportunities.values(), *register.employers.values()):
+        yield record(register, entry, config, positions)
 
 
 def _shard_plan(register: Register, config: BuildConfig) -> list[list[Employer | Opportunity]]:
@@ -177,12 +183,7 @@ def _write_shards(register: Register, out: Path, config: BuildConfig, cancel: th
     positions = _positions()
     for entries in _shard_plan(register, config):
         folder = "pagefind/" if not folders else f"pagefind-{len(folders) + 1}/"
-        batch = [
-            opportunity_record(register, e, config, positions)
-            if isinstance(e, Opportunity)
-            else employer_record(register, e, config, positions)
-            for e in entries
-        ]
+        batch = [record(register, e, config, positions) for e in entries]
         fingerprint = _fingerprint(batch)
         if not carry_over(config.out_dir / folder, out / folder, fingerprint):
             with Indexer(INDEX_CONFIG) as index:
