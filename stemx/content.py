@@ -19,8 +19,9 @@ from . import rules
 from .cache import EntryCache
 from .errors import ContentError, Problem, UsageError
 from .load import LoadError, load_problem, read
-from .model import Employer, Opportunity, Register
+from .model import Employer, Keep, Opportunity, Register
 from .schema_check import check_schema
+from .texts import TextStore
 
 FOLDERS = {"employer": "employers", "opportunity": "opportunities"}
 SUFFIXES = (".yaml", ".yml")
@@ -121,7 +122,9 @@ def read_file(entry: EntryFile) -> FileResult:
     return FileResult(doc.data, problems, rules.employer_reference(doc, source), rules.review_due(doc, source))
 
 
-def in_context(entry: EntryFile, result: FileResult, employer_exists: Callable[[str], bool], today: date) -> Checked:
+def in_context(
+    entry: EntryFile, result: FileResult, employer_exists: Callable[[str], bool], today: date, keep: Keep = str
+) -> Checked:
     problems = list(result.problems)
     if entry.kind == "opportunity" and result.employer_ref and not employer_exists(result.employer_ref[0]):
         problems.append(result.employer_ref[1])
@@ -130,7 +133,7 @@ def in_context(entry: EntryFile, result: FileResult, employer_exists: Callable[[
     if result.data is None or any(p.severity == "error" for p in problems):
         return Checked(None, problems)
     model = Employer if entry.kind == "employer" else Opportunity
-    return Checked(model.from_data(result.data, entry.source), problems)
+    return Checked(model.from_data(result.data, entry.source, keep), problems)
 
 
 def check_file(entry: EntryFile, employer_exists: Callable[[str], bool], today: date) -> Checked:
@@ -185,7 +188,9 @@ def validate_content(
     result = Validation(problems=problems, files=len(files))
     # A partial run would prune the cache to the files it saw, so only whole runs use it.
     cache = EntryCache(cache_dir, content_dir) if cache_dir is not None and only is None else None
-    for done, checked in enumerate(_check_all(files, exists, today, cache), 1):
+    # A whole register keeps its descriptions on disk (bounded memory); a few files keep them in memory.
+    keep: Keep = TextStore().keep if only is None else str
+    for done, checked in enumerate(_check_all(files, exists, today, cache, keep), 1):
         if progress:
             progress(done, len(files))
         result.problems.extend(checked.problems)
@@ -206,7 +211,7 @@ _CHUNK = 500
 
 
 def _check_all(
-    files: list[EntryFile], exists: Callable[[str], bool], today: date, cache: EntryCache | None
+    files: list[EntryFile], exists: Callable[[str], bool], today: date, cache: EntryCache | None, keep: Keep
 ) -> Iterator[Checked]:
     """Check every file, in order: from the cache where its bytes are unchanged, the rest
     across all cores when there are many."""
@@ -221,7 +226,7 @@ def _check_all(
             cached[i] = result
         results = cached  # type: ignore[assignment]  (every None was filled in)
     for entry, result in zip(files, results, strict=True):
-        yield in_context(entry, result, exists, today)
+        yield in_context(entry, result, exists, today, keep)
 
 
 def _read_all(files: list[EntryFile]) -> Iterator[FileResult]:

@@ -6,9 +6,23 @@ Values of controlled lists stay as their codes (e.g. "north-west"); labels come 
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
+
+from .texts import Text
+
+# Keeps a description: in memory (str) by default, or in a TextStore for a whole register.
+Keep = Callable[[str], Text]
+
+
+def _codes(values: Iterable[str]) -> tuple[str, ...]:
+    """Codes from the controlled lists, interned: 600,000 entries then share one "north-west"
+    instead of holding a copy each (about 450 bytes an opportunity)."""
+    return tuple(sys.intern(v) for v in values)
+
 
 # What a teacher sees about an opportunity on a given day (see Opportunity.state).
 State = Literal["open", "closed", "past", "withdrawn"]
@@ -28,7 +42,7 @@ class Place:
 
     @classmethod
     def from_data(cls, d: dict[str, Any]) -> Place:
-        return cls(name=d["name"], postcode=d["postcode"], region=d["region"], address=d.get("address"))
+        return cls(name=d["name"], postcode=d["postcode"], region=sys.intern(d["region"]), address=d.get("address"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +59,7 @@ class Employer:
     id: str
     name: str
     summary: str
-    description: str  # Markdown source
+    description: Text  # Markdown source: str() it (it may be kept in a TextStore)
     website: str
     sector: str
     size: str
@@ -59,19 +73,19 @@ class Employer:
     org_id: str | None = None
 
     @classmethod
-    def from_data(cls, d: dict[str, Any], source: str) -> Employer:
+    def from_data(cls, d: dict[str, Any], source: str, keep: Keep = str) -> Employer:
         c = d["contact"]
         return cls(
-            id=d["id"],
+            id=sys.intern(d["id"]),  # opportunities name it too
             name=d["name"],
             summary=d["summary"],
-            description=d["description"],
+            description=keep(d["description"]),
             website=d["website"],
-            sector=d["sector"],
-            size=d["size"],
+            sector=sys.intern(d["sector"]),
+            size=sys.intern(d["size"]),
             locations=tuple(Place.from_data(p) for p in d["locations"]),
-            regions_served=tuple(d["regions_served"]),
-            subjects=tuple(d["subjects"]),
+            regions_served=_codes(d["regions_served"]),
+            subjects=_codes(d["subjects"]),
             contact=Contact(
                 team=c["team"], publish=c["publish"], email=c.get("email"), url=c.get("url"), phone=c.get("phone")
             ),
@@ -105,7 +119,7 @@ class Opportunity:
     employer: str  # employer id
     title: str
     summary: str
-    description: str  # Markdown source
+    description: Text  # Markdown source: str() it (it may be kept in a TextStore)
     type: str
     audience: tuple[str, ...]
     subjects: tuple[str, ...]
@@ -150,7 +164,7 @@ class Opportunity:
         return next((s for s in self.sessions if s.end >= today), None)
 
     @classmethod
-    def from_data(cls, d: dict[str, Any], source: str) -> Opportunity:
+    def from_data(cls, d: dict[str, Any], source: str, keep: Keep = str) -> Opportunity:
         a = d["availability"]
         h = d["how_to_apply"]
         sessions = tuple(
@@ -169,14 +183,14 @@ class Opportunity:
         )
         return cls(
             id=d["id"],
-            employer=d["employer"],
+            employer=sys.intern(d["employer"]),
             title=d["title"],
             summary=d["summary"],
-            description=d["description"],
-            type=d["type"],
-            audience=tuple(d["audience"]),
-            subjects=tuple(d["subjects"]),
-            format=d["format"],
+            description=keep(d["description"]),
+            type=sys.intern(d["type"]),
+            audience=_codes(d["audience"]),
+            subjects=_codes(d["subjects"]),
+            format=sys.intern(d["format"]),
             location=Place.from_data(d["location"]) if "location" in d else None,
             on_request=a["kind"] == "on-request",
             sessions=sessions,

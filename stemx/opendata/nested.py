@@ -25,7 +25,7 @@ def employer(e: Employer) -> dict[str, Any]:
         else {"publish": False}
     )
     return _drop_none({
-        "id": e.id, "name": e.name, "org_id": e.org_id, "summary": e.summary, "description": e.description,
+        "id": e.id, "name": e.name, "org_id": e.org_id, "summary": e.summary, "description": str(e.description),
         "website": e.website, "sector": e.sector, "size": e.size, "locations": [_place(p) for p in e.locations],
         "regions_served": list(e.regions_served), "subjects": list(e.subjects), "contact": contact,
         "registered": e.registered.isoformat(), "reviewed": e.reviewed.isoformat(),
@@ -50,7 +50,7 @@ def opportunity(o: Opportunity, register: Register) -> dict[str, Any]:
         availability["notes"] = o.availability_notes
     h = o.how_to_apply
     return _drop_none({
-        "id": o.id, "employer": o.employer, "title": o.title, "summary": o.summary, "description": o.description,
+        "id": o.id, "employer": o.employer, "title": o.title, "summary": o.summary, "description": str(o.description),
         "type": o.type, "audience": list(o.audience), "subjects": list(o.subjects), "format": o.format,
         "location": _place(o.location) if o.location else None, "availability": availability,
         "duration_hours": o.duration_hours, "capacity": o.capacity, "cost": o.cost,

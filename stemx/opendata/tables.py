@@ -49,7 +49,7 @@ def _published(e: Employer, value: str | None) -> str | None:
 def _employer_rows(r: Register) -> Iterator[tuple[Any, ...]]:
     for e in r.employers.values():
         c = e.contact
-        yield (e.id, e.name, e.org_id, e.summary, e.description, e.website, e.sector, e.size, c.publish,
+        yield (e.id, e.name, e.org_id, e.summary, str(e.description), e.website, e.sector, e.size, c.publish,
                _published(e, c.team), _published(e, c.email), _published(e, c.url), _published(e, c.phone),
                len(r.opportunities_of(e.id)), e.registered, e.reviewed,
                nested.record_hash(nested.employer(e)))  # fmt: skip
@@ -58,7 +58,7 @@ def _employer_rows(r: Register) -> Iterator[tuple[Any, ...]]:
 def _opportunity_rows(r: Register) -> Iterator[tuple[Any, ...]]:
     for o in r.opportunities.values():
         loc, h = o.location, o.how_to_apply
-        yield (o.id, o.employer, o.title, o.summary, o.description, o.type, o.format,
+        yield (o.id, o.employer, o.title, o.summary, str(o.description), o.type, o.format,
                loc.name if loc else None, loc.address if loc else None, loc.postcode if loc else None,
                loc.district if loc else None, loc.region if loc else None, r.region_of(o),
                "on-request" if o.on_request else "dates", o.availability_notes, o.first_date, o.last_date,

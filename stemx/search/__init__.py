@@ -86,7 +86,7 @@ def opportunity_record(
     subjects = [v.label("subject", s) for s in o.subjects]
     return Record(
         url=config.url(f"opportunities/{o.id}/"),
-        content=" ".join([o.title, o.summary, o.description, employer.name, meta["type"], *subjects]),
+        content=" ".join([o.title, o.summary, str(o.description), employer.name, meta["type"], *subjects]),
         meta=meta,
         filters={
             "show": [SHOW_OPEN if state == "open" else SHOW_NOT_OPEN],
@@ -129,7 +129,7 @@ def employer_record(
     subjects = [v.label("subject", s) for s in e.subjects]
     return Record(
         url=config.url(f"employers/{e.id}/"),
-        content=" ".join([e.name, e.summary, e.description, meta["employer"], *subjects]),
+        content=" ".join([e.name, e.summary, str(e.description), meta["employer"], *subjects]),
         meta=meta,
         filters={
             "show": [SHOW_EMPLOYERS],

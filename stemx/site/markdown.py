@@ -13,6 +13,8 @@ from functools import cache
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
+from ..texts import Text
+
 _SAFE_LINK = re.compile(r"^(?:https?://|mailto:)", re.IGNORECASE)
 HEADING_OFFSET = 2  # "#" in a description becomes <h3>: the page has its <h1> and <h2>s
 
@@ -39,6 +41,6 @@ def _renderer() -> MarkdownIt:
     return md
 
 
-def render_markdown(text: str) -> Markup:
+def render_markdown(text: Text) -> Markup:
     """HTML for a Markdown description; everything not explicitly allowed is escaped text."""
-    return Markup(_renderer().render(text))
+    return Markup(_renderer().render(str(text)))  # str(): a description may be kept in a TextStore
