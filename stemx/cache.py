@@ -9,8 +9,8 @@
 - carry_over / mark: a whole output folder (a search shard, data/) carried over when the
   digest of its inputs matches.
 
-Caches are pickle files in the cache folder, written only by this program; a missing, stale
-or unreadable one is simply rebuilt.
+Caches live in the cache folder (SQLite for entries, pickle for the page manifest), written only
+by this program; a missing, stale or unreadable one is simply rebuilt.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import hashlib
 import os
 import pickle
 import shutil
+import sqlite3
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -46,20 +47,39 @@ def _cache_file(cache_dir: Path, kind: str, folder: Path) -> Path:
 
 
 class EntryCache:
-    def __init__(self, cache_dir: Path, content_dir: Path) -> None:
-        self.path = _cache_file(cache_dir, "entries", content_dir)
-        self._old: dict[Key, FileResult] = self._load()
-        self._new: dict[Key, FileResult] = {}  # what this run saw: the next run's cache
-        self._added = False
-        self.digests: dict[str, bytes] = {}  # path as shown -> digest of the bytes, for page keys
+    """One SQLite database per content folder, a row per file: (kind, path, digest, result).
 
-    def _load(self) -> dict[Key, FileResult]:
-        try:
-            with self.path.open("rb") as f:
-                version, results = pickle.load(f)
-        except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, ImportError):
-            return {}
-        return results if version == checker_version() else {}
+    Rows are read one at a time as files are checked and only changed files are written, so
+    memory stays flat at any register size and a one-file change writes one row."""
+
+    def __init__(self, cache_dir: Path, content_dir: Path) -> None:
+        self.path = _cache_file(cache_dir, "entries", content_dir).with_suffix(".sqlite")
+        self.digests: dict[str, bytes] = {}  # path as shown -> digest of the bytes, for page keys
+        self._written = 0
+        self._seen = 0
+        self._db = self._open()
+
+    def _open(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        for attempt in (1, 2):
+            db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+            try:
+                db.execute("CREATE TABLE IF NOT EXISTS meta (version TEXT NOT NULL)")
+                db.execute(
+                    "CREATE TABLE IF NOT EXISTS entries (kind TEXT, source TEXT, digest BLOB, result BLOB,"
+                    " PRIMARY KEY (kind, source)) WITHOUT ROWID"
+                )
+                if db.execute("SELECT version FROM meta").fetchall() != [(checker_version(),)]:
+                    db.executescript("BEGIN; DELETE FROM entries; DELETE FROM meta; COMMIT;")
+                    db.execute("INSERT INTO meta VALUES (?)", (checker_version(),))
+                db.execute("BEGIN")  # every write of this run in one transaction, committed by save()
+                return db
+            except sqlite3.DatabaseError:  # not a database, or damaged: start again
+                db.close()
+                if attempt == 2:
+                    raise
+                self.path.unlink(missing_ok=True)
+        raise AssertionError("unreachable")
 
     def key(self, entry: EntryFile) -> Key | None:
         try:
@@ -68,28 +88,46 @@ class EntryCache:
             return None  # the check itself reports the unreadable file
         digest = hashlib.blake2b(data, digest_size=16).digest()
         self.digests[entry.source] = digest
+        self._seen += 1
         return (entry.kind, entry.source, digest)
 
+    def has(self, key: Key | None) -> bool:
+        return key is not None and self._row(key, "1") is not None
+
     def get(self, key: Key | None) -> FileResult | None:
-        if key is None or key not in self._old:
+        row = self._row(key, "result") if key is not None else None
+        if row is None:
             return None
-        self._new[key] = self._old[key]
-        return self._old[key]
+        try:
+            result: FileResult = pickle.loads(row[0])
+        except (pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, ImportError):
+            return None
+        return result
+
+    def _row(self, key: Key, column: str) -> tuple[object] | None:
+        row: tuple[object] | None = self._db.execute(
+            f"SELECT {column} FROM entries WHERE kind = ? AND source = ? AND digest = ?", key
+        ).fetchone()
+        return row
 
     def put(self, key: Key | None, result: FileResult) -> None:
         if key is not None:
-            self._new[key] = result
-            self._added = True
+            self._db.execute(
+                "INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?)",
+                (*key, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)),
+            )
+            self._written += 1
 
     def save(self) -> None:
-        """Write what this run saw (entries of deleted files drop out), atomically."""
-        if not self._added and len(self._new) == len(self._old):
-            return  # every entry came from the cache and none went away
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        partial = self.path.with_name(f"{self.path.name}.{os.getpid()}.partial")
-        with partial.open("wb") as f:
-            pickle.dump((checker_version(), self._new), f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(partial, self.path)
+        """Commit this run's rows; rows of files that are gone are dropped."""
+        (rows,) = self._db.execute("SELECT count(*) FROM entries").fetchone()
+        if rows > self._seen:  # every file seen has a row, so extra rows belong to deleted files
+            sources = ((s,) for s in self.digests)
+            self._db.execute("CREATE TEMP TABLE seen (source TEXT PRIMARY KEY) WITHOUT ROWID")
+            self._db.executemany("INSERT OR IGNORE INTO seen VALUES (?)", sources)
+            self._db.execute("DELETE FROM entries WHERE source NOT IN (SELECT source FROM seen)")
+        self._db.execute("COMMIT")
+        self._db.close()
 
 
 ID_FILE = ".stemx-pages"  # in the site: which page manifest it was built with

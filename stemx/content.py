@@ -214,19 +214,25 @@ def _check_all(
     files: list[EntryFile], exists: Callable[[str], bool], today: date, cache: EntryCache | None, keep: Keep
 ) -> Iterator[Checked]:
     """Check every file, in order: from the cache where its bytes are unchanged, the rest
-    across all cores when there are many."""
+    across all cores when there are many. Results stream through: none is held longer than
+    it takes to build its entry."""
     if cache is None:
-        results: Iterable[FileResult] = _read_all(files)
-    else:
-        keys = [cache.key(entry) for entry in files]
-        cached = [cache.get(key) for key in keys]
-        missing = [i for i, result in enumerate(cached) if result is None]
-        for i, result in zip(missing, _read_all([files[i] for i in missing]), strict=True):
-            cache.put(keys[i], result)
-            cached[i] = result
-        results = cached  # type: ignore[assignment]  (every None was filled in)
-    for entry, result in zip(files, results, strict=True):
+        for entry, result in zip(files, _read_all(files), strict=True):
+            yield in_context(entry, result, exists, today, keep)
+        return
+    keys = [cache.key(entry) for entry in files]
+    missing = {i for i, key in enumerate(keys) if not cache.has(key)}
+    fresh = _read_all([files[i] for i in sorted(missing)])  # in file order, like this loop
+    for i, (entry, key) in enumerate(zip(files, keys, strict=True)):
+        result = next(fresh) if i in missing else cache.get(key)
+        if result is None:  # a row that could not be read back: check the file again
+            result = read_file(entry)
+            missing.add(i)
+        if i in missing:
+            cache.put(key, result)
         yield in_context(entry, result, exists, today, keep)
+    if next(fresh, None) is not None:  # exhausting it also shuts the worker pool down
+        raise AssertionError("more results than files to check")
 
 
 def _read_all(files: list[EntryFile]) -> Iterator[FileResult]:

@@ -2,6 +2,7 @@
 
 import pickle
 import shutil
+import sqlite3
 from pathlib import Path
 
 from stemx import cache
@@ -18,7 +19,7 @@ def content_copy(tmp_path: Path) -> Path:
 
 def run(content: Path, cache_dir: Path):
     result = validate_content(content, TODAY, cache_dir=cache_dir)
-    (saved,) = cache_dir.glob("entries-*.pickle")
+    (saved,) = cache_dir.glob("entries-*.sqlite")
     return result, saved
 
 
@@ -43,25 +44,44 @@ def test_a_changed_file_is_checked_again_and_a_deleted_one_forgotten(tmp_path: P
     changed.write_text(changed.read_text(encoding="utf-8").replace("title:", "titel:", 1), encoding="utf-8")
     removed = sorted((content / "employers").glob("*.yaml"))[-1]
     removed.unlink()
-    result, _ = run(content, tmp_path / "cache")
+    result, saved = run(content, tmp_path / "cache")
     assert result.problems == validate_content(content, TODAY).problems
     assert any(p.path.endswith(changed.name) and "titel" in p.message for p in result.problems)
-    cached = cache.EntryCache(tmp_path / "cache", content)
-    assert len(cached._old) == len(_files(content))
+    assert _rows(saved) == len(_files(content))
 
 
-def test_a_cache_from_other_code_or_a_damaged_one_is_ignored(tmp_path: Path, monkeypatch) -> None:
+def test_a_cache_from_other_code_or_a_damaged_one_is_ignored(tmp_path: Path) -> None:
     content = content_copy(tmp_path)
     fresh = validate_content(content, TODAY)
     _, saved = run(content, tmp_path / "cache")
-    version, results = pickle.loads(saved.read_bytes())
-    poisoned = {key: type(r)(r.data, [], None, None) for key, r in results.items()}  # "no problems"
-    saved.write_bytes(pickle.dumps(("other code", poisoned)))
+
+    def poison(version: str) -> None:  # every stored result says "no problems"
+        with sqlite3.connect(saved) as db:
+            rows = db.execute("SELECT kind, source, result FROM entries").fetchall()
+            for kind, source, result in rows:
+                r = pickle.loads(result)
+                clean = pickle.dumps(type(r)(r.data, [], None, None))
+                db.execute("UPDATE entries SET result = ? WHERE kind = ? AND source = ?", (clean, kind, source))
+            db.execute("UPDATE meta SET version = ?", (version,))
+        db.close()
+
+    poison("other code")
     assert run(content, tmp_path / "cache")[0].problems == fresh.problems
-    saved.write_bytes(b"not a pickle")
+    saved.write_bytes(b"not a database" * 100)
     assert run(content, tmp_path / "cache")[0].problems == fresh.problems
-    saved.write_bytes(pickle.dumps((version, poisoned)))  # proof the poison would show if it were read
+    with sqlite3.connect(saved) as db:  # a row that cannot be read back is checked again
+        db.execute("UPDATE entries SET result = ?", (b"not a pickle",))
+    db.close()
+    assert run(content, tmp_path / "cache")[0].problems == fresh.problems
+    poison(cache.checker_version())  # proof the poison would show if it were read
     assert run(content, tmp_path / "cache")[0].problems != fresh.problems
+
+
+def _rows(saved: Path) -> int:
+    with sqlite3.connect(saved) as db:
+        (rows,) = db.execute("SELECT count(*) FROM entries").fetchone()
+    db.close()
+    return rows
 
 
 def _files(content: Path) -> list:
