@@ -107,6 +107,9 @@ class FileResult:
     employer_ref: tuple[str, Problem] | None = None  # (employer id, the problem if it does not exist)
     stale: tuple[date, Problem] | None = None  # (reviewed date, the warning once it is over a year old)
 
+    def __reduce__(self) -> tuple[type[FileResult], tuple[Any, ...]]:
+        return FileResult, (self.data, self.problems, self.employer_ref, self.stale)  # fast to unpickle
+
 
 def read_file(entry: EntryFile) -> FileResult:
     source = entry.source
