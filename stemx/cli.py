@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
@@ -99,6 +101,10 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    if threading.current_thread() is threading.main_thread():
+        # A terminated build (a cancelled CI job, `kill`) cleans up like an interrupted one:
+        # the staging folder goes and the published site stays as it was.
+        signal.signal(signal.SIGTERM, _interrupt)
     try:
         args = parser().parse_args(argv)
         return COMMANDS[args.command](args)
@@ -112,6 +118,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted; nothing was published", file=sys.stderr)
         return 130
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _print_problems(problems: list[Problem], fmt: str) -> None:

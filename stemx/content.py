@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -244,9 +245,13 @@ def _read_all(files: list[EntryFile]) -> Iterator[FileResult]:
         yield from map(read_file, files)
         return
     chunks = [files[i : i + _CHUNK] for i in range(0, len(files), _CHUNK)]
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
+    with multiprocessing.get_context("fork").Pool(workers, initializer=_default_sigterm) as pool:
         for chunk in pool.imap(_read_chunk, chunks):
             yield from chunk
+
+
+def _default_sigterm() -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the pool ends its workers with SIGTERM
 
 
 def _read_chunk(chunk: list[EntryFile]) -> list[FileResult]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import multiprocessing.connection
+import signal
 import threading
 import time
 import traceback
@@ -119,6 +120,7 @@ class _Process:
             sender.close()
 
     def _run(self, sender: multiprocessing.connection.Connection) -> None:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)  # stop() terminates the child outright
         try:
             sender.send(("ok", _timed(self._write, *self._args)))
         except BaseException:  # sent to the parent, which reports it and fails the build

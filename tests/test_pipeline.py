@@ -1,6 +1,10 @@
 """The build pipeline: refuses invalid content and never leaves a half-written site."""
 
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -8,7 +12,7 @@ import pytest
 from stemx import pipeline
 from stemx.config import BuildConfig
 from stemx.errors import BuildError, ContentError
-from tests.conftest import CASES, TODAY
+from tests.conftest import CASES, ROOT, TODAY
 
 
 def config(content: Path, out: Path) -> BuildConfig:
@@ -89,5 +93,26 @@ def test_a_stage_failing_in_its_own_process_fails_the_build_with_its_error(
     monkeypatch.setattr(pipeline, "stages", lambda: [("last", lambda *a: 0)])
     with pytest.raises(BuildError, match="two pages would be written to x/index.html"):
         pipeline.build(config(minimal_content, tmp_path / "site"))
+    assert marker.read_text() == "previous site"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_a_terminated_build_cleans_up_like_an_interrupted_one(tmp_path: Path) -> None:
+    """`kill` (or a cancelled CI job) mid-build: no staging folder, the published site as it was."""
+    marker = published(tmp_path / "site")
+    build = subprocess.Popen(
+        [sys.executable, str(ROOT / "build.py"), "build", "--out", str(tmp_path / "site"), "--today", "2026-11-24",
+         "--content", str(ROOT / "content"), "--no-cache"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    staged = tmp_path / f".site.staging-{build.pid}"
+    deadline = time.monotonic() + 60
+    while not any(staged.glob("*")) and build.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert build.poll() is None, "the build finished before it could be stopped"
+    build.send_signal(signal.SIGTERM)
+    _, err = build.communicate(timeout=60)
+    assert build.returncode == 130, err
+    assert "interrupted; nothing was published" in err and "Traceback" not in err
     assert marker.read_text() == "previous site"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
