@@ -6,11 +6,11 @@ allowed values are read from the schema), or declares its own for derived column
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
-from ..model import Employer, Register
+from ..model import Employer, Opportunity, Register
 from ..schemas import VOCABULARIES, vocabularies
 from . import nested
 
@@ -28,17 +28,37 @@ class Column:
     values: tuple[tuple[str, str], ...] = ()
 
 
+Entity = Literal["employer", "opportunity"]
+Entry = Any  # an Employer for employer tables, an Opportunity for opportunity tables
+Rows = Callable[[Register, Entry], Iterable[tuple[Any, ...]]]
+
+
 @dataclass(frozen=True, slots=True)
 class Table:
     name: str
     title: str
     description: str
     columns: tuple[Column, ...]
-    rows: Callable[[Register], Iterator[tuple[Any, ...]]]
+    # The rows one entry gives (its own row, or its rows in a link table); for code lists,
+    # entity is None and the rows are the list's terms.
+    entity: Entity | None
+    entry_rows: Rows
     primary_key: tuple[str, ...]
     foreign_keys: tuple[tuple[str, str, str], ...] = ()  # (column, table, column)
     # Indexes for SQLite beyond the primary key: the columns people join and filter on.
     indexes: tuple[str, ...] = field(default=())
+
+    def rows(self, register: Register) -> Iterator[tuple[Any, ...]]:
+        """Every row of the table: each entry's rows, entries in id order."""
+        if self.entity is None:
+            yield from self.entry_rows(register, None)
+            return
+        for entry in entries(register, self.entity):
+            yield from self.entry_rows(register, entry)
+
+
+def entries(register: Register, entity: Entity) -> Iterable[Employer] | Iterable[Opportunity]:
+    return register.employers.values() if entity == "employer" else register.opportunities.values()
 
 
 def _published(e: Employer, value: str | None) -> str | None:
@@ -46,29 +66,27 @@ def _published(e: Employer, value: str | None) -> str | None:
     return value if e.contact.publish else None
 
 
-def _employer_rows(r: Register) -> Iterator[tuple[Any, ...]]:
-    for e in r.employers.values():
-        c = e.contact
-        yield (e.id, e.name, e.org_id, e.summary, str(e.description), e.website, e.sector, e.size, c.publish,
-               _published(e, c.team), _published(e, c.email), _published(e, c.url), _published(e, c.phone),
-               len(r.opportunities_of(e.id)), e.registered, e.reviewed,
-               nested.record_hash(nested.employer(e)))  # fmt: skip
+def _employer_rows(r: Register, e: Employer) -> Iterator[tuple[Any, ...]]:
+    c = e.contact
+    yield (e.id, e.name, e.org_id, e.summary, str(e.description), e.website, e.sector, e.size, c.publish,
+           _published(e, c.team), _published(e, c.email), _published(e, c.url), _published(e, c.phone),
+           len(r.opportunities_of(e.id)), e.registered, e.reviewed,
+           nested.record_hash(nested.employer(e)))  # fmt: skip
 
 
-def _opportunity_rows(r: Register) -> Iterator[tuple[Any, ...]]:
-    for o in r.opportunities.values():
-        loc, h = o.location, o.how_to_apply
-        yield (o.id, o.employer, o.title, o.summary, str(o.description), o.type, o.format,
-               loc.name if loc else None, loc.address if loc else None, loc.postcode if loc else None,
-               loc.district if loc else None, loc.region if loc else None, r.region_of(o),
-               "on-request" if o.on_request else "dates", o.availability_notes, o.first_date, o.last_date,
-               o.duration_hours, o.capacity, o.cost, o.closes, h.instructions, h.email, h.url,
-               o.accessibility, r.state(o), o.published, o.reviewed,
-               nested.record_hash(nested.opportunity(o, r)))  # fmt: skip
+def _opportunity_rows(r: Register, o: Opportunity) -> Iterator[tuple[Any, ...]]:
+    loc, h = o.location, o.how_to_apply
+    yield (o.id, o.employer, o.title, o.summary, str(o.description), o.type, o.format,
+           loc.name if loc else None, loc.address if loc else None, loc.postcode if loc else None,
+           loc.district if loc else None, loc.region if loc else None, r.region_of(o),
+           "on-request" if o.on_request else "dates", o.availability_notes, o.first_date, o.last_date,
+           o.duration_hours, o.capacity, o.cost, o.closes, h.instructions, h.email, h.url,
+           o.accessibility, r.state(o), o.published, o.reviewed,
+           nested.record_hash(nested.opportunity(o, r)))  # fmt: skip
 
 
-def _code_list(vocabulary: str) -> Callable[[Register], Iterator[tuple[Any, ...]]]:
-    return lambda r: ((t.code, t.label) for t in vocabularies().terms(vocabulary))
+def _code_list(vocabulary: str) -> Rows:
+    return lambda r, _: ((t.code, t.label) for t in vocabularies().terms(vocabulary))
 
 
 CODE_TABLES = {
@@ -101,7 +119,7 @@ RECORD_HASH = (
 ID = Column("id", EMP + "id", required=True)
 
 
-def _link_table(name: str, title: str, description: str, entity: str, field: str, vocabulary: str) -> Table:
+def _link_table(name: str, title: str, description: str, entity: Entity, field: str, vocabulary: str) -> Table:
     """A tidy link table: one row per entry and value of one of its list fields.
 
     The value column is named after its controlled list (region, subject, audience).
@@ -109,11 +127,6 @@ def _link_table(name: str, title: str, description: str, entity: str, field: str
     key, source, parent = (
         ("employer_id", EMP, "employers") if entity == "employer" else ("opportunity_id", OPP, "opportunities")
     )
-
-    def rows(r: Register) -> Iterator[tuple[Any, ...]]:
-        entries = r.employers.values() if entity == "employer" else r.opportunities.values()
-        return ((e.id, x) for e in entries for x in getattr(e, field))
-
     return Table(
         name,
         title,
@@ -122,7 +135,8 @@ def _link_table(name: str, title: str, description: str, entity: str, field: str
             Column(key, source + "id", required=True),
             Column(vocabulary, source + field, vocabulary=vocabulary, required=True),
         ),
-        rows,
+        entity,
+        lambda r, e: ((e.id, x) for x in getattr(e, field)),
         (key, vocabulary),
         ((key, parent, "id"), _fk(vocabulary, vocabulary)),
         (vocabulary,),
@@ -158,6 +172,7 @@ TABLES: tuple[Table, ...] = (
             Column("last_updated", EMP + "reviewed", required=True),
             Column("record_hash", required=True, description=RECORD_HASH),
         ),
+        "employer",
         _employer_rows,
         ("id",),
         (_fk("sector", "sector"), _fk("size", "size")),
@@ -185,11 +200,10 @@ TABLES: tuple[Table, ...] = (
             ),
             Column("region", "common:place.region", vocabulary="region", required=True),
         ),
-        lambda r: (
-            (e.id, i, p.name, p.address, p.postcode, p.district, p.region)
-            for e in r.employers.values()
-            for i, p in enumerate(e.locations, 1)
-        ),  # fmt: skip
+        "employer",
+        lambda r, e: (
+            (e.id, i, p.name, p.address, p.postcode, p.district, p.region) for i, p in enumerate(e.locations, 1)
+        ),
         ("employer_id", "position"),
         (("employer_id", "employers", "id"), _fk("region", "region")),
         ("region",),
@@ -254,6 +268,7 @@ TABLES: tuple[Table, ...] = (
             Column("last_updated", OPP + "reviewed", required=True),
             Column("record_hash", required=True, description=RECORD_HASH),
         ),
+        "opportunity",
         _opportunity_rows,
         ("id",),
         (
@@ -282,11 +297,8 @@ TABLES: tuple[Table, ...] = (
             Column("start_time", OPP + "availability.dates.start_time"),
             Column("end_time", OPP + "availability.dates.end_time"),
         ),
-        lambda r: (
-            (o.id, i, s.start, s.end, s.start_time, s.end_time)
-            for o in r.opportunities.values()
-            for i, s in enumerate(o.sessions, 1)
-        ),  # fmt: skip
+        "opportunity",
+        lambda r, o: ((o.id, i, s.start, s.end, s.start_time, s.end_time) for i, s in enumerate(o.sessions, 1)),
         ("opportunity_id", "position"),
         (("opportunity_id", "opportunities", "id"),),
         ("start",),
@@ -316,7 +328,8 @@ TABLES: tuple[Table, ...] = (
             Column("position", type="integer", required=True, description="Order in the employer's list."),
             Column("requirement", OPP + "requirements", required=True),
         ),
-        lambda r: ((o.id, i, x) for o in r.opportunities.values() for i, x in enumerate(o.requirements, 1)),
+        "opportunity",
+        lambda r, o: ((o.id, i, x) for i, x in enumerate(o.requirements, 1)),
         ("opportunity_id", "position"),
         (("opportunity_id", "opportunities", "id"),),
     ),
@@ -329,6 +342,7 @@ TABLES: tuple[Table, ...] = (
                 Column("code", required=True, description="The code used in the other tables."),
                 Column("label", required=True, description="The label shown on the website."),
             ),
+            None,
             _code_list(vocabulary),
             ("code",),
         )
