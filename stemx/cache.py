@@ -22,7 +22,7 @@ import shutil
 import sqlite3
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .config import ROOT
 
@@ -41,22 +41,21 @@ def checker_version() -> str:
     return digest.hexdigest()
 
 
-def _cache_file(cache_dir: Path, kind: str, folder: Path) -> Path:
+def cache_file(cache_dir: Path, kind: str, folder: Path, suffix: str = ".pickle") -> Path:
     """One cache file per content folder (or output folder), named by its absolute path."""
-    return cache_dir / f"{kind}-{hashlib.blake2b(str(folder.resolve()).encode(), digest_size=8).hexdigest()}.pickle"
+    return cache_dir / f"{kind}-{hashlib.blake2b(str(folder.resolve()).encode(), digest_size=8).hexdigest()}{suffix}"
 
 
-class EntryCache:
-    """One SQLite database per content folder, a row per file: (kind, path, digest, result).
+class Store:
+    """A SQLite table of pickled values, a row per content file: (kind, path, digest, value).
 
-    Rows are read one at a time as files are checked and only changed files are written, so
-    memory stays flat at any register size and a one-file change writes one row."""
+    A row is current when its digest matches; rows are read one at a time and only changed
+    ones written, so memory stays flat at any register size and a one-file change writes one
+    row. Rows of files not seen in a run are dropped when it saves."""
 
-    def __init__(self, cache_dir: Path, content_dir: Path) -> None:
-        self.path = _cache_file(cache_dir, "entries", content_dir).with_suffix(".sqlite")
-        self.digests: dict[str, bytes] = {}  # path as shown -> digest of the bytes, for page keys
-        self._written = 0
-        self._seen = 0
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._seen: set[str] = set()
         self._db = self._open()
 
     def _open(self) -> sqlite3.Connection:
@@ -66,7 +65,7 @@ class EntryCache:
             try:
                 db.execute("CREATE TABLE IF NOT EXISTS meta (version TEXT NOT NULL)")
                 db.execute(
-                    "CREATE TABLE IF NOT EXISTS entries (kind TEXT, source TEXT, digest BLOB, result BLOB,"
+                    "CREATE TABLE IF NOT EXISTS entries (kind TEXT, source TEXT, digest BLOB, value BLOB,"
                     " PRIMARY KEY (kind, source)) WITHOUT ROWID"
                 )
                 if db.execute("SELECT version FROM meta").fetchall() != [(checker_version(),)]:
@@ -81,6 +80,52 @@ class EntryCache:
                 self.path.unlink(missing_ok=True)
         raise AssertionError("unreachable")
 
+    def has(self, key: Key | None) -> bool:
+        return key is not None and self._row(key, "1") is not None
+
+    def get(self, key: Key | None) -> Any:
+        """The stored value, or None when there is none for this digest (or it cannot be read)."""
+        row = self._row(key, "value") if key is not None else None
+        if row is None:
+            return None
+        try:
+            return pickle.loads(row[0])
+        except (pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, ImportError):
+            return None
+
+    def _row(self, key: Key, column: str) -> tuple[object] | None:
+        self._seen.add(key[1])
+        row: tuple[object] | None = self._db.execute(
+            f"SELECT {column} FROM entries WHERE kind = ? AND source = ? AND digest = ?", key
+        ).fetchone()
+        return row
+
+    def put(self, key: Key | None, value: object) -> None:
+        if key is not None:
+            self._seen.add(key[1])
+            self._db.execute(
+                "INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?)",
+                (*key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)),
+            )
+
+    def save(self) -> None:
+        """Commit this run's rows; rows of files this run did not ask about are dropped."""
+        (rows,) = self._db.execute("SELECT count(*) FROM entries").fetchone()
+        if rows > len(self._seen):  # every file asked about has a row, so the rest are gone
+            self._db.execute("CREATE TEMP TABLE seen (source TEXT PRIMARY KEY) WITHOUT ROWID")
+            self._db.executemany("INSERT INTO seen VALUES (?)", ((s,) for s in self._seen))
+            self._db.execute("DELETE FROM entries WHERE source NOT IN (SELECT source FROM seen)")
+        self._db.execute("COMMIT")
+        self._db.close()
+
+
+class EntryCache(Store):
+    """What each content file said when checked, by the digest of its bytes."""
+
+    def __init__(self, cache_dir: Path, content_dir: Path) -> None:
+        super().__init__(cache_file(cache_dir, "entries", content_dir, ".sqlite"))
+        self.digests: dict[str, bytes] = {}  # path as shown -> digest of the bytes, for page keys
+
     def key(self, entry: EntryFile) -> Key | None:
         try:
             data = entry.path.read_bytes()
@@ -88,46 +133,11 @@ class EntryCache:
             return None  # the check itself reports the unreadable file
         digest = hashlib.blake2b(data, digest_size=16).digest()
         self.digests[entry.source] = digest
-        self._seen += 1
         return (entry.kind, entry.source, digest)
 
-    def has(self, key: Key | None) -> bool:
-        return key is not None and self._row(key, "1") is not None
-
     def get(self, key: Key | None) -> FileResult | None:
-        row = self._row(key, "result") if key is not None else None
-        if row is None:
-            return None
-        try:
-            result: FileResult = pickle.loads(row[0])
-        except (pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, ImportError):
-            return None
+        result: FileResult | None = super().get(key)
         return result
-
-    def _row(self, key: Key, column: str) -> tuple[object] | None:
-        row: tuple[object] | None = self._db.execute(
-            f"SELECT {column} FROM entries WHERE kind = ? AND source = ? AND digest = ?", key
-        ).fetchone()
-        return row
-
-    def put(self, key: Key | None, result: FileResult) -> None:
-        if key is not None:
-            self._db.execute(
-                "INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?)",
-                (*key, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)),
-            )
-            self._written += 1
-
-    def save(self) -> None:
-        """Commit this run's rows; rows of files that are gone are dropped."""
-        (rows,) = self._db.execute("SELECT count(*) FROM entries").fetchone()
-        if rows > self._seen:  # every file seen has a row, so extra rows belong to deleted files
-            sources = ((s,) for s in self.digests)
-            self._db.execute("CREATE TEMP TABLE seen (source TEXT PRIMARY KEY) WITHOUT ROWID")
-            self._db.executemany("INSERT OR IGNORE INTO seen VALUES (?)", sources)
-            self._db.execute("DELETE FROM entries WHERE source NOT IN (SELECT source FROM seen)")
-        self._db.execute("COMMIT")
-        self._db.close()
 
 
 ID_FILE = ".stemx-pages"  # in the site: which page manifest it was built with
@@ -144,7 +154,7 @@ class PageCache:
     """
 
     def __init__(self, cache_dir: Path, out_dir: Path, settings: tuple[object, ...]) -> None:
-        self.path = _cache_file(cache_dir, "pages", out_dir)
+        self.path = cache_file(cache_dir, "pages", out_dir)
         self.published = out_dir
         self._base = hashlib.blake2b(repr(settings).encode(), digest_size=16).digest()
         self.old: dict[str, bytes] = self._load()
@@ -172,7 +182,7 @@ class PageCache:
 
     @staticmethod
     def finish(cache_dir: Path, out_dir: Path) -> None:
-        final = _cache_file(cache_dir, "pages", out_dir)
+        final = cache_file(cache_dir, "pages", out_dir)
         pending = final.with_name(final.name + ".new")
         if pending.exists():
             os.replace(pending, final)

@@ -57,11 +57,11 @@ def test_a_cache_from_other_code_or_a_damaged_one_is_ignored(tmp_path: Path) -> 
 
     def poison(version: str) -> None:  # every stored result says "no problems"
         with sqlite3.connect(saved) as db:
-            rows = db.execute("SELECT kind, source, result FROM entries").fetchall()
+            rows = db.execute("SELECT kind, source, value FROM entries").fetchall()
             for kind, source, result in rows:
                 r = pickle.loads(result)
                 clean = pickle.dumps(type(r)(r.data, [], None, None))
-                db.execute("UPDATE entries SET result = ? WHERE kind = ? AND source = ?", (clean, kind, source))
+                db.execute("UPDATE entries SET value = ? WHERE kind = ? AND source = ?", (clean, kind, source))
             db.execute("UPDATE meta SET version = ?", (version,))
         db.close()
 
@@ -70,7 +70,7 @@ def test_a_cache_from_other_code_or_a_damaged_one_is_ignored(tmp_path: Path) -> 
     saved.write_bytes(b"not a database" * 100)
     assert run(content, tmp_path / "cache")[0].problems == fresh.problems
     with sqlite3.connect(saved) as db:  # a row that cannot be read back is checked again
-        db.execute("UPDATE entries SET result = ?", (b"not a pickle",))
+        db.execute("UPDATE entries SET value = ?", (b"not a pickle",))
     db.close()
     assert run(content, tmp_path / "cache")[0].problems == fresh.problems
     poison(cache.checker_version())  # proof the poison would show if it were read

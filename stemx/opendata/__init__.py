@@ -7,10 +7,9 @@ from __future__ import annotations
 
 import hashlib
 import shutil
-from collections.abc import Callable, Iterator
-from datetime import date
+from contextlib import ExitStack
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from ..cache import build_inputs, carry_over, mark
 from ..config import BuildConfig
@@ -18,12 +17,11 @@ from ..model import Register
 from ..schemas import SCHEMA_DIR, SCHEMA_FILES
 from .bundle import write_bundle
 from .changes import changes_resource, previous_version, write_changes
-from .csvfiles import csv_writer
-from .jsonfiles import RecordWriter, write_nested_json
+from .entryrows import Encoded, encode_rows, shares, tables_of
 from .package import LICENCE, NAME, TITLE, citation, table_resource, version, write_package
 from .readme import write_readme
 from .sqlite import Database
-from .tables import TABLES
+from .tables import TABLES, Table
 from .tableschema import table_schema
 from .xlsx import write_xlsx
 
@@ -68,11 +66,13 @@ def _write_open_data(register: Register, out: Path, config: BuildConfig) -> int:
     data = out / "data"
     (data / "json").mkdir(parents=True, exist_ok=True)
     schemas = {t.name: table_schema(t) for t in TABLES}
-    rows = _write_tables(register, data, {name: [f["type"] for f in s["fields"]] for name, s in schemas.items()})
+    rows = _write_tables(
+        register, data, {name: [f["type"] for f in s["fields"]] for name, s in schemas.items()}, config
+    )
     resources: list[dict[str, Any]] = [table_resource(t, schemas[t.name], rows[t.name]) for t in TABLES]
 
     other: list[dict[str, str]] = []
-    for name in write_nested_json(register, data):
+    for name in ("employers.json", "opportunities.json"):  # written with the tables
         other.append(
             _file(name, "json", "application/json", f"{name[:-5].capitalize()} in the nested form of their YAML files")
         )
@@ -109,22 +109,35 @@ def _write_open_data(register: Register, out: Path, config: BuildConfig) -> int:
     return len(resources) + len(other) + 2
 
 
-def _write_tables(register: Register, data: Path, types: dict[str, list[str]]) -> dict[str, int]:
-    """Every table as CSV, JSON records and SQLite in one pass over its rows: each row is
-    made once and streamed to all three, so memory stays flat however large the register."""
-    rows: dict[str, int] = {}
+def _write_tables(register: Register, data: Path, types: dict[str, list[str]], config: BuildConfig) -> dict[str, int]:
+    """Every table as CSV, JSON records and SQLite, and the nested JSON, in one pass over the
+    entries: each entry's share of every file is made (or taken from the cache) once and
+    appended to all of them, so memory stays flat however large the register."""
+    rows = dict.fromkeys((t.name for t in TABLES), 0)
     db = Database(data / SQLITE, TABLES, types)
     try:
-        for table in TABLES:
-            with (
-                (data / f"{table.name}.csv").open("w", encoding="utf-8", newline="") as c,
-                (data / "json" / f"{table.name}.json").open("w", encoding="utf-8", newline="\n") as j,
-            ):
-                to_json = RecordWriter(j, table)
-                counter = [0]
-                db.insert(table, _tee(table.rows(register), (csv_writer(c, table), to_json), counter))
-                to_json.close()
-            rows[table.name] = counter[0]
+        with ExitStack() as files:
+
+            def open_(path: Path, header: str) -> TextIO:
+                f = files.enter_context(path.open("w", encoding="utf-8", newline=""))
+                f.write(header)
+                return f
+
+            csvs = {t.name: open_(data / f"{t.name}.csv", ",".join(c.name for c in t.columns) + "\r\n") for t in TABLES}
+            jsons = {t.name: open_(data / "json" / f"{t.name}.json", "[") for t in TABLES}
+            for table in TABLES:
+                if table.entity is None:  # the code lists
+                    _append(table, encode_rows(table, table.rows(register)), csvs, jsons, db, rows)
+            for entity, name in (("employer", "employers.json"), ("opportunity", "opportunities.json")):
+                whole = open_(data / name, "[")
+                tables = tables_of(entity)
+                for n, share in enumerate(shares(register, entity, config.cache_dir, config.content_dir)):
+                    for table, encoded in zip(tables, share.tables, strict=True):
+                        _append(table, encoded, csvs, jsons, db, rows)
+                    whole.write(("," if n else "") + "\n" + share.nested)
+                whole.write("\n]\n")
+            for f in jsons.values():
+                f.write("\n]\n")
     except BaseException:
         db.close()
         raise
@@ -132,16 +145,20 @@ def _write_tables(register: Register, data: Path, types: dict[str, list[str]]) -
     return rows
 
 
-def _tee(
-    rows: Iterator[tuple[Any, ...]], writers: tuple[Callable[[tuple[Any, ...]], None], ...], counter: list[int]
-) -> Iterator[tuple[Any, ...]]:
-    """Pass rows on (to SQLite) after handing each to the file writers; dates become ISO text once."""
-    for row in rows:
-        plain = tuple(v.isoformat() if type(v) is date else v for v in row)
-        for write in writers:
-            write(plain)
-        counter[0] += 1
-        yield plain
+def _append(
+    table: Table,
+    encoded: Encoded,
+    csvs: dict[str, TextIO],
+    jsons: dict[str, TextIO],
+    db: Database,
+    rows: dict[str, int],
+) -> None:
+    if not encoded.values:
+        return
+    csvs[table.name].write(encoded.csv)
+    jsons[table.name].write(("," if rows[table.name] else "") + "\n" + encoded.json)
+    db.insert(table, encoded.values)
+    rows[table.name] += len(encoded.values)
 
 
 _XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

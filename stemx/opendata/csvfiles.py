@@ -1,4 +1,4 @@
-"""CSV files (UTF-8, RFC 4180), written one row at a time and safe to open in a spreadsheet.
+"""CSV cells (UTF-8, RFC 4180) that are safe to open in a spreadsheet.
 
 A spreadsheet runs a cell as a formula when it starts with =, +, -, @, tab or carriage
 return. Such text values are legitimate here (a phone number "+44 ...", a Markdown list
@@ -12,14 +12,8 @@ page states this rule.
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Callable
 from datetime import date
-from pathlib import Path
-from typing import Any, TextIO
-
-from ..model import Register
-from .tables import Table
+from typing import Any
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 DIALECT = {"delimiter": ",", "lineTerminator": "\r\n", "quoteChar": '"', "doubleQuote": True, "header": True}
@@ -39,21 +33,3 @@ def csv_cell(value: Any) -> str:
         return f"{value:g}" if value.is_integer() else repr(value)
     text = value.isoformat() if isinstance(value, date) else str(value)
     return "'" + text if text[:1] in _ESCAPED else text
-
-
-def csv_writer(f: TextIO, table: Table) -> Callable[[tuple[Any, ...]], None]:
-    """Write the header; returns a function that writes one row."""
-    writer = csv.writer(f, lineterminator="\r\n")  # RFC 4180
-    writer.writerow([c.name for c in table.columns])
-    return lambda row: writer.writerow([csv_cell(v) for v in row])
-
-
-def write_csv(table: Table, register: Register, path: Path) -> int:
-    """Write one table on its own; returns the number of data rows."""
-    rows = 0
-    with path.open("w", encoding="utf-8", newline="") as f:
-        write = csv_writer(f, table)
-        for row in table.rows(register):
-            write(row)
-            rows += 1
-    return rows

@@ -1,6 +1,6 @@
 """One SQLite database with the same tables, primary keys, foreign keys and indexes as the CSV.
 
-Rows are streamed in with executemany inside one transaction and indexes are built after
+Rows are streamed in, an entry's at a time, inside one transaction and indexes are built after
 the inserts, which keeps a 600,000-opportunity register fast and memory-bounded. Foreign
 keys are checked once at the end (PRAGMA foreign_key_check) rather than row by row.
 Nothing is ever deleted, so the file has no free pages and needs no VACUUM; the same rows
@@ -11,22 +11,16 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable
-from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ..model import Register
-from .tables import TABLES, Table
+from .tables import Table
 
 _SQL_TYPES = {"string": "TEXT", "integer": "INTEGER", "number": "REAL", "boolean": "INTEGER", "date": "TEXT"}
 
 
 def _q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
-
-
-def _value(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, date) else value
 
 
 def create_table_sql(table: Table, types: list[str]) -> str:
@@ -55,11 +49,13 @@ class Database:
         # Parents before the tables that refer to them (code lists first), so the schema reads naturally.
         for table in [t for t in self.tables if not t.foreign_keys] + [t for t in self.tables if t.foreign_keys]:
             self.db.execute(create_table_sql(table, types[table.name]))
+        self._inserts = {
+            t.name: f"INSERT INTO {_q(t.name)} VALUES ({', '.join('?' * len(t.columns))})" for t in self.tables
+        }
 
     def insert(self, table: Table, rows: Iterable[tuple[Any, ...]]) -> None:
-        """Insert rows whose dates are already ISO text."""
-        marks = ", ".join("?" * len(table.columns))
-        self.db.executemany(f"INSERT INTO {_q(table.name)} VALUES ({marks})", rows)
+        """Insert rows whose dates are already ISO text (an entry's rows at a time)."""
+        self.db.executemany(self._inserts[table.name], rows)
 
     def finish(self) -> None:
         try:
@@ -75,15 +71,3 @@ class Database:
 
     def close(self) -> None:
         self.db.close()
-
-
-def write_sqlite(register: Register, path: Path, types: dict[str, list[str]], tables: Iterable[Table] = TABLES) -> None:
-    """The database on its own (the open-data stage writes it in the same pass as the CSV)."""
-    db = Database(path, tables, types)
-    try:
-        for table in db.tables:
-            db.insert(table, (tuple(_value(v) for v in row) for row in table.rows(register)))
-    except BaseException:
-        db.close()
-        raise
-    db.finish()

@@ -1,0 +1,100 @@
+"""Each entry's share of the data files: its rows in every table, already encoded as CSV
+lines, JSON records and SQLite values, and its nested JSON record.
+
+Encoding is most of the open-data stage's work, and an entry's share depends only on the
+entry and a little context, so with a cache folder the shares are kept (in SQLite, one row
+per entry) and a rebuild encodes only entries whose inputs changed.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from ..cache import Store, cache_file
+from ..model import Employer, Opportunity, Register
+from . import nested
+from .csvfiles import csv_cell
+from .tables import TABLES, Entity, Table, entries
+
+# One encoder for every record (json.dumps with options builds one per call); the files are
+# UTF-8, so text stays as it is written.
+encode = json.JSONEncoder(ensure_ascii=False).encode
+
+
+class Encoded(NamedTuple):
+    csv: str  # CSV lines, each ending in CRLF
+    json: str  # JSON records joined by ",\n"
+    values: list[tuple[Any, ...]]  # for SQLite: dates as ISO text
+
+
+class Share(NamedTuple):
+    tables: tuple[Encoded, ...]  # one per table of the entity, in TABLES order
+    nested: str  # the entry's record in employers.json or opportunities.json
+
+
+def tables_of(entity: Entity) -> tuple[Table, ...]:
+    return tuple(t for t in TABLES if t.entity == entity)
+
+
+def encode_rows(table: Table, rows: Iterator[tuple[Any, ...]] | list[tuple[Any, ...]]) -> Encoded:
+    values = [tuple(v.isoformat() if type(v) is date else v for v in row) for row in rows]
+    names = [c.name for c in table.columns]
+    return Encoded(
+        _csv_lines(values),
+        ",\n".join(encode(dict(zip(names, row, strict=True))) for row in values),
+        values,
+    )
+
+
+def _csv_lines(rows: list[tuple[Any, ...]]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerows([csv_cell(v) for v in row] for row in rows)  # RFC 4180
+    return buffer.getvalue()
+
+
+def _share(register: Register, entity: Entity, entry: Employer | Opportunity) -> Share:
+    record = nested.employer(entry) if isinstance(entry, Employer) else nested.opportunity(entry, register)
+    return Share(
+        tuple(encode_rows(t, list(t.entry_rows(register, entry))) for t in tables_of(entity)),
+        encode(record),
+    )
+
+
+def shares(register: Register, entity: Entity, cache_dir: Path | None, out_dir: Path) -> Iterator[Share]:
+    """Each entry's share, in id order: from the cache when its inputs are unchanged."""
+    store = (
+        Store(cache_file(cache_dir, f"rows-{entity}", out_dir, ".sqlite")) if cache_dir and register.digests else None
+    )
+    for entry in entries(register, entity):
+        key = _key(register, entity, entry) if store else None
+        share = store.get(key) if store else None
+        if share is None:
+            share = _share(register, entity, entry)
+            if store:
+                store.put(key, share)
+        yield share
+    if store:
+        store.save()
+
+
+def _key(register: Register, entity: Entity, entry: Employer | Opportunity) -> tuple[str, str, bytes] | None:
+    """What an entry's rows are made from besides the code: its file, and the context its
+    rows show (an employer's opportunity count; an opportunity's status on the build date
+    and its employer's first site, which gives the region of an opportunity without one)."""
+    own = register.digest(entry)
+    if own is None:
+        return None
+    if isinstance(entry, Employer):
+        context: tuple[object, ...] = (len(register.opportunities_of(entry.id)),)
+    else:
+        employer = register.employers.get(entry.employer)
+        context = (register.today.isoformat(), register.digest(employer) if employer else None)
+    digest = hashlib.blake2b(own + repr(context).encode(), digest_size=16).digest()
+    return (entity, entry.source, digest)
