@@ -65,6 +65,9 @@ def test_a_complete_build_replaces_the_site(tmp_path: Path, minimal_content: Pat
     report = pipeline.build(config(minimal_content, tmp_path / "site"))
     assert (tmp_path / "site" / "index.html").read_text() == "1 opportunities"
     assert report.timings[-1][0] == "pages" and report.timings[-1][2] == 1
+    deadline = time.monotonic() + 30  # the replaced copy is removed by a process of its own
+    while sorted(p.name for p in tmp_path.iterdir()) != ["site"] and time.monotonic() < deadline:
+        time.sleep(0.05)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
 
 
