@@ -10,6 +10,7 @@ import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from typing import Any, Literal
 
 from .texts import Text
@@ -22,6 +23,16 @@ def _codes(values: Iterable[str]) -> tuple[str, ...]:
     """Codes from the controlled lists, interned: 600,000 entries then share one "north-west"
     instead of holding a copy each (about 450 bytes an opportunity)."""
     return tuple(sys.intern(v) for v in values)
+
+
+@cache
+def _day(text: str) -> date:
+    """Dates shared between entries (a few thousand distinct days among millions of dates)."""
+    return date.fromisoformat(text)
+
+
+def _code(value: str | None) -> str | None:
+    return None if value is None else sys.intern(value)  # times of day repeat as much as codes
 
 
 # What a teacher sees about an opportunity on a given day (see Opportunity.state).
@@ -89,8 +100,8 @@ class Employer:
             contact=Contact(
                 team=c["team"], publish=c["publish"], email=c.get("email"), url=c.get("url"), phone=c.get("phone")
             ),
-            registered=date.fromisoformat(d["registered"]),
-            reviewed=date.fromisoformat(d["reviewed"]),
+            registered=_day(d["registered"]),
+            reviewed=_day(d["reviewed"]),
             source=source,
             org_id=d.get("org_id"),
         )
@@ -171,10 +182,10 @@ class Opportunity:
             sorted(
                 (
                     Session(
-                        start=date.fromisoformat(s["start"]),
-                        end=date.fromisoformat(s["end"]),
-                        start_time=s.get("start_time"),
-                        end_time=s.get("end_time"),
+                        start=_day(s["start"]),
+                        end=_day(s["end"]),
+                        start_time=_code(s.get("start_time")),
+                        end_time=_code(s.get("end_time")),
                     )
                     for s in a.get("dates", ())
                 ),
@@ -198,13 +209,13 @@ class Opportunity:
             duration_hours=d["duration_hours"],
             capacity=d.get("capacity"),
             cost=d["cost"],
-            closes=date.fromisoformat(d["closes"]) if "closes" in d else None,
+            closes=_day(d["closes"]) if "closes" in d else None,
             how_to_apply=HowToApply(instructions=h["instructions"], email=h.get("email"), url=h.get("url")),
             requirements=tuple(d.get("requirements", ())),
             accessibility=d.get("accessibility"),
             withdrawn=d.get("status") == "withdrawn",
-            published=date.fromisoformat(d["published"]),
-            reviewed=date.fromisoformat(d["reviewed"]),
+            published=_day(d["published"]),
+            reviewed=_day(d["reviewed"]),
             source=source,
         )
 
