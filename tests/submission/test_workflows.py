@@ -31,7 +31,7 @@ def test_actionlint_finds_nothing() -> None:
 def test_every_action_is_pinned_to_a_commit() -> None:
     for path in WORKFLOWS:
         for uses in re.findall(r"uses:\s*(\S+)", path.read_text()):
-            assert re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", uses), (path.name, uses)
+            assert re.fullmatch(r"[\w.-]+/[\w.-]+(/[\w.-]+)*@[0-9a-f]{40}", uses), (path.name, uses)
 
 
 def test_untrusted_text_never_reaches_a_script() -> None:
