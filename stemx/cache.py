@@ -64,13 +64,14 @@ class Store:
             db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
             try:
                 db.execute("CREATE TABLE IF NOT EXISTS meta (version TEXT NOT NULL)")
+                if db.execute("SELECT version FROM meta").fetchall() != [(checker_version(),)]:
+                    # Other code wrote it: its rows, and maybe its table's columns, do not apply.
+                    db.executescript("BEGIN; DROP TABLE IF EXISTS entries; DELETE FROM meta; COMMIT;")
+                    db.execute("INSERT INTO meta VALUES (?)", (checker_version(),))
                 db.execute(
                     "CREATE TABLE IF NOT EXISTS entries (kind TEXT, source TEXT, digest BLOB, value BLOB,"
                     " PRIMARY KEY (kind, source)) WITHOUT ROWID"
                 )
-                if db.execute("SELECT version FROM meta").fetchall() != [(checker_version(),)]:
-                    db.executescript("BEGIN; DELETE FROM entries; DELETE FROM meta; COMMIT;")
-                    db.execute("INSERT INTO meta VALUES (?)", (checker_version(),))
                 db.execute("BEGIN")  # every write of this run in one transaction, committed by save()
                 return db
             except sqlite3.DatabaseError:  # not a database, or damaged: start again

@@ -31,12 +31,21 @@ SUFFIXES = (".yaml", ".yml")
 @dataclass(frozen=True, slots=True)
 class EntryFile:
     kind: str  # "employer" | "opportunity"
-    path: Path
+    folder: Path  # shared by the files of one folder: a Path per file would cost ~300 bytes each
+    name: str
     source: str  # the path as shown in messages
+
+    @classmethod
+    def at(cls, kind: str, path: Path, source: str) -> EntryFile:
+        return cls(kind, path.parent, path.name, source)
+
+    @property
+    def path(self) -> Path:
+        return self.folder / self.name
 
     @property
     def stem(self) -> str:
-        return self.path.name.rsplit(".", 1)[0]
+        return self.name.rsplit(".", 1)[0]
 
 
 def display_path(path: Path) -> str:
@@ -58,7 +67,7 @@ def discover(content_dir: Path) -> tuple[list[EntryFile], list[Problem]]:
         directory = content_dir / folder
         if not directory.is_dir():
             continue
-        seen: dict[str, Path] = {}
+        seen: dict[str, str] = {}  # lower-case id -> file name
         with os.scandir(directory) as it:
             # Lower-case names first: ids are lower-case, so in a clash the other file is the stray.
             names = sorted(
@@ -66,23 +75,22 @@ def discover(content_dir: Path) -> tuple[list[EntryFile], list[Problem]]:
                 key=lambda n: (n.lower(), n != n.lower()),
             )
         for name in names:
-            path = directory / name
             source = f"{shown}/{folder}/{name}"
             if name == "README.md":
                 continue
             if not name.endswith(SUFFIXES):
                 problems.append(Problem(source, 1, 1, "", "not a content file: entries are .yaml files"))
                 continue
-            entry = EntryFile(kind, path, source)
+            entry = EntryFile(kind, directory, name, source)
             # Ids are lower-case, so a case-insensitive clash (Acme.yaml vs acme.yaml, or
             # acme.yml beside acme.yaml) would publish two entries at one address.
             key = entry.stem.lower()
             if key in seen:
                 problems.append(
-                    Problem(source, 1, 1, "id", f"another file has the same id: {shown}/{folder}/{seen[key].name}")
+                    Problem(source, 1, 1, "id", f"another file has the same id: {shown}/{folder}/{seen[key]}")
                 )
                 continue
-            seen[key] = path
+            seen[key] = name
             files.append(entry)
     return files, problems
 
@@ -264,7 +272,7 @@ def _classify(content_dir: Path, path: Path) -> EntryFile:
     folder = path.resolve().parent
     for kind, name in FOLDERS.items():
         if folder == (content_dir / name).resolve():
-            return EntryFile(kind, path, display_path(path))
+            return EntryFile.at(kind, path, display_path(path))
     raise UsageError(f"{path} is not in {content_dir / 'employers'} or {content_dir / 'opportunities'}")
 
 

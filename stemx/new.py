@@ -75,7 +75,7 @@ def _check(kind: str, entry: dict[str, object], content_dir: Path, today: date) 
         path = Path(scratch) / FOLDERS[kind] / f"{entry['id']}.yaml"
         path.parent.mkdir()
         path.write_text(dump_entry(entry, "check"), encoding="utf-8")
-        checked = check_file(EntryFile(kind, path, path.name), lambda e: (employers / f"{e}.yaml").is_file(), today)
+        checked = check_file(EntryFile.at(kind, path, path.name), lambda e: (employers / f"{e}.yaml").is_file(), today)
     return checked.problems
 
 

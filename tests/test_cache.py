@@ -88,3 +88,16 @@ def _files(content: Path) -> list:
     from stemx.content import discover
 
     return discover(content)[0]
+
+
+def test_a_cache_table_written_by_other_code_is_replaced(tmp_path: Path) -> None:
+    content = content_copy(tmp_path)
+    fresh = validate_content(content, TODAY)
+    _, saved = run(content, tmp_path / "cache")
+    with sqlite3.connect(saved) as db:  # an older layout: other columns, other code
+        db.executescript(
+            "DROP TABLE entries; CREATE TABLE entries (kind TEXT, source TEXT, result BLOB); UPDATE meta SET version = 'old';"
+        )
+    db.close()
+    assert run(content, tmp_path / "cache")[0].problems == fresh.problems
+    assert _rows(saved) == len(_files(content))

@@ -18,7 +18,7 @@ def test_contributing_examples_are_valid(tmp_path: Path) -> None:
         entry_id = re.match(r"id: (\S+)", text).group(1)
         path = tmp_path / f"{entry_id}.yaml"
         path.write_text(text, encoding="utf-8")
-        checked = check_file(EntryFile(kind, path, path.name), "northfield-robotics".__eq__, TODAY)
+        checked = check_file(EntryFile.at(kind, path, path.name), "northfield-robotics".__eq__, TODAY)
         assert [str(p) for p in checked.problems] == [], kind
 
 

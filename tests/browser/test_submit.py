@@ -57,7 +57,9 @@ def test_employer_form_prepares_a_valid_entry(page: Page, server: str, tmp_path:
     folder.mkdir()
     (folder / "northfield-robotics.yaml").write_text(text)
     checked = check_file(
-        EntryFile("employer", folder / "northfield-robotics.yaml", "northfield-robotics.yaml"), bool, date(2026, 11, 24)
+        EntryFile.at("employer", folder / "northfield-robotics.yaml", "northfield-robotics.yaml"),
+        bool,
+        date(2026, 11, 24),
     )
     assert [str(p) for p in checked.problems] == []
     assert checked.entry.description == "We build cobot cells.\n\nid: evil\n- a list item"

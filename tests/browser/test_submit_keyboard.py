@@ -103,7 +103,7 @@ def passes_validation(kind: str, text: str, tmp_path: Path, employers: tuple[str
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{data['id']}.yaml"
     path.write_text(text, encoding="utf-8")
-    checked = check_file(EntryFile(kind, path, path.name), lambda e: e in employers, date.today())
+    checked = check_file(EntryFile.at(kind, path, path.name), lambda e: e in employers, date.today())
     return [str(p) for p in checked.problems]
 
 

@@ -67,7 +67,7 @@ def check(tmp_path: Path, kind: str, raw: bytes) -> None:
     # YAML, like most editors, also breaks lines at a lone \r, NEL and U+2028/9 (str.splitlines).
     lines = len(raw.decode("utf-8", "replace").splitlines()) + 1
     exists = "harbourline-marine".__eq__
-    checked = check_file(EntryFile(kind, path, name), exists, date(2026, 11, 24))
+    checked = check_file(EntryFile.at(kind, path, name), exists, date(2026, 11, 24))
     errors = [p for p in checked.problems if p.severity == "error"]
     assert (checked.entry is None) == bool(errors)
     for p in checked.problems:

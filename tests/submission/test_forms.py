@@ -33,7 +33,7 @@ def _valid(kind: str, text: str, tmp_path: Path, employers: tuple[str, ...] = ()
     entry_id = yaml.safe_load(text)["id"]
     path = folder / f"{entry_id}.yaml"
     path.write_text(text)
-    checked = check_file(EntryFile(kind, path, path.name), lambda e: e in employers, TODAY)
+    checked = check_file(EntryFile.at(kind, path, path.name), lambda e: e in employers, TODAY)
     return [str(p) for p in checked.problems]
 
 

@@ -26,7 +26,7 @@ def problems(kind: str, text: str, tmp_path: Path, employers: tuple[str, ...] = 
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{yaml.safe_load(text)['id']}.yaml"
     path.write_text(text, encoding="utf-8")
-    return [str(p) for p in check_file(EntryFile(kind, path, path.name), lambda e: e in employers, TODAY).problems]
+    return [str(p) for p in check_file(EntryFile.at(kind, path, path.name), lambda e: e in employers, TODAY).problems]
 
 
 @pytest.mark.parametrize("kind", ["employer", "opportunity"])
