@@ -4,13 +4,16 @@
   pure function of the file's bytes, its place in the content folder and the checking code,
   so a file whose bytes are unchanged is not checked again (about 70 microseconds a file
   instead of 400).
+- Store: the SQLite table (a row per content file) behind EntryCache and behind each entry's
+  share of the data files (opendata/entryrows.py).
 - PageCache: the inputs each page was rendered from; unchanged pages are linked from the
   published site.
 - carry_over / mark: a whole output folder (a search shard, data/) carried over when the
   digest of its inputs matches.
 
-Caches live in the cache folder (SQLite for entries, pickle for the page manifest), written only
-by this program; a missing, stale or unreadable one is simply rebuilt.
+Caches live in the cache folder (SQLite for checked files and for each entry's share of the data
+files, pickle for the page manifest), written only by this program; a missing, stale or
+unreadable one is simply rebuilt, and one another build is busy writing is done without.
 """
 
 from __future__ import annotations
@@ -53,15 +56,17 @@ class Store:
     ones written, so memory stays flat at any register size and a one-file change writes one
     row. Rows of files not seen in a run are dropped when it saves."""
 
+    TIMEOUT = 60.0  # seconds to wait for another build's writes before going without
+
     def __init__(self, path: Path) -> None:
         self.path = path
         self._seen: set[str] = set()
         self._db = self._open()
 
-    def _open(self) -> sqlite3.Connection:
+    def _open(self) -> sqlite3.Connection | None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         for attempt in (1, 2):
-            db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+            db = sqlite3.connect(self.path, timeout=self.TIMEOUT, isolation_level=None)
             try:
                 db.execute("CREATE TABLE IF NOT EXISTS meta (version TEXT NOT NULL)")
                 if db.execute("SELECT version FROM meta").fetchall() != [(checker_version(),)]:
@@ -74,12 +79,15 @@ class Store:
                 )
                 db.execute("BEGIN")  # every write of this run in one transaction, committed by save()
                 return db
+            except sqlite3.OperationalError:  # busy: another build holds it; this one goes without
+                db.close()
+                return None
             except sqlite3.DatabaseError:  # not a database, or damaged: start again
                 db.close()
                 if attempt == 2:
-                    raise
+                    return None
                 self.path.unlink(missing_ok=True)
-        raise AssertionError("unreachable")
+        return None
 
     def has(self, key: Key | None) -> bool:
         return key is not None and self._row(key, "1") is not None
@@ -96,28 +104,49 @@ class Store:
 
     def _row(self, key: Key, column: str) -> tuple[object] | None:
         self._seen.add(key[1])
-        row: tuple[object] | None = self._db.execute(
-            f"SELECT {column} FROM entries WHERE kind = ? AND source = ? AND digest = ?", key
-        ).fetchone()
+        if self._db is None:
+            return None
+        try:
+            row: tuple[object] | None = self._db.execute(
+                f"SELECT {column} FROM entries WHERE kind = ? AND source = ? AND digest = ?", key
+            ).fetchone()
+        except sqlite3.OperationalError:
+            return None
         return row
 
     def put(self, key: Key | None, value: object) -> None:
-        if key is not None:
-            self._seen.add(key[1])
+        if key is None or self._db is None:
+            return
+        self._seen.add(key[1])
+        try:
             self._db.execute(
                 "INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?)",
                 (*key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)),
             )
+        except sqlite3.OperationalError:  # another build is writing: this run's results go unsaved
+            self._close(commit=False)
 
     def save(self) -> None:
         """Commit this run's rows; rows of files this run did not ask about are dropped."""
-        (rows,) = self._db.execute("SELECT count(*) FROM entries").fetchone()
-        if rows > len(self._seen):  # every file asked about has a row, so the rest are gone
-            self._db.execute("CREATE TEMP TABLE seen (source TEXT PRIMARY KEY) WITHOUT ROWID")
-            self._db.executemany("INSERT INTO seen VALUES (?)", ((s,) for s in self._seen))
-            self._db.execute("DELETE FROM entries WHERE source NOT IN (SELECT source FROM seen)")
-        self._db.execute("COMMIT")
-        self._db.close()
+        if self._db is None:
+            return
+        try:
+            (rows,) = self._db.execute("SELECT count(*) FROM entries").fetchone()
+            if rows > len(self._seen):  # every file asked about has a row, so the rest are gone
+                self._db.execute("CREATE TEMP TABLE seen (source TEXT PRIMARY KEY) WITHOUT ROWID")
+                self._db.executemany("INSERT INTO seen VALUES (?)", ((s,) for s in self._seen))
+                self._db.execute("DELETE FROM entries WHERE source NOT IN (SELECT source FROM seen)")
+            self._close(commit=True)
+        except sqlite3.OperationalError:
+            self._close(commit=False)
+
+    def _close(self, commit: bool) -> None:
+        assert self._db is not None
+        db, self._db = self._db, None
+        try:
+            db.execute("COMMIT" if commit else "ROLLBACK")
+        finally:
+            db.close()
 
 
 class EntryCache(Store):

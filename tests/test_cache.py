@@ -101,3 +101,23 @@ def test_a_cache_table_written_by_other_code_is_replaced(tmp_path: Path) -> None
     db.close()
     assert run(content, tmp_path / "cache")[0].problems == fresh.problems
     assert _rows(saved) == len(_files(content))
+
+
+def test_a_cache_another_build_is_writing_is_done_without(tmp_path: Path, monkeypatch) -> None:
+    content = content_copy(tmp_path)
+    fresh = validate_content(content, TODAY)
+    _, saved = run(content, tmp_path / "cache")
+    monkeypatch.setattr(cache.Store, "TIMEOUT", 0.05)
+    other = sqlite3.connect(saved, isolation_level=None)
+    other.execute("BEGIN EXCLUSIVE")  # another build in the middle of writing
+    inode = saved.stat().st_ino
+    try:
+        assert validate_content(content, TODAY, cache_dir=tmp_path / "cache").problems == fresh.problems
+        assert saved.stat().st_ino == inode  # its database is left alone, not replaced
+        changed = sorted((content / "opportunities").glob("*.yaml"))[0]
+        changed.write_text(changed.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+        assert validate_content(content, TODAY, cache_dir=tmp_path / "cache").problems == fresh.problems
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert run(content, tmp_path / "cache")[0].problems == fresh.problems  # and used again once free
