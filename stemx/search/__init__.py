@@ -11,9 +11,11 @@ import csv
 import hashlib
 import json
 import math
+import os
 import threading
 import zlib
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,9 +31,13 @@ from .indexer import Indexer, pagefind_version
 DISTRICTS = ROOT / "data" / "uk-postcode-districts.csv"
 # Records per Pagefind process (at most; shards fill unevenly). Pagefind holds about 190 KB
 # per record of 300 words while indexing (4,000 of them: 755 MB), so a national register is
-# indexed in shards, one process after another, each under 1 GB; the search page queries
-# every shard and merges what they find.
+# indexed in shards, each process under 1 GB; the search page queries every shard and
+# merges what they find.
 SHARD_SIZE = 4_000
+# Pagefind processes indexing at once. Two keep both cores of a small machine busy once the
+# pages are written (one process alone left a core idle for the last third of a full build),
+# at the cost of two shards' memory at a time.
+INDEXERS = max(1, min(2, os.cpu_count() or 1))
 INDEX_CONFIG = {"force_language": "en"}
 SHOW_OPEN, SHOW_NOT_OPEN, SHOW_EMPLOYERS = "Open opportunities", "Closed and past opportunities", "Employers"
 # Filters offered on the search page, in order: (Pagefind filter name, label, controlled list).
@@ -177,25 +183,42 @@ def _fingerprint(batch: list[Record]) -> str:
 def _write_shards(register: Register, out: Path, config: BuildConfig, cancel: threading.Event | None) -> list[str]:
     """Index the records in shards; return the shards' folders (pagefind/, pagefind-2/, ...).
 
-    A shard whose records are the same as in the published site is copied from it (hard links)
-    rather than indexed again."""
-    folders: list[str] = []
+    Shards are indexed by INDEXERS Pagefind processes at once. A shard whose records are the
+    same as in the published site is copied from it (hard links) rather than indexed again."""
+    plan = _shard_plan(register, config)
+    folders = ["pagefind/" if n == 0 else f"pagefind-{n + 1}/" for n in range(len(plan))]
     positions = _positions()
-    for entries in _shard_plan(register, config):
-        folder = "pagefind/" if not folders else f"pagefind-{len(folders) + 1}/"
+    failed = threading.Event()  # one shard failed: the others stop too
+
+    def index(entries: list[Employer | Opportunity], folder: str) -> None:
         batch = [record(register, e, config, positions) for e in entries]
         fingerprint = _fingerprint(batch)
-        if not carry_over(config.out_dir / folder, out / folder, fingerprint):
-            with Indexer(INDEX_CONFIG) as index:
+        if carry_over(config.out_dir / folder, out / folder, fingerprint):
+            return
+        try:
+            with Indexer(INDEX_CONFIG) as indexer:
                 for r in batch:
-                    if cancel is not None and cancel.is_set():
+                    if failed.is_set() or (cancel is not None and cancel.is_set()):
                         raise BuildError("search indexing stopped: another stage failed")
                     # Sort keys travel in the meta too, so shards' sorted lists can be merged in order.
                     meta = r.meta | {f"sort_{k}": v for k, v in r.sort.items()}
-                    index.add(r.url, r.content, meta, r.filters, r.sort)
-                index.write(out / folder)
-            mark(out / folder, fingerprint)
-        folders.append(folder)
+                    indexer.add(r.url, r.content, meta, r.filters, r.sort)
+                indexer.write(out / folder)
+        except BaseException:
+            failed.set()
+            raise
+        mark(out / folder, fingerprint)
+
+    with ThreadPoolExecutor(max_workers=INDEXERS) as pool:
+        jobs = [pool.submit(index, entries, folder) for entries, folder in zip(plan, folders, strict=True)]
+        try:
+            for job in jobs:
+                job.result()
+        except BaseException:  # shards not started are dropped; running ones stop at their next record
+            failed.set()
+            for job in jobs:
+                job.cancel()
+            raise
     return folders
 
 

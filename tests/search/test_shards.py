@@ -9,6 +9,8 @@ import pytest
 import stemx.search
 from stemx import pipeline
 from stemx.config import BuildConfig
+from stemx.errors import BuildError
+from stemx.search.indexer import Indexer
 from tests.conftest import ROOT, TODAY
 
 
@@ -67,3 +69,38 @@ def test_a_failing_stage_stops_the_search_index_and_leaves_nothing_behind(
     with pytest.raises(RuntimeError, match="stage failed"):
         build(minimal_content, tmp_path / "site")
     assert started and list(tmp_path.iterdir()) == []  # no site, no staging folder
+
+
+def test_shards_indexed_side_by_side_match_shards_indexed_one_by_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(stemx.search, "SHARD_SIZE", 40)
+    sites = {}
+    for indexers in (1, 2):
+        monkeypatch.setattr(stemx.search, "INDEXERS", indexers)
+        sites[indexers] = tmp_path / f"site-{indexers}"
+        build(ROOT / "content", sites[indexers])
+    names = sorted(p.name for p in sites[1].glob("pagefind*"))
+    assert names == sorted(p.name for p in sites[2].glob("pagefind*")) and len(names) == 3
+    for name in names:
+        assert (sites[1] / name / ".stemx-inputs").read_text() == (sites[2] / name / ".stemx-inputs").read_text()
+        assert fragments_text(sites[1] / name) == fragments_text(sites[2] / name)
+
+
+def test_a_failing_shard_stops_the_others(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(stemx.search, "SHARD_SIZE", 40)
+    monkeypatch.setattr(stemx.search, "INDEXERS", 2)
+    added: list[str] = []
+    real = Indexer.add
+
+    def add(self, url, *args):
+        added.append(url)
+        if len(added) == 10:
+            raise BuildError("pagefind: simulated failure")
+        return real(self, url, *args)
+
+    monkeypatch.setattr(Indexer, "add", add)
+    with pytest.raises(BuildError, match="simulated failure"):
+        build(ROOT / "content", tmp_path / "site")
+    assert len(added) < 60  # of about 115 records: the other shards stopped too
+    assert list(tmp_path.iterdir()) == []  # no site, no staging folder
