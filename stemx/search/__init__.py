@@ -15,7 +15,7 @@ import os
 import threading
 import zlib
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import CancelledError, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -199,7 +199,7 @@ def _write_shards(register: Register, out: Path, config: BuildConfig, cancel: th
             with Indexer(INDEX_CONFIG) as indexer:
                 for r in batch:
                     if failed.is_set() or (cancel is not None and cancel.is_set()):
-                        raise BuildError("search indexing stopped: another stage failed")
+                        raise _Stopped("search indexing stopped: another shard or stage failed")
                     # Sort keys travel in the meta too, so shards' sorted lists can be merged in order.
                     meta = r.meta | {f"sort_{k}": v for k, v in r.sort.items()}
                     indexer.add(r.url, r.content, meta, r.filters, r.sort)
@@ -209,17 +209,26 @@ def _write_shards(register: Register, out: Path, config: BuildConfig, cancel: th
             raise
         mark(out / folder, fingerprint)
 
+    errors: list[BaseException] = []
     with ThreadPoolExecutor(max_workers=INDEXERS) as pool:
         jobs = [pool.submit(index, entries, folder) for entries, folder in zip(plan, folders, strict=True)]
-        try:
-            for job in jobs:
+        for job in jobs:
+            try:
                 job.result()
-        except BaseException:  # shards not started are dropped; running ones stop at their next record
-            failed.set()
-            for job in jobs:
-                job.cancel()
-            raise
+            except CancelledError:
+                pass
+            except BaseException as e:  # shards not started are dropped; running ones stop at their next record
+                errors.append(e)
+                failed.set()
+                for other in jobs:
+                    other.cancel()
+    if errors:  # the shard that failed, not one that stopped because of it
+        raise next((e for e in errors if not isinstance(e, _Stopped)), errors[0])
     return folders
+
+
+class _Stopped(BuildError):
+    """Indexing stopped because another shard or stage failed."""
 
 
 def write_search(register: Register, out: Path, config: BuildConfig, cancel: threading.Event | None = None) -> int:

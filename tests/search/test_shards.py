@@ -2,6 +2,7 @@
 
 import gzip
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -88,14 +89,17 @@ def test_shards_indexed_side_by_side_match_shards_indexed_one_by_one(
 
 
 def test_a_failing_shard_stops_the_others(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The failure reported is the shard's own, even when an earlier shard stopped because of it."""
     monkeypatch.setattr(stemx.search, "SHARD_SIZE", 40)
     monkeypatch.setattr(stemx.search, "INDEXERS", 2)
     added: list[str] = []
+    first: list[int] = []  # the thread indexing the first shard
     real = Indexer.add
 
     def add(self, url, *args):
         added.append(url)
-        if len(added) == 10:
+        first[:] = first or [threading.get_ident()]
+        if threading.get_ident() != first[0] and len(added) > 12:
             raise BuildError("pagefind: simulated failure")
         return real(self, url, *args)
 
