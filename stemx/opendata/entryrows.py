@@ -12,7 +12,7 @@ import csv
 import hashlib
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -43,7 +43,7 @@ def tables_of(entity: Entity) -> tuple[Table, ...]:
     return tuple(t for t in TABLES if t.entity == entity)
 
 
-def encode_rows(table: Table, rows: Iterator[tuple[Any, ...]] | list[tuple[Any, ...]]) -> Encoded:
+def encode_rows(table: Table, rows: Iterable[tuple[Any, ...]]) -> Encoded:
     values = [tuple(v.isoformat() if type(v) is date else v for v in row) for row in rows]
     names = [c.name for c in table.columns]
     return Encoded(
@@ -62,15 +62,18 @@ def _csv_lines(rows: list[tuple[Any, ...]]) -> str:
 def _share(register: Register, entity: Entity, entry: Employer | Opportunity) -> Share:
     record = nested.employer(entry) if isinstance(entry, Employer) else nested.opportunity(entry, register)
     return Share(
-        tuple(encode_rows(t, list(t.entry_rows(register, entry))) for t in tables_of(entity)),
+        tuple(encode_rows(t, t.entry_rows(register, entry)) for t in tables_of(entity)),
         encode(record),
     )
 
 
-def shares(register: Register, entity: Entity, cache_dir: Path | None, out_dir: Path) -> Iterator[Share]:
-    """Each entry's share, in id order: from the cache when its inputs are unchanged."""
+def shares(register: Register, entity: Entity, cache_dir: Path | None, content_dir: Path) -> Iterator[Share]:
+    """Each entry's share, in id order: from the cache (one per content folder, like the
+    checked-file cache) when its inputs are unchanged."""
     store = (
-        Store(cache_file(cache_dir, f"rows-{entity}", out_dir, ".sqlite")) if cache_dir and register.digests else None
+        Store(cache_file(cache_dir, f"rows-{entity}", content_dir, ".sqlite"))
+        if cache_dir and register.digests
+        else None
     )
     for entry in entries(register, entity):
         key = _key(register, entity, entry) if store else None
