@@ -148,6 +148,7 @@
     var problem = lengthProblem(field, answer, label);
     if (problem) return [undefined, problem];
     if (field.pattern && !new RegExp(field.pattern, "u").test(answer)) {
+      if (field.pattern === "\\S") return [undefined, label + " has only spaces; write some text."]; // the schemas' visible-text rule
       return [undefined, label + " is not in the expected form. " + field.help];
     }
     return [answer, ""];

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .config import ROOT
+from .load import LoadError, read_bytes
 
 if TYPE_CHECKING:
     from .content import EntryFile, FileResult
@@ -158,9 +159,9 @@ class EntryCache(Store):
 
     def key(self, entry: EntryFile) -> Key | None:
         try:
-            data = entry.path.read_bytes()
-        except OSError:
-            return None  # the check itself reports the unreadable file
+            data = read_bytes(entry.path)
+        except LoadError:
+            return None  # the check itself reports the unreadable file or link
         digest = hashlib.blake2b(data, digest_size=16).digest()
         self.digests[entry.source] = digest
         return (entry.kind, entry.source, digest)

@@ -19,7 +19,8 @@ from typing import Any
 from . import rules
 from .cache import EntryCache
 from .errors import ContentError, Problem, UsageError
-from .load import LoadError, load_problem, read
+from .load import LINK_MESSAGE, LoadError, load_problem, read
+from .lookalikes import lookalike_names
 from .model import Employer, Keep, Opportunity, Register
 from .schema_check import check_schema
 from .texts import TextStore
@@ -70,12 +71,15 @@ def discover(content_dir: Path) -> tuple[list[EntryFile], list[Problem]]:
         seen: dict[str, str] = {}  # lower-case id -> file name
         with os.scandir(directory) as it:
             # Lower-case names first: ids are lower-case, so in a clash the other file is the stray.
-            names = sorted(
-                (e.name for e in it if e.is_file() and not e.name.startswith(".")),
-                key=lambda n: (n.lower(), n != n.lower()),
+            found = sorted(
+                ((e.name, _refused(e, folder)) for e in it if not e.name.startswith(".")),
+                key=lambda n: (n[0].lower(), n[0] != n[0].lower()),
             )
-        for name in names:
+        for name, refused in found:
             source = f"{shown}/{folder}/{name}"
+            if refused:
+                problems.append(Problem(source, 1, 1, "", refused))
+                continue
             if name == "README.md":
                 continue
             if not name.endswith(SUFFIXES):
@@ -93,6 +97,18 @@ def discover(content_dir: Path) -> tuple[list[EntryFile], list[Problem]]:
             seen[key] = name
             files.append(entry)
     return files, problems
+
+
+def _refused(item: os.DirEntry[str], folder: str) -> str:
+    """Why a folder item cannot be an entry file ("" when it may be one).
+
+    A link could point anywhere on the machine running the build; a sub-folder's files would
+    otherwise be skipped without a word, so both are reported."""
+    if item.is_symlink():
+        return LINK_MESSAGE
+    if item.is_dir():
+        return f"is a folder: files in sub-folders are not read; move its entries into content/{folder}/"
+    return "" if item.is_file() else "is not an ordinary file"
 
 
 @dataclass(slots=True)
@@ -210,6 +226,8 @@ def validate_content(
             result.employers[checked.entry.id] = checked.entry
         elif isinstance(checked.entry, Opportunity):
             result.opportunities[checked.entry.id] = checked.entry
+    if only is None:  # a name can only be compared with the whole register's
+        result.problems.extend(lookalike_names(result.employers.values()))
     result.problems.sort()
     if cache is not None:
         cache.save()
@@ -267,9 +285,9 @@ def _read_chunk(chunk: list[EntryFile]) -> list[FileResult]:
 
 
 def _classify(content_dir: Path, path: Path) -> EntryFile:
-    if not path.is_file():
+    if not path.is_file() and not path.is_symlink():  # a link is refused when read, naming the file
         raise UsageError(f"no such file: {path}")
-    folder = path.resolve().parent
+    folder = path.absolute().parent.resolve()  # the folder, not where a link points
     for kind, name in FOLDERS.items():
         if folder == (content_dir / name).resolve():
             return EntryFile.at(kind, path, display_path(path))

@@ -11,6 +11,8 @@ Content comes from strangers, so loading is deliberately narrow:
 
 from __future__ import annotations
 
+import errno
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -223,13 +225,32 @@ def _yaml_message(e: yaml.MarkedYAMLError) -> str:
     return f"not valid YAML: {context}{problem}{hint}"
 
 
+LINK_MESSAGE = "is a symbolic link; entries must be ordinary files (links are not followed)"
+
+
+def read_bytes(path: Path) -> bytes:
+    """The bytes of an entry file, never through a symbolic link.
+
+    A link could make the build read (and publish) any file on the machine running it, such
+    as a pull-request check's runner, so the file is opened with O_NOFOLLOW: a link swapped
+    in after the folder was listed is refused too.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError as e:
+        if e.errno == errno.ELOOP or path.is_symlink():
+            raise LoadError(1, 1, LINK_MESSAGE) from None
+        raise LoadError(1, 1, f"cannot read the file: {e.strerror}") from None
+    with os.fdopen(fd, "rb") as f:
+        try:
+            return f.read()
+        except OSError as e:  # a folder named like a file, for one
+            raise LoadError(1, 1, f"cannot read the file: {e.strerror}") from None
+
+
 def read(path: Path) -> Document:
     """Read and parse a file from disk."""
-    try:
-        raw = path.read_bytes()
-    except OSError as e:
-        raise LoadError(1, 1, f"cannot read the file: {e.strerror}") from None
-    return parse(raw)
+    return parse(read_bytes(path))
 
 
 def load_problem(source: str, e: LoadError) -> Problem:

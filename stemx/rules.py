@@ -23,6 +23,9 @@ REVIEW_AFTER = timedelta(days=365)
 # title look like something it is not, so they are refused everywhere.
 _HIDDEN = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ufff9-\ufffb]")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_SEPARATOR = re.compile("[\u2028\u2029]")
+# Line breaks refused in one-line fields (\v, \f and NEL are control characters, refused everywhere).
+_LINE_BREAK = re.compile("[\n\r\u2028\u2029]")
 # Link targets in Markdown: [text](target) and <scheme:...> autolinks.
 _MD_LINK = re.compile(r"\]\(\s*<?([^)\s>]*)|<([a-zA-Z][a-zA-Z0-9+.-]{1,31}:[^>\s]*)>")
 _SAFE_LINK = re.compile(r"^(?:https?://|mailto:|#|/(?!/)|\.{0,2}/?[\w-])", re.IGNORECASE)
@@ -94,10 +97,15 @@ def check_text(doc: Document, source: str, texts: list[tuple[Path, str]]) -> lis
         elif m := _CONTROL.search(text):
             message = f"contains a control character (U+{ord(m.group()):04X})"
             problems.append(_problem(doc, source, path, message, at=(text, m.start())))
-        elif ("\n" in text or "\r" in text) and _field(path) not in _MULTILINE:
+        elif _field(path) not in _MULTILINE and _LINE_BREAK.search(text):
             # names and titles go into calendar files, feeds and CSV cells, where a line break
             # would start a new field
             problems.append(_problem(doc, source, path, "must be on one line (remove the line break)"))
+        elif m := _SEPARATOR.search(text):
+            # Unicode's own line and paragraph separators end a line in JavaScript and some
+            # calendar and spreadsheet programs, but not in Markdown or CSV: one meaning only.
+            message = f"contains a Unicode line separator (U+{ord(m.group()):04X}); use an ordinary line break"
+            problems.append(_problem(doc, source, path, message, at=(text, m.start())))
         if path and path[0] == "description":
             for m in _MD_LINK.finditer(text):
                 target = (m.group(1) or m.group(2) or "").strip()
@@ -125,6 +133,11 @@ RESERVED_IDS = {
 }
 
 
+# Names Windows keeps for devices, whatever the extension: a folder or file so named cannot be
+# checked out there, so the register's repository and site would not open on Windows.
+WINDOWS_DEVICES = frozenset({"aux", "con", "nul", "prn", *(f"{p}{n}" for p in ("com", "lpt") for n in range(10))})
+
+
 def check_identity(doc: Document, source: str, kind: str, stem: str) -> list[Problem]:
     entry_id = doc.data.get("id")
     if not isinstance(entry_id, str):
@@ -134,6 +147,9 @@ def check_identity(doc: Document, source: str, kind: str, stem: str) -> list[Pro
         return [_problem(doc, source, ["id"], message)]
     if entry_id in RESERVED_IDS[kind]:
         message = f"'{entry_id}' is reserved for the site's own pages; choose a more specific id"
+        return [_problem(doc, source, ["id"], message)]
+    if entry_id.lower() in WINDOWS_DEVICES:
+        message = f"'{entry_id}' is a name Windows keeps for a device, so it cannot be a file name there; choose a more specific id"
         return [_problem(doc, source, ["id"], message)]
     return []
 
@@ -272,4 +288,6 @@ def _words(text: str) -> list[str]:
 
 def _repeats(title: str, summary: str) -> bool:
     t, s = _words(title), _words(summary)
+    if not s:  # a summary with nothing to read is refused by the schema; this warning would only add noise
+        return False
     return s == t or (s[: len(t)] == t and len(s) - len(t) <= 2)

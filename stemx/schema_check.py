@@ -58,7 +58,9 @@ def field_name(path: list[str | int]) -> str:
 
 # When one value breaks several keywords, the first of these explains it best ("'no' is not
 # a real date" rather than also "does not match ^[0-9]{4}-...").
-_PRIORITY = ("type", "required", "additionalProperties", "oneOf", "anyOf", "not", "format")
+_PRIORITY = ("type", "required", "additionalProperties", "oneOf", "anyOf", "not", "format", "visible")
+# The schemas' pattern for text that must have something to read: spaces alone are refused.
+VISIBLE = "\\S"
 
 
 def check_schema(kind: str, doc: Document, source: str) -> list[Problem]:
@@ -78,7 +80,7 @@ def check_schema(kind: str, doc: Document, source: str) -> list[Problem]:
 
 
 def _rank(error: jsonschema.ValidationError) -> int:
-    v = str(error.validator)
+    v = "visible" if error.validator == "pattern" and error.validator_value == VISIBLE else str(error.validator)
     return _PRIORITY.index(v) if v in _PRIORITY else len(_PRIORITY)
 
 
@@ -115,6 +117,8 @@ def _explain(e: jsonschema.ValidationError, path: list[str | int]) -> tuple[str,
         if fmt == "date":
             return f"{_show(value)} is not a real date; write it as YYYY-MM-DD", path, False
         return f"{_show(value)} is not a valid {fmt}", path, False
+    if v == "pattern" and e.validator_value == VISIBLE:
+        return "has only spaces; write some text", path, False
     if v == "pattern":
         return f"{_show(value)} is not in the expected form: {described}".rstrip(": "), path, False
     if v == "minLength":
