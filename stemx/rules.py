@@ -23,8 +23,9 @@ REVIEW_AFTER = timedelta(days=365)
 # title look like something it is not, so they are refused everywhere.
 _HIDDEN = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ufff9-\ufffb]")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-_SEPARATOR = re.compile("[\u2028\u2029]")
-# Line breaks refused in one-line fields (\v, \f and NEL are control characters, refused everywhere).
+# Line breaks refused in one-line fields: Unicode's line and paragraph separators too, which
+# calendar programs and JavaScript read as line ends (\v, \f and NEL are control characters,
+# refused everywhere).
 _LINE_BREAK = re.compile("[\n\r\u2028\u2029]")
 # Link targets in Markdown: [text](target) and <scheme:...> autolinks.
 _MD_LINK = re.compile(r"\]\(\s*<?([^)\s>]*)|<([a-zA-Z][a-zA-Z0-9+.-]{1,31}:[^>\s]*)>")
@@ -101,11 +102,6 @@ def check_text(doc: Document, source: str, texts: list[tuple[Path, str]]) -> lis
             # names and titles go into calendar files, feeds and CSV cells, where a line break
             # would start a new field
             problems.append(_problem(doc, source, path, "must be on one line (remove the line break)"))
-        elif m := _SEPARATOR.search(text):
-            # Unicode's own line and paragraph separators end a line in JavaScript and some
-            # calendar and spreadsheet programs, but not in Markdown or CSV: one meaning only.
-            message = f"contains a Unicode line separator (U+{ord(m.group()):04X}); use an ordinary line break"
-            problems.append(_problem(doc, source, path, message, at=(text, m.start())))
         if path and path[0] == "description":
             for m in _MD_LINK.finditer(text):
                 target = (m.group(1) or m.group(2) or "").strip()
