@@ -1,6 +1,7 @@
 # The two commands a newcomer needs (see README.md):
 #   make site   install into .venv and build the sample site into site/
 #   make test   install everything the tests need (Python, npm, Chromium, Hugo) and run them
+# npm brings SQLite's WebAssembly build (the search page) and the test tools.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -20,14 +21,14 @@ test: install-test
 bench: install
 	$(PY) bench/run.py --quick
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed node_modules/.installed
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e .
 	touch $@
 
-install-test: $(VENV)/.test-installed node_modules/.installed system-packages
+install-test: install $(VENV)/.test-installed system-packages
 $(VENV)/.test-installed: $(VENV)/.installed
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $@

@@ -1,34 +1,94 @@
 #!/usr/bin/env python3
-"""Measure search in Chromium on a built site: bytes the first query transfers, and query times.
+"""Measure search in Chromium on a built site: what opening the page costs, what the first
+query after it costs (every sort order, cold), and what later typed queries cost.
 
     python bench/search.py --site /tmp/stemx-bench/10000-40000/site --query engineering
 
-Serves the site on 127.0.0.1, opens the search page in Debian's Chromium, and counts the
-bytes of every response after the page has loaded (Pagefind's entry, index chunks,
-filters and result fragments), then times a few further queries.
+Serves the site on 127.0.0.1 (plain files, no compression) and counts every response the
+page and its worker receive. "page" is the search page with its scripts and SQLite's
+runtime, fetched once and then cached; "first query" is everything after the page is open:
+the results, the total and the filter counts. Bytes are as sent; "gzip" is what a host that
+compresses would send (each response gzipped at level 6).
 """
 
 from __future__ import annotations
 
 import argparse
 import functools
+import gzip
 import http.server
 import statistics
 import sys
 import threading
 import time
 from pathlib import Path
+from urllib.parse import quote_plus
 
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import Browser, Page, sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tests.browser.conftest import ARGS, CHROMIUM  # noqa: E402  (the flags the browser tests use)
 
+SORTS = {"best match": "", "date": "date", "closing soonest": "closes", "newest": "published"}
+DONE = "document.getElementById('search-app').dataset.counted === 'yes'"
+
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args: object) -> None:
         pass
+
+
+class Traffic:
+    """Responses seen since the last reset: (url, bytes)."""
+
+    def __init__(self) -> None:
+        self.seen: list[tuple[str, int]] = []
+
+    def record(self, response: object) -> None:
+        try:
+            body = response.body()  # type: ignore[attr-defined]
+        except Exception:  # a redirect or a cancelled request has no body
+            return
+        self.seen.append((response.url, len(body), len(gzip.compress(body, 6))))  # type: ignore[attr-defined,arg-type]
+
+    def take(self) -> tuple[int, int, int]:
+        """(requests, bytes, gzipped bytes), and start counting afresh."""
+        seen, self.seen = self.seen, []
+        return len(seen), sum(s[1] for s in seen), sum(s[2] for s in seen)
+
+
+Cost = tuple[int, int, int]  # requests, bytes, gzipped bytes
+
+
+def cold_query(browser: Browser, base: str, query: str, sort: str) -> tuple[Cost, Cost, Cost, float, str]:
+    """Open the search page in a fresh browser context, then search:
+    (page, results, filter counts, seconds to the results, count line)."""
+    context = browser.new_context(bypass_csp=True)
+    traffic = Traffic()
+    context.on("response", traffic.record)
+    page = context.new_page()
+    page.goto(base + "/search/" + (f"?sort={sort}" if sort else ""))
+    page.wait_for_load_state("networkidle")
+    loaded = traffic.take()
+    started = time.perf_counter()
+    search(page, query, counts=False)
+    seconds = time.perf_counter() - started
+    shown = traffic.take()
+    page.wait_for_function(DONE, timeout=300_000)
+    page.wait_for_timeout(200)  # late responses (none expected) are still counted
+    result = (loaded, shown, traffic.take(), seconds, page.locator("#result-count").inner_text())
+    context.close()
+    return result
+
+
+def search(page: Page, query: str, counts: bool = True) -> None:
+    """Type a query and wait for its results (and, with `counts`, for the filter counts)."""
+    page.get_by_label("Search by keyword").fill(query)
+    page.get_by_label("Search by keyword").press("Enter")
+    page.wait_for_function(f"document.getElementById('result-count').textContent.includes({query!r})", timeout=300_000)
+    if counts:
+        page.wait_for_function(DONE, timeout=300_000)
 
 
 def main() -> None:
@@ -42,41 +102,38 @@ def main() -> None:
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(args.site)))
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{httpd.server_address[1]}"
-    sizes: list[tuple[str, int]] = []
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        page = browser.new_context(
-            bypass_csp=True
-        ).new_page()  # the CSP forbids the harness's waits, not the site's code
-        page.goto(base + "/search/")
-        page.wait_for_selector("#results[aria-busy=false]", state="attached", timeout=120_000)
-        page.on("response", lambda r: sizes.append((r.url, len(r.body()))) if r.ok else None)
-        started = time.perf_counter()
-        page.get_by_label("Search by keyword").fill(args.query)
-        page.get_by_label("Search by keyword").press("Enter")
-        page.wait_for_function("document.getElementById('result-count').textContent.includes('for')", timeout=120_000)
-        page.wait_for_selector("#results[aria-busy=false]", state="attached")
-        first = time.perf_counter() - started
-        first_bytes = sum(n for _, n in sizes)
-        timings = []
+        for name, sort in SORTS.items():
+            for query in (args.query, args.more[0]):
+                loaded, shown, counted, seconds, line = cold_query(browser, base, query, sort)
+                if name == "best match" and query == args.query:
+                    print(f"page: {loaded[0]} requests, {loaded[1]:,} bytes ({loaded[2]:,} gzipped)")
+                print(
+                    f"first query {query!r}, sort {name}: results {shown[0]} requests, {shown[1]:,} bytes "
+                    f"({shown[2]:,} gzipped), {seconds:.2f} s; then filter counts {counted[0]} requests, "
+                    f"{counted[1]:,} bytes; {line}"
+                )
+        # Later queries: one page, typed one after another, each after the last has finished.
+        context = browser.new_context(bypass_csp=True)
+        traffic = Traffic()
+        context.on("response", traffic.record)
+        page = context.new_page()
+        page.goto(base + "/search/?q=" + quote_plus(args.query))
+        page.wait_for_function(DONE, timeout=300_000)
+        traffic.take()
+        later = []
         for query in args.more:
-            page.get_by_label("Search by keyword").fill(query)
             started = time.perf_counter()
-            page.get_by_label("Search by keyword").press("Enter")
-            page.wait_for_function(
-                f"document.getElementById('result-count').textContent.includes({query!r})", timeout=120_000
-            )
-            page.wait_for_selector("#results[aria-busy=false]", state="attached")
-            timings.append(time.perf_counter() - started)
-        count = page.locator("#result-count").inner_text()
+            search(page, query)
+            later.append((time.perf_counter() - started, *traffic.take()))
+            print(f"later query {query!r}: {later[-1][1]} requests, {later[-1][2]:,} bytes, {later[-1][0]:.3f} s")
+        print(
+            f"later queries, median of {len(later)}: {statistics.median(t for t, *_ in later):.3f} s, "
+            f"{statistics.median(b for _, _, b, _ in later):,.0f} bytes, {statistics.median(r for _, r, _, _ in later):.0f} requests"
+        )
         browser.close()
     httpd.shutdown()
-    print(
-        f"first query {args.query!r}: {first_bytes:,} bytes in {len(sizes)} responses, {first:.2f} s (results, counts for every filter)"
-    )
-    print(
-        f"later queries: median {statistics.median(timings):.2f} s over {len(timings)} ({', '.join(args.more)}); last: {count}"
-    )
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
-// Search page: Pagefind in the browser, with filters, counts, near-me and the state in the URL.
-// Results are built with DOM methods (textContent), never innerHTML, so no entry text can
-// become markup.
+// Search page: the filters, counts, near-me and the state in the URL. The questions are
+// answered by the search worker (search-worker.js), which runs SQLite over the search
+// database; this script only asks and shows. Results are built with DOM methods
+// (textContent), never innerHTML, so no entry text can become markup.
 
 const app = document.getElementById("search-app");
 const base = app.dataset.base;
@@ -12,7 +13,6 @@ const nearLine = document.getElementById("near-message");
 const understood = document.getElementById("understood");
 const more = document.getElementById("more");
 const PAGE = 20;
-const NEAR_LIMIT = 1000; // results whose positions are loaded to sort by distance
 const FILTERS = [...new Set([...form.querySelectorAll("input[type=checkbox]")].map((c) => c.name))];
 const DEFAULT_SHOW = ["Open opportunities"];
 
@@ -24,19 +24,27 @@ const panel = form.querySelector(".filter-panel");
 const groups = [...panel.querySelectorAll("details")];
 if (matchMedia("(max-width: 49.99rem)").matches) panel.open = false;
 
-// A large register is indexed in shards (see stemx/search): each is its own Pagefind bundle,
-// imported as its own module, and their answers are merged here.
-const shards = await Promise.all(
-  app.dataset.indexes.split(" ").map(async (folder) => {
-    const pf = await import(`${folder}pagefind.js`);
-    await pf.options({ baseUrl: "/" }); // record URLs already include the site's base path
-    return pf;
-  }),
-);
-const pagefind = { search: searchShards };
-let districts = null; // loaded the first time a postcode is used
+const manifest = JSON.parse(app.dataset.manifest);
+const worker = new Worker(app.dataset.worker, { type: "module" });
+const waiting = new Map();
+let asked = 0;
+worker.addEventListener("message", ({ data }) => {
+  const [resolve, reject] = waiting.get(data.id);
+  waiting.delete(data.id);
+  if ("error" in data) reject(new Error(data.error));
+  else resolve(data.result);
+});
+function ask(type, args = {}) {
+  const id = ++asked;
+  worker.postMessage({ id, type, ...args });
+  return new Promise((resolve, reject) => waiting.set(id, [resolve, reject]));
+}
+const opened = ask("open", { manifest });
+const RINGS = [5, 10, 25, 50, 100]; // miles: "sort by distance" goes ring by ring
+let districts = null; // loaded the first time a place is used
 let here = null; // {lat, lon, label} from the postcode or the browser's location
-let shown = [];
+let cursor = null; // where the next "show more" starts
+let asking = null; // the question the results on screen answer
 let run = 0;
 
 function state() {
@@ -93,71 +101,55 @@ function showChoices() {
   panel.querySelector("[data-chosen-all]").textContent = all.length ? `: ${all.join(", ")}` : "";
 }
 
-// Every filter is named, empty when nothing is chosen (an empty one narrows nothing).
-function pagefindFilters(s, except) {
-  const out = {};
+// The question for the worker: the words typed, each filter's chosen tokens (values of one
+// filter combine with OR, filters with AND), the districts near the place, and the order.
+function query(s) {
+  const filters = {};
   for (const f of FILTERS) {
     const chosen = f === "show" && !s.filters.show.length ? DEFAULT_SHOW : s.filters[f];
-    out[f] = { any: f === except ? [] : chosen };
+    filters[f] = chosen.map((label) => form.querySelector(`input[name="${f}"][value="${CSS.escape(label)}"]`)?.dataset.token).filter(Boolean);
   }
-  return out;
+  const sort = s.sort === "published" ? "newest" : s.sort === "distance" ? "" : s.sort;
+  const q = { words: words(s.q), prefix: true, filters, sort, within: null, rings: null };
+  if (here) {
+    const radius = +s.radius || 0;
+    if (radius) q.within = [...near(radius), "zzpc_online"]; // online is never excluded by distance
+    if (s.sort === "distance" || !s.sort) q.rings = [...RINGS.filter((r) => !radius || r < radius), ...(radius ? [radius] : [])].map(near);
+  }
+  return q;
 }
 
-// Counts add up across shards (each record is in one shard). Unsorted results merge by score, as
-// Pagefind's own mergeIndex does; sorted ones by a lazy k-way merge on the sort key in the meta.
-async function searchShards(term, options) {
-  const all = await Promise.all(shards.map((pf) => pf.search(term, options)));
-  if (all.length === 1) return all[0];
-  const sum = (key) => {
-    const out = {};
-    for (const one of all)
-      for (const [f, values] of Object.entries(one[key] || {}))
-        for (const [v, n] of Object.entries(values)) (out[f] ??= {})[v] = (out[f][v] || 0) + n;
-    return out;
-  };
-  const [filters, totalFilters] = [sum("filters"), sum("totalFilters")];
-  const lists = all.map((one) => one.results.map(cached));
-  if (!options.sort) return { filters, totalFilters, results: lists.flat().sort((a, b) => b.score - a.score) };
-  const [[key, direction]] = Object.entries(options.sort);
-  return { filters, totalFilters, results: mergeSorted(lists, `sort_${key}`, direction === "desc") };
+// Words as SQLite's tokenizer sees them (letters and digits, lower case), less the small words
+// of a sentence: every word must match, and "wind turbines near the coast" should not need "the".
+const STOP = new Set(["a", "about", "an", "and", "around", "at", "by", "for", "from", "in", "near", "of", "on", "or", "the", "to", "with"]);
+function words(text) {
+  const all = text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  const kept = all.filter((w) => !STOP.has(w));
+  return kept.length ? kept : all;
 }
 
-function cached(result) {
-  let loaded;
-  return { ...result, data: () => (loaded ??= result.data()) };
-}
-
-function mergeSorted(lists, key, desc) {
-  const out = [];
-  const at = lists.map(() => 0);
-  out.total = lists.reduce((n, l) => n + l.length, 0);
-  out.ensure = async (n) => {
-    while (out.length < Math.min(n, out.total)) {
-      let best = -1;
-      let bestKey = null;
-      for (let i = 0; i < lists.length; i++) {
-        if (at[i] >= lists[i].length) continue;
-        const k = (await lists[i][at[i]].data()).meta[key] ?? "";
-        if (best < 0 || (desc ? k > bestKey : k < bestKey)) [best, bestKey] = [i, k];
-      }
-      out.push(lists[best][at[best]++]);
-    }
-  };
-  return out;
-}
-
-const total = (results) => results.total ?? results.length;
-
-function pagefindSort(s) {
-  if (s.sort === "date" || s.sort === "closes") return { [s.sort]: "asc" };
-  if (s.sort === "published") return { published: "desc" };
-  return undefined;
+// The districts within `miles` of here, as index tokens: a whole postcode area as one token
+// when every district of it is inside, so a wide radius stays a short question.
+function near(miles) {
+  const inside = new Map(); // area -> [districts inside]
+  const total = new Map(); // area -> number of districts
+  for (const [district, [lat, lon]] of Object.entries(districts)) {
+    const area = district.match(/^[A-Z]+/)[0];
+    total.set(area, (total.get(area) || 0) + 1);
+    if (miles >= distance(here, { lat, lon })) inside.set(area, [...(inside.get(area) || []), district]);
+  }
+  const tokens = [];
+  for (const [area, list] of inside) {
+    if (list.length === total.get(area)) tokens.push(`zzpa_${area.toLowerCase()}`);
+    else tokens.push(...list.map((d) => `zzpc_${d.toLowerCase()}`));
+  }
+  return tokens.length ? tokens : ["zzpc_nowhere"];
 }
 
 async function locate(s) {
   nearLine.textContent = "";
+  districts ??= await (await fetch(manifest.districts)).json();
   if (!s.postcode) return here && here.label === "your location" ? here : null;
-  districts ??= await (await fetch(`${base}search/districts.json`)).json();
   const compact = s.postcode.toUpperCase().replace(/\s+/g, "");
   const district = compact.length >= 5 ? compact.slice(0, -3) : compact;
   if (!districts[district]) {
@@ -168,81 +160,96 @@ async function locate(s) {
   return { lat, lon, label: district };
 }
 
-function miles(a, b) {
+function distance(a, b) {
   const rad = Math.PI / 180;
   const h = Math.sin(((b.lat - a.lat) * rad) / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(((b.lon - a.lon) * rad) / 2) ** 2;
   return 3958.8 * 2 * Math.asin(Math.sqrt(h));
 }
 
+const plural = (n, one, many) => `${n.toLocaleString("en-GB")} ${n === 1 ? one : many}`;
+
 async function update() {
   const mine = ++run;
   list.setAttribute("aria-busy", "true");
+  app.dataset.counted = ""; // set once the filter counts are in (tests and the benchmark wait for it)
   const s = state();
   showChoices();
-  if (!s.q && !s.postcode && !FILTERS.some((f) => f !== "show" && s.filters[f].length)) {
-    // Nothing asked yet: listing the whole register would be slow on a large one, and the
-    // browse pages do that better.
+  if (!s.q && !s.postcode && !here && !FILTERS.some((f) => f !== "show" && s.filters[f].length)) {
+    // Nothing asked yet: the browse pages list the whole register better.
     list.replaceChildren();
     more.hidden = true;
     countLine.textContent = "Type a keyword or choose a filter to see results.";
     list.setAttribute("aria-busy", "false");
     return;
   }
-  const term = s.q || null;
-  const search = await pagefind.search(term, { filters: pagefindFilters(s), sort: pagefindSort(s) });
-  here = (await locate(s)) ?? (s.postcode ? null : here);
-  let results = search.results;
-  if (here) {
-    await results.ensure?.(NEAR_LIMIT);
-    const loaded = await Promise.all(results.slice(0, NEAR_LIMIT).map((r) => r.data()));
-    let items = loaded.map((d) => ({ d, distance: d.meta.lat ? miles(here, { lat: +d.meta.lat, lon: +d.meta.lon }) : null }));
-    if (s.radius) items = items.filter((i) => i.distance === null || i.distance <= +s.radius);
-    if (s.sort === "distance" || !s.sort) items.sort((a, b) => (a.distance ?? 1e9) - (b.distance ?? 1e9));
-    results = items.map((i) => ({ data: async () => i.d, distance: i.distance }));
-    if (total(search.results) > NEAR_LIMIT) nearLine.textContent = `Only the first ${NEAR_LIMIT} matches are placed by distance; add a keyword or filter to narrow them.`;
+  try {
+    await opened;
+    if (s.postcode || here) here = (await locate(s)) ?? (s.postcode ? null : here);
+    const q = query(s);
+    const asks = [ask("page", { query: q, cursor: null, limit: PAGE }), ask("total", { query: q })];
+    for (const one of asks) one.catch(() => {}); // both fail together: one report is enough
+    const [first, total] = await Promise.all(asks);
+    if (mine !== run) return; // a newer search has started
+    asking = q;
+    list.replaceChildren(...first.cards.map((d) => card(d, q)));
+    cursor = first.cursor;
+    more.hidden = !cursor;
+    // Announced once the cards are in place, so a screen reader's next move lands on them.
+    countLine.textContent = `${total > 1000 ? "1,000+ results" : plural(total, "result", "results")}${s.q ? ` for “${s.q}”` : ""}${here ? ` near ${here.label}` : ""}`;
+    list.setAttribute("aria-busy", "false");
+    await showCounts(mine, q);
+  } catch (e) {
+    if (mine !== run) return;
+    list.replaceChildren();
+    more.hidden = true;
+    countLine.textContent = /HTTP 404/.test(e.message)
+      ? "The search index has been updated since this page was opened. Reload the page to search again."
+      : "Search is not working at the moment. Try again, or browse the opportunities instead.";
+    list.setAttribute("aria-busy", "false");
+    if (!/HTTP 404/.test(e.message)) console.error(e);
   }
-  if (mine !== run) return; // a newer search has started
-  shown = results;
-  list.replaceChildren();
-  await showMore(mine); // the cards first: counts cost a further search per filter in use
-  if (mine !== run) return;
-  const counts = await filterCounts(s, term, search);
-  if (mine !== run) return;
-  for (const c of form.querySelectorAll("input[type=checkbox]")) {
-    const n = counts[c.name]?.[c.value] ?? 0;
-    c.labels[0].querySelector("[data-count]").textContent = `(${n})`;
-  }
-  // Announced once the cards are in place, so a screen reader's next move lands on them.
-  const n = total(results);
-  countLine.textContent = `${n} ${n === 1 ? "result" : "results"}${s.q ? ` for “${s.q}”` : ""}${here ? ` near ${here.label}` : ""}`;
-  list.setAttribute("aria-busy", "false");
 }
 
-// Counts for each filter ignore that filter's own choices: values of one filter combine with
-// OR, so the count beside "North West" is what ticking it would add. A filter with nothing
-// chosen takes its counts from the main search; the only filter in use takes them from the
-// main search's unfiltered counts. Any other filter in use costs one more search.
-async function filterCounts(s, term, search) {
-  const inUse = FILTERS.filter((f) => pagefindFilters(s)[f].any.length);
-  const counts = {};
-  await Promise.all(
-    FILTERS.map(async (f) => {
-      if (!inUse.includes(f)) counts[f] = search.filters[f] || {};
-      else if (inUse.length === 1) counts[f] = search.totalFilters[f] || {};
-      else counts[f] = (await pagefind.search(term, { filters: pagefindFilters(s, f) })).filters[f] || {};
-    }),
-  );
-  return counts;
+// Each count is a query of its own, so only the filter groups in view are counted: a group
+// opened later is counted then. Counts past 100 read "100+".
+let counted = new Set(); // the groups whose counts describe the results on screen
+async function showCounts(mine, q) {
+  counted = new Set();
+  await countGroups(mine, q);
 }
 
-async function showMore(mine = run) {
-  const start = list.children.length;
-  await shown.ensure?.(start + PAGE);
+async function countGroups(mine, q) {
+  const wanted = groups.filter((g) => g.open && panel.open && !counted.has(g) && g.querySelector("input[type=checkbox]"));
+  for (const group of groups) if (!counted.has(group)) for (const c of group.querySelectorAll("[data-count]")) c.textContent = "";
+  if (!wanted.length) {
+    app.dataset.counted = "yes";
+    return;
+  }
+  const options = {};
+  for (const group of wanted) {
+    const boxes = [...group.querySelectorAll("input[type=checkbox]")];
+    options[boxes[0].name] = boxes.map((c) => c.dataset.token);
+  }
+  const counts = await ask("counts", { query: q, options });
   if (mine !== run) return;
-  const batch = await Promise.all(shown.slice(start, start + PAGE).map(async (r) => [await r.data(), r.distance]));
+  for (const group of wanted) {
+    counted.add(group);
+    for (const c of group.querySelectorAll("input[type=checkbox]")) {
+      const n = counts[c.name][c.dataset.token];
+      c.labels[0].querySelector("[data-count]").textContent = `(${n > 100 ? "100+" : n})`;
+    }
+  }
+  app.dataset.counted = "yes";
+}
+for (const group of [panel, ...groups]) group.addEventListener("toggle", () => asking && countGroups(run, asking));
+
+async function showMore() {
+  const mine = run;
+  const next = await ask("page", { query: asking, cursor, limit: PAGE });
   if (mine !== run) return;
-  for (const [d, distance] of batch) list.append(card(d, distance));
-  more.hidden = list.children.length >= total(shown);
+  list.append(...next.cards.map((d) => card(d, asking)));
+  cursor = next.cursor;
+  more.hidden = !cursor;
 }
 
 function fact(dl, term, value) {
@@ -256,39 +263,66 @@ function fact(dl, term, value) {
   dl.append(div);
 }
 
-function card(d, distance) {
+function card(d, q) {
   const li = document.createElement("li");
   li.className = "card";
   const h = document.createElement("h3");
   h.className = "card-title";
   const a = document.createElement("a");
   a.href = d.url;
-  a.textContent = d.meta.title;
+  a.textContent = d.title;
   h.append(a);
   const who = document.createElement("p");
   who.className = "card-employer";
-  who.textContent = d.meta.employer;
+  who.textContent = d.employer;
   const dl = document.createElement("dl");
   dl.className = "card-facts";
-  fact(dl, "Type", d.meta.type);
-  fact(dl, "Where", d.meta.where + (distance != null ? ` (${Math.round(distance)} miles)` : ""));
-  fact(dl, "When", d.meta.when);
-  if (d.meta.hours) fact(dl, "CPD", `${d.meta.hours} ${d.meta.hours === "1" ? "hour" : "hours"}`);
+  const away = here && d.lat ? Math.round(distance(here, { lat: +d.lat, lon: +d.lon })) : null;
+  const miles = away === null ? "" : away < 1 ? " (under 1 mile)" : ` (${plural(away, "mile", "miles")})`;
+  fact(dl, "Type", d.type);
+  fact(dl, "Where", d.where + miles);
+  fact(dl, "When", d.when);
+  if (d.hours) fact(dl, "CPD", `${d.hours} ${d.hours === "1" ? "hour" : "hours"}`);
   li.append(h, who, dl);
-  if (d.meta.state && d.meta.state !== "open" && d.meta.state !== "employer") {
+  if (q.words.length) li.append(snippet(d.text, q.words));
+  if (d.state && d.state !== "open" && d.state !== "employer") {
     const tag = document.createElement("p");
     tag.className = "tag";
-    tag.textContent = { closed: "Applications closed", past: "Took place", withdrawn: "Withdrawn" }[d.meta.state];
+    tag.textContent = { closed: "Applications closed", past: "Took place", withdrawn: "Withdrawn" }[d.state];
     li.append(tag);
   }
   return li;
+}
+
+// Why a result matched: the passage of its text around the first word searched for, with the
+// words marked. Matching is by word start, as the index's stemming does ("turbines" finds
+// "turbine"); the text is set with textContent, so it stays text.
+function snippet(text, searched) {
+  const p = document.createElement("p");
+  p.className = "snippet";
+  const stems = searched.map((w) => w.replace(/(ing|ed|es|s)$/, "")).filter((w) => w.length >= 2);
+  // The words are letters and digits only, so they need no escaping in the pattern.
+  const pattern = stems.length ? new RegExp(`(?<![\\p{L}\\p{N}])(?:${stems.join("|")})[\\p{L}\\p{N}]*`, "giu") : null;
+  const first = pattern ? text.search(pattern) : -1;
+  const start = first > 60 ? text.lastIndexOf(" ", first - 40) + 1 : 0;
+  let shown = text.slice(start, start + 180);
+  shown = (start ? "…" : "") + shown.slice(0, shown.length === 180 ? shown.lastIndexOf(" ") : undefined) + (start + 180 < text.length ? "…" : "");
+  let at = 0;
+  for (const m of pattern ? shown.matchAll(pattern) : []) {
+    p.append(shown.slice(at, m.index));
+    const mark = document.createElement("mark");
+    mark.textContent = m[0];
+    p.append(mark);
+    at = m.index + m[0].length;
+  }
+  p.append(shown.slice(at));
+  return p;
 }
 
 // On submit, words in the keyword box that name a type, region or format become that filter,
 // so "online CPD in engineering in the North West" is one action. Only these three: subject
 // and sector names are ordinary keywords too ("chemistry" should find text about chemistry).
 const NAMED = ["type", "region", "format"];
-const LINKING = new Set(["a", "an", "and", "around", "at", "for", "in", "near", "of", "on", "or", "the", "with"]);
 
 function aliases(label) {
   const short = { "CPD session": ["CPD"], "In person": ["in-person", "face to face"], "Yorkshire and the Humber": ["Yorkshire"] };
@@ -310,7 +344,7 @@ function understand() {
   }
   understood.textContent = "";
   if (!found.length) return;
-  input.value = text.split(/\s+/).filter((w) => w && !LINKING.has(w.toLowerCase())).join(" ");
+  input.value = text.split(/\s+/).filter((w) => w && !STOP.has(w.toLowerCase())).join(" ");
   const named = boxes.filter((c) => found.includes(c)).map((c) => c.value); // in the page's order
   understood.textContent = `Filtered by ${named.join(", ")}${input.value ? `; searching for “${input.value}”` : ""}.`;
   openChosen();

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -32,7 +33,8 @@ def staging(out_dir: Path) -> Iterator[Path]:
 
 
 def swap(stage: Path, out_dir: Path) -> None:
-    old = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")
+    # Unique per swap: a copy an earlier build replaced may still be being deleted.
+    old = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}-{time.monotonic_ns()}")
     if out_dir.exists():
         os.replace(out_dir, old)
     os.replace(stage, out_dir)

@@ -6,6 +6,7 @@ previous release is given, the list of changes since it.
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 from contextlib import ExitStack
 from pathlib import Path
@@ -20,7 +21,7 @@ from .changes import changes_resource, previous_version, write_changes
 from .entryrows import Encoded, encode_rows, shares, tables_of
 from .package import LICENCE, NAME, TITLE, citation, table_resource, version, write_package
 from .readme import write_readme
-from .sqlite import Database
+from .sqlite import Database, datasette_metadata
 from .tables import TABLES, Table
 from .tableschema import table_schema
 from .xlsx import write_xlsx
@@ -29,6 +30,7 @@ __all__ = ["LICENCE", "write_open_data", "version"]
 
 SQLITE = "stem-exchange.sqlite"
 XLSX = "stem-exchange.xlsx"
+DATASETTE = "datasette-metadata.json"
 
 
 def write_open_data(register: Register, out: Path, config: BuildConfig) -> int:
@@ -79,6 +81,9 @@ def _write_open_data(register: Register, out: Path, config: BuildConfig) -> int:
     for table in TABLES:
         other.append(_file(f"json/{table.name}.json", "json", "application/json", f"{table.title} (JSON records)"))
     other.append(_file(SQLITE, "sqlite", "application/vnd.sqlite3", "All tables in one SQLite database"))
+    metadata = datasette_metadata(TABLES, TITLE, LICENCE)
+    (data / DATASETTE).write_text(json.dumps(metadata, indent=2) + "\n", encoding="utf-8")
+    other.append(_file(DATASETTE, "json", "application/json", "Datasette settings: code columns shown with labels"))
     about = [
         ("Title", TITLE), ("Version", version(config)), ("Created", config.today.isoformat()),
         ("Licence", f"{LICENCE['title']}: {LICENCE['path']}"), ("Cite as", citation(config)),

@@ -43,5 +43,8 @@ foreign keys. Check the files with `frictionless validate datapackage.json`.
   with one extra leading apostrophe. Remove one leading apostrophe from any text cell that
   has one to get the exact value (the JSON, SQLite and XLSX files hold exact values).
 - Contact details appear only where the employer agreed to publish them.
+- The SQLite file has full-text indexes on employers and opportunities (`employers_fts`,
+  `opportunities_fts`). To explore it in Datasette, with code columns shown by their labels
+  and a search box: `datasette stem-exchange.sqlite -m datasette-metadata.json`.
 """
     path.write_text(text, encoding="utf-8", newline="\n")

@@ -4,7 +4,8 @@ Rows are streamed in, an entry's at a time, inside one transaction and indexes a
 the inserts, which keeps a 600,000-opportunity register fast and memory-bounded. Foreign
 keys are checked once at the end (PRAGMA foreign_key_check) rather than row by row.
 Nothing is ever deleted, so the file has no free pages and needs no VACUUM; the same rows
-inserted in the same order give the same bytes.
+inserted in the same order give the same bytes. The employers and opportunities get a
+full-text index each, which Datasette uses for its search box.
 """
 
 from __future__ import annotations
@@ -17,6 +18,18 @@ from typing import Any
 from .tables import Table
 
 _SQL_TYPES = {"string": "TEXT", "integer": "INTEGER", "number": "REAL", "boolean": "INTEGER", "date": "TEXT"}
+
+
+def datasette_metadata(tables: Iterable[Table], title: str, licence: dict[str, str]) -> dict[str, Any]:
+    """Metadata for `datasette stem-exchange.sqlite -m datasette-metadata.json`: code columns
+    shown with their labels (each code list's label column), the title and the licence."""
+    code_lists = {t.name: {"label_column": "label"} for t in tables if t.entity is None}
+    return {
+        "title": title,
+        "license": licence["title"],
+        "license_url": licence["path"],
+        "databases": {"stem-exchange": {"tables": code_lists}},
+    }
 
 
 def _q(name: str) -> str:
@@ -62,12 +75,24 @@ class Database:
             for table in self.tables:
                 for column in table.indexes:
                     self.db.execute(f"CREATE INDEX {_q(f'{table.name}_{column}')} ON {_q(table.name)} ({_q(column)})")
+                if table.searchable:
+                    self._full_text(table)
             self.db.execute("COMMIT")
             broken = self.db.execute("PRAGMA foreign_key_check").fetchmany(5)
             if broken:
                 raise ValueError(f"open data: foreign keys do not resolve: {broken}")
         finally:
             self.db.close()
+
+    def _full_text(self, table: Table) -> None:
+        """A full-text index over the table's text, in the form Datasette detects (an external-
+        content FTS5 table named <table>_fts with content="<table>"), so ?_search= works."""
+        fts = _q(f"{table.name}_fts")
+        columns = ", ".join(_q(c) for c in table.searchable)
+        self.db.execute(
+            f'CREATE VIRTUAL TABLE {fts} USING fts5({columns}, content="{table.name}", tokenize="porter unicode61")'
+        )
+        self.db.execute(f"INSERT INTO {fts} ({fts}) VALUES ('rebuild')")
 
     def close(self) -> None:
         self.db.close()

@@ -47,6 +47,8 @@ class Table:
     foreign_keys: tuple[tuple[str, str, str], ...] = ()  # (column, table, column)
     # Indexes for SQLite beyond the primary key: the columns people join and filter on.
     indexes: tuple[str, ...] = field(default=())
+    # Columns of a full-text index in SQLite, set up as Datasette expects (its ?_search=).
+    searchable: tuple[str, ...] = field(default=())
 
     def rows(self, register: Register) -> Iterator[tuple[Any, ...]]:
         """Every row of the table: each entry's rows, entries in id order."""
@@ -177,6 +179,7 @@ TABLES: tuple[Table, ...] = (
         ("id",),
         (_fk("sector", "sector"), _fk("size", "size")),
         ("sector",),
+        ("name", "summary", "description"),
     ),
     Table(
         "employer_locations",
@@ -279,6 +282,7 @@ TABLES: tuple[Table, ...] = (
             _fk("region", "region"),
         ),
         ("employer_id", "type", "region", "status"),
+        ("title", "summary", "description"),
     ),
     Table(
         "opportunity_sessions",

@@ -104,7 +104,7 @@ def test_csp_blocks_inline_script(browser: Browser, server: str) -> None:
     violations: list[str] = []
     page.on("console", lambda m: violations.append(m.text))
     page.goto(server + "/search/?q=cyber")
-    page.wait_for_selector("#results li")  # the site's own module script and Pagefind's WASM run
+    page.wait_for_selector("#results li")  # the site's module script, its worker and SQLite's WebAssembly run
     page.evaluate(
         "() => { const s = document.createElement('script'); s.textContent = 'window.injected = 1'; document.body.append(s); }"
     )

@@ -1,7 +1,8 @@
-"""Search records built from the register: filters, card meta, sort keys and the open/closed filter."""
+"""Search records built from the register: filter tokens, cards, sort keys and the show groups."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -10,15 +11,17 @@ from stemx.config import BuildConfig
 from stemx.content import load_register
 from stemx.model import Register
 from stemx.schemas import vocabularies
-from stemx.search import (
+from stemx.search import _options
+from stemx.search.records import (
     FILTERS,
-    SHOW_EMPLOYERS,
-    SHOW_NOT_OPEN,
-    SHOW_OPEN,
+    GROUPS,
+    NO_DAY,
+    ONLINE_TOKEN,
     Record,
-    _positions,
     employer_record,
     opportunity_record,
+    plain,
+    positions,
     records,
 )
 from tests.conftest import ROOT, TODAY
@@ -38,7 +41,11 @@ def config(tmp_path_factory: pytest.TempPathFactory) -> BuildConfig:
 
 @pytest.fixture(scope="module")
 def by_url(register: Register, config: BuildConfig) -> dict[str, Record]:
-    return {r.url: r for r in records(register, config)}
+    return {r.card["url"]: r for r in records(register, config)}
+
+
+def facets(r: Record) -> set[str]:
+    return set(r.facets.split())
 
 
 def test_one_record_per_opportunity_and_employer(register: Register, by_url: dict[str, Record]) -> None:
@@ -46,81 +53,81 @@ def test_one_record_per_opportunity_and_employer(register: Register, by_url: dic
     assert {u for u in by_url if u.startswith("/employers/")} == {f"/employers/{e}/" for e in register.employers}
 
 
-def test_online_cpd_filters_use_schema_labels(by_url: dict[str, Record]) -> None:
+def test_online_cpd_has_the_tokens_of_its_filters(by_url: dict[str, Record]) -> None:
     r = by_url["/opportunities/ribble-composite-repair-cpd/"]
-    assert r.filters["type"] == ["CPD session"]
-    assert r.filters["format"] == ["Online"]
-    assert r.filters["show"] == [SHOW_OPEN]
-    assert r.filters["availability"] == ["Fixed dates"]
+    assert {
+        "zzshow_open", "zztype_cpd_session", "zzformat_online", "zzavailability_dates",
+        "zzsubject_aerospace_engineering", "zzsubject_mechanical_engineering", "zzsubject_manufacturing",
+        # Online: open to teachers in every region the employer serves, and anywhere by distance.
+        "zzregion_north_west", "zzregion_north_east", ONLINE_TOKEN,
+    } <= facets(r)  # fmt: skip
+    assert not any(t.startswith(("zzpc_", "zzpa_")) and t != ONLINE_TOKEN for t in facets(r))
+    assert "lat" not in r.card and r.card["where"] == "Online"
+    assert r.group == GROUPS["open"]
+
+
+def test_every_token_in_the_index_is_an_option_on_the_page(by_url: dict[str, Record]) -> None:
+    offered = {token for choices in _options().values() for token, _ in choices}
+    used = {t for r in by_url.values() for t in facets(r) if not t.startswith(("zzpc_", "zzpa_"))}
+    assert used <= offered
+    assert {name for name, _, _ in FILTERS} == set(_options())
+    # Every label on the page is the schema's.
     v = vocabularies()
-    assert r.filters["subject"] == [
-        v.label("subject", s) for s in ("aerospace-engineering", "mechanical-engineering", "manufacturing")
-    ]
-    # Online: open to teachers in every region the employer serves, and no position to limit by distance.
-    assert r.filters["region"] == ["North West", "North East"]
-    assert "lat" not in r.meta and r.meta["where"] == "Online"
+    assert [label for _, label in _options()["region"]] == [t.label for t in v.terms("region")]
 
 
-def test_every_filter_value_is_an_option_on_the_page(by_url: dict[str, Record]) -> None:
-    v = vocabularies()
-    for name, _, vocab in FILTERS:
-        if vocab is None:
-            continue
-        labels = {t.label for t in v.terms(vocab)}
-        used = {value for r in by_url.values() for value in r.filters.get(name, [])}
-        assert used and used <= labels, name
-
-
-def test_in_person_opportunity_has_card_meta_and_a_position(by_url: dict[str, Record]) -> None:
+def test_in_person_opportunity_has_its_place_and_a_card(by_url: dict[str, Record]) -> None:
     r = by_url["/opportunities/don-cnc-internal-course/"]
-    assert r.filters["region"] == ["Yorkshire and the Humber"]
-    assert r.meta["where"] == "Don Precision Forgings, Attercliffe works"
-    assert r.meta["employer"] and r.meta["title"] and r.meta["when"]
-    assert r.meta["hours"] and float(r.meta["hours"]) > 0
-    lat, lon = _positions()["S9"]
-    assert (r.meta["lat"], r.meta["lon"]) == (f"{lat:.4f}", f"{lon:.4f}")
-    assert "CNC" in r.content
+    assert {"zzregion_yorkshire_and_the_humber", "zzpc_s9", "zzpa_s"} <= facets(r)
+    assert ONLINE_TOKEN not in facets(r)
+    assert r.card["where"] == "Don Precision Forgings, Attercliffe works"
+    assert r.card["employer"] and r.card["title"] and r.card["when"]
+    assert float(r.card["hours"]) > 0
+    lat, lon = positions()["S9"]
+    assert (r.card["lat"], r.card["lon"]) == (f"{lat:.4f}", f"{lon:.4f}")
+    assert "CNC" in r.strong and "CNC" in r.body
+    assert r.card["text"].startswith(by_url["/opportunities/don-cnc-internal-course/"].body[:40])
 
 
-def test_sort_keys_are_iso_dates_and_undated_sort_last(by_url: dict[str, Record]) -> None:
+def test_sort_keys_are_days_and_undated_sort_last(register: Register, by_url: dict[str, Record]) -> None:
     r = by_url["/opportunities/don-cnc-internal-course/"]
-    assert r.sort == {"date": "2027-03-01", "closes": "2027-02-01", "published": r.sort["published"]}
+    epoch = date(1970, 1, 1).toordinal()
+    assert (r.date, r.closes) == (date(2027, 3, 1).toordinal() - epoch, date(2027, 2, 1).toordinal() - epoch)
     on_request = by_url["/opportunities/aire-valley-advice-call/"]
-    assert on_request.filters["availability"] == ["On request"]
-    for rec in by_url.values():
-        assert set(rec.sort) == {"date", "closes", "published"}
-        assert all(len(value) == 10 and value[4] == "-" for value in rec.sort.values())
+    assert "zzavailability_on_request" in facets(on_request) and on_request.date == NO_DAY
+    assert all(0 <= x <= NO_DAY for rec in by_url.values() for x in (rec.closes, rec.date, rec.published))
 
 
-def test_closed_and_past_are_marked_not_open(register: Register, by_url: dict[str, Record]) -> None:
+def test_closed_and_past_are_in_the_last_group(register: Register, by_url: dict[str, Record]) -> None:
     past = by_url["/opportunities/humber-net-zero-talk/"]
-    assert past.filters["show"] == [SHOW_NOT_OPEN] and past.meta["state"] == "past"
+    assert "zzshow_closed" in facets(past) and past.card["state"] == "past" and past.group == GROUPS["closed"]
     for o in register.opportunities.values():
-        shown = by_url[f"/opportunities/{o.id}/"].filters["show"]
-        assert shown == [SHOW_OPEN if register.state(o) == "open" else SHOW_NOT_OPEN]
+        r = by_url[f"/opportunities/{o.id}/"]
+        is_open = register.state(o) == "open"
+        assert ("zzshow_open" in facets(r)) == is_open and (r.group == GROUPS["open"]) == is_open
 
 
 def test_employers_are_records_with_their_own_show_value(register: Register, config: BuildConfig) -> None:
     e = register.employers["ribble-aerostructures"]
-    r = employer_record(register, e, config, _positions())
-    assert r.filters["show"] == [SHOW_EMPLOYERS]
-    assert r.filters["region"] == ["North West", "North East"]
-    assert r.meta["title"] == e.name and r.meta["kind"] == "employer"
-    assert "type" not in r.filters  # an employer never counts towards an opportunity type
+    r = employer_record(register, e, config)
+    assert {"zzshow_employer", "zzregion_north_west", "zzregion_north_east"} <= facets(r)
+    assert r.card["title"] == e.name and r.card["state"] == "employer" and r.group == GROUPS["employer"]
+    assert not any(t.startswith("zztype_") for t in facets(r))  # never counted as an opportunity type
 
 
 def test_urls_respect_a_base_path_sub_folder(register: Register, tmp_path: Path) -> None:
     config = BuildConfig(content_dir=CONTENT, out_dir=tmp_path, today=TODAY, base_url="/stem-exchange/")
     o = register.opportunities["ribble-composite-repair-cpd"]
     assert (
-        opportunity_record(register, o, config, {}).url == "/stem-exchange/opportunities/ribble-composite-repair-cpd/"
+        opportunity_record(register, o, config).card["url"]
+        == "/stem-exchange/opportunities/ribble-composite-repair-cpd/"
     )
 
 
-def test_unknown_district_gives_no_position_rather_than_an_error(register: Register, config: BuildConfig) -> None:
-    o = register.opportunities["don-cnc-internal-course"]
-    r = opportunity_record(register, o, config, positions={})
-    assert "lat" not in r.meta and r.meta["where"] == "Don Precision Forgings, Attercliffe works"
+def test_snippet_text_is_plain_words() -> None:
+    assert plain("See **our** [education page](https://x.example/a) and\n- one\n- two\n# Heading") == (
+        "See our education page and one two Heading"
+    )
 
 
 def test_records_are_deterministic(register: Register, config: BuildConfig) -> None:

@@ -1,0 +1,62 @@
+#!/usr/bin/env python3
+"""Time the search stage alone on a content folder: records, the SQLite database, its pieces.
+
+    python bench/search_index.py --content /tmp/corpus-10k
+
+The register is loaded first (not timed); then the build's own search stage writes the
+index into a temporary folder. Reports seconds, milliseconds per record, the files and
+bytes written, and how much the stage raised the process's peak memory (the register's
+own memory is there before it starts, so that is subtracted).
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from stemx.config import BuildConfig  # noqa: E402
+from stemx.content import load_register  # noqa: E402
+from stemx.search import write_search  # noqa: E402
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--content", type=Path, required=True)
+    p.add_argument("--today", type=date.fromisoformat, default=date(2026, 11, 24))
+    args = p.parse_args()
+    started = time.perf_counter()
+    register = load_register(args.content, args.today)
+    records = len(register.employers) + len(register.opportunities)
+    print(f"register: {records:,} records loaded in {time.perf_counter() - started:.1f} s, peak {peak_mb():,.0f} MB")
+    before = peak_mb()
+    with tempfile.TemporaryDirectory(prefix="stemx-bench-search-") as tmp:
+        out = Path(tmp) / "site"
+        out.mkdir()
+        config = BuildConfig(content_dir=args.content, out_dir=Path(tmp) / "published", today=args.today)
+        started = time.perf_counter()
+        files = write_search(register, out, config)
+        seconds = time.perf_counter() - started
+        index = next((out / "search").glob("index-*"))
+        db = sum(p.stat().st_size for p in (index / "db").iterdir())
+        cards = list((index / "cards").iterdir())
+        print(
+            f"search stage: {seconds:.1f} s, {seconds / records * 1000:.3f} ms per record; {files:,} files; "
+            f"database {db / 1e6:,.1f} MB in {len(list((index / 'db').iterdir())):,} pieces; "
+            f"cards {sum(p.stat().st_size for p in cards) / 1e6:,.1f} MB in {len(cards):,} files; "
+            f"peak memory +{peak_mb() - before:,.0f} MB (process {peak_mb():,.0f} MB)"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,196 @@
+"""What each entry gives the search index: text to match, filter tokens, sort keys and a card.
+
+Filters are tokens in their own column of the full-text index (`type_cpd_session`,
+`region_north_west`), so "keyword AND filters" is one full-text query that reads only the
+parts of the index it needs. A place is a postcode-district token (`pc_m15`, with `pa_m` for
+its area), so "within 25 miles" is the districts that near, worked out in the browser.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+
+from ..config import ROOT, BuildConfig
+from ..model import Employer, Opportunity, Register
+from ..schemas import vocabularies
+from ..site.env import when_text
+
+DISTRICTS = ROOT / "data" / "uk-postcode-districts.csv"
+# Filters offered on the search page, in order: (name, label, controlled list). The token of a
+# value is "<name>_<code>"; "show" and "availability" have fixed values of their own.
+FILTERS = (
+    ("show", "Show", None),
+    ("type", "Type", "opportunity_type"),
+    ("region", "Region", "region"),
+    ("subject", "Subject", "subject"),
+    ("audience", "Audience", "audience"),
+    ("format", "Format", "format"),
+    ("availability", "Availability", None),
+    ("sector", "Employer sector", "sector"),
+)
+FIXED_OPTIONS = {
+    "show": (("open", "Open opportunities"), ("closed", "Closed and past opportunities"), ("employer", "Employers")),
+    "availability": (("dates", "Fixed dates"), ("on_request", "On request")),
+}
+ONLINE_TOKEN = "zzpc_online"  # every near-me search includes it: online is never excluded by distance
+# Sort groups: open opportunities first, so the default "show open" is a prefix of every order.
+GROUPS = {"open": 0, "employer": 1, "closed": 2}
+NO_DAY = (1 << 20) - 1  # sorts after every real day (days since 1970 fit in 20 bits until 4840)
+
+
+FACET = "zz"  # starts every filter and place token, so no typed word (or its prefix) matches one
+
+
+def token(name: str, code: str) -> str:
+    return f"{FACET}{name}_{code.replace('-', '_')}".lower()
+
+
+@cache
+def positions() -> dict[str, tuple[float, float]]:
+    """Postcode district -> (latitude, longitude), from the shipped open data."""
+    with DISTRICTS.open(encoding="utf-8", newline="") as f:
+        return {row["district"]: (float(row["latitude"]), float(row["longitude"])) for row in csv.DictReader(f)}
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    strong: str  # title, employer and labels: a match here ranks first under "best match"
+    body: str  # summary and description
+    facets: str  # filter and place tokens
+    group: int  # GROUPS
+    closes: int  # days since 1970 (NO_DAY when there is none), one key per sort order
+    date: int
+    published: int
+    card: dict[str, str]  # what a result shows, and the text its snippet is taken from
+
+
+def _day(d: date | None) -> int:
+    return NO_DAY if d is None else d.toordinal() - date(1970, 1, 1).toordinal()
+
+
+_AREA = re.compile("[A-Z]+")
+_LINK = re.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)")
+_BULLET = re.compile(r"^[ \t]*[-+][ \t]+", re.MULTILINE)
+_MARKS = str.maketrans("", "", "*_`#>")
+
+
+def plain(markdown: str) -> str:
+    """Markdown as words a snippet can quote: link text kept, marks and list bullets dropped."""
+    return " ".join(_BULLET.sub(" ", _LINK.sub(r"\1", markdown)).translate(_MARKS).split())
+
+
+EXCERPT = 600  # characters of summary and description a card keeps, for its snippet
+
+
+def _excerpt(summary: str, description: str) -> str:
+    """The start of the entry's text, for a snippet (the index itself takes the Markdown as it is:
+    its tokenizer skips the marks)."""
+    return f"{summary} {plain(description[: EXCERPT * 2])}"[:EXCERPT]
+
+
+def _place(card: dict[str, str], facets: list[str], district: str | None) -> None:
+    if district is None:
+        facets.append(ONLINE_TOKEN)
+        return
+    area = _AREA.match(district).group()  # type: ignore[union-attr]  # M15 -> M, SW1A -> SW
+    facets += [token("pc", district), token("pa", area)]
+    if district in positions():
+        lat, lon = positions()[district]
+        card |= {"lat": f"{lat:.4f}", "lon": f"{lon:.4f}"}
+
+
+def opportunity_record(register: Register, o: Opportunity, config: BuildConfig) -> Record:
+    v = vocabularies()
+    employer = register.employers[o.employer]
+    state = register.state(o)
+    place = o.location or (employer.locations[0] if o.format != "online" else None)
+    region = register.region_of(o)
+    type_label = v.label("opportunity_type", o.type)
+    subjects = [v.label("subject", s) for s in o.subjects]
+    description = str(o.description)
+    card = {
+        "url": config.url(f"opportunities/{o.id}/"),
+        "title": o.title,
+        "employer": employer.name,
+        "type": type_label,
+        "where": "Online" if place is None else place.name + (" or online" if o.format == "hybrid" else ""),
+        "when": when_text(o, register.today),
+        "hours": f"{o.duration_hours:g}",
+        "state": state,
+        "text": _excerpt(o.summary, description),
+    }
+    facets = [
+        token("show", "open" if state == "open" else "closed"),
+        token("type", o.type),
+        # An online opportunity is open to teachers in every region its employer serves.
+        *(token("region", r) for r in ((region,) if region else employer.regions_served)),
+        *(token("subject", s) for s in o.subjects),
+        *(token("audience", a) for a in o.audience),
+        token("format", o.format),
+        token("availability", "on_request" if o.on_request else "dates"),
+        token("sector", employer.sector),
+    ]
+    _place(card, facets, place.district if place else None)
+    if place is not None and o.format == "hybrid":
+        facets.append(ONLINE_TOKEN)  # also open to teachers anywhere
+    upcoming = o.next_session(register.today)
+    labels = [type_label, *subjects, v.label("format", o.format), v.label("sector", employer.sector)]
+    return Record(
+        strong=" ".join([o.title, employer.name, *labels]),
+        body=f"{o.summary} {description}",
+        facets=" ".join(facets),
+        group=GROUPS["open" if state == "open" else "closed"],
+        closes=_day(o.closes or o.last_date),
+        date=_day(upcoming.start if upcoming else None),
+        published=_day(o.published),
+        card=card,
+    )
+
+
+def employer_record(register: Register, e: Employer, config: BuildConfig) -> Record:
+    v = vocabularies()
+    listed = len(register.opportunities_of(e.id))
+    sector = v.label("sector", e.sector)
+    subjects = [v.label("subject", s) for s in e.subjects]
+    description = str(e.description)
+    card = {
+        "url": config.url(f"employers/{e.id}/"),
+        "title": e.name,
+        "employer": sector,
+        "type": "Employer",
+        "where": e.locations[0].name,
+        "when": f"{listed} {'opportunity' if listed == 1 else 'opportunities'} listed"
+        if listed
+        else "Registered supporter",
+        "state": "employer",
+        "text": _excerpt(e.summary, description),
+    }
+    facets = [
+        token("show", "employer"),
+        *(token("region", r) for r in e.regions_served),
+        *(token("subject", s) for s in e.subjects),
+        token("sector", e.sector),
+    ]
+    _place(card, facets, e.locations[0].district)
+    return Record(
+        strong=" ".join([e.name, sector, *subjects]),
+        body=f"{e.summary} {description}",
+        facets=" ".join(facets),
+        group=GROUPS["employer"],
+        closes=NO_DAY,
+        date=NO_DAY,
+        published=_day(e.registered),
+        card=card,
+    )
+
+
+def records(register: Register, config: BuildConfig) -> Iterator[Record]:
+    for o in register.opportunities.values():
+        yield opportunity_record(register, o, config)
+    for e in register.employers.values():
+        yield employer_record(register, e, config)

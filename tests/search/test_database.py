@@ -1,0 +1,107 @@
+"""The search database, opened with Python's sqlite3: what the browser's queries rely on."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from stemx.config import BuildConfig
+from stemx.content import load_register
+from stemx.model import Register
+from stemx.search import PIECE, _cut
+from stemx.search.database import CARDS_PER_FILE, DAY_SHIFT, GROUP_SHIFT, ORDERS, build_database
+from stemx.search.records import GROUPS, NO_DAY, records
+from tests.conftest import ROOT, TODAY
+
+
+@pytest.fixture(scope="module")
+def register() -> Register:
+    return load_register(ROOT / "content", TODAY)
+
+
+@pytest.fixture(scope="module")
+def built(register: Register, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("search")
+    build_database(records(register, BuildConfig(today=TODAY)), folder / "search.sqlite", folder / "cards")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def db(built: Path) -> Iterator[sqlite3.Connection]:
+    connection = sqlite3.connect(f"file:{built / 'search.sqlite'}?immutable=1", uri=True)
+    yield connection
+    connection.close()
+
+
+def cards(built: Path) -> list[dict[str, str]]:
+    found: list[dict[str, str]] = []
+    for n in range(len(list((built / "cards").iterdir()))):
+        chunk = json.loads((built / "cards" / f"{n}.json").read_text(encoding="utf-8"))
+        assert len(chunk) <= CARDS_PER_FILE
+        found += chunk
+    return found
+
+
+def match(db: sqlite3.Connection, table: str, expression: str) -> list[int]:
+    return [r for (r,) in db.execute(f"SELECT rowid FROM {table} WHERE {table} MATCH ? ORDER BY rowid", (expression,))]
+
+
+def test_every_record_is_in_every_order_and_has_a_card(db: sqlite3.Connection, built: Path, register: Register) -> None:
+    total = len(register.opportunities) + len(register.employers)
+    assert len(cards(built)) == total
+    for name in ORDERS:
+        rows = match(db, f"by_{name}", "zzshow_open OR zzshow_closed OR zzshow_employer")
+        assert sorted(r % (1 << DAY_SHIFT) for r in rows) == list(range(total)), name
+
+
+def test_cards_are_numbered_in_closing_date_order_with_open_ones_first(db: sqlite3.Connection, built: Path) -> None:
+    shown = cards(built)
+    rows = match(db, "by_closes", "zzshow_open OR zzshow_closed OR zzshow_employer")
+    assert [r % (1 << DAY_SHIFT) for r in rows] == list(range(len(shown)))  # the rowid order is the card order
+    groups = [r >> GROUP_SHIFT for r in rows]
+    assert groups == sorted(groups) and groups[0] == GROUPS["open"]
+    opened = [shown[r % (1 << DAY_SHIFT)] for r in match(db, "by_closes", "zzshow_open")]
+    assert {c["state"] for c in opened} == {"open"}
+    assert len(opened) == sum(1 for r in rows if r >> GROUP_SHIFT == GROUPS["open"])  # "show open" is a prefix
+
+
+def test_each_order_is_its_rowid_order(db: sqlite3.Connection) -> None:
+    def days(table: str) -> list[tuple[int, int]]:
+        rows = match(db, table, "zzshow_open")
+        return [(r >> GROUP_SHIFT, (r >> DAY_SHIFT) & ((1 << 20) - 1)) for r in rows]
+
+    by_date = days("by_date")
+    assert by_date == sorted(by_date) and by_date[0][1] < NO_DAY
+    newest = days("by_newest")  # stored as NO_DAY - published: newest first
+    assert newest == sorted(newest)
+    assert [NO_DAY - d for _, d in newest] == sorted((NO_DAY - d for _, d in newest), reverse=True)
+
+
+def test_best_match_knows_which_column_matched(db: sqlite3.Connection, built: Path) -> None:
+    shown = cards(built)
+    in_title = {shown[r % (1 << DAY_SHIFT)]["title"] for r in match(db, "by_closes", '{strong}: ("turbine")')}
+    anywhere = {shown[r % (1 << DAY_SHIFT)]["title"] for r in match(db, "by_closes", '"turbine"')}
+    assert all("turbine" in t.lower() for t in in_title) and in_title
+    assert in_title < anywhere  # others mention turbines only in their text
+
+
+def test_keywords_never_match_filter_tokens(db: sqlite3.Connection) -> None:
+    assert match(db, "by_date", '"show"*') == match(db, "by_date", '"show"')  # zzshow_... is not "show..."
+    assert match(db, "by_closes", '"zzshow"*')  # the tokens are there, under their own prefix
+
+
+def test_the_database_is_cut_into_pieces_that_join_up_again(built: Path, tmp_path: Path) -> None:
+    _cut(built / "search.sqlite", tmp_path / "db")
+    pieces = sorted(tmp_path.joinpath("db").iterdir(), key=lambda p: int(p.stem))
+    assert all(p.stat().st_size == PIECE for p in pieces[:-1]) and 0 < pieces[-1].stat().st_size <= PIECE
+    assert b"".join(p.read_bytes() for p in pieces) == (built / "search.sqlite").read_bytes()
+
+
+def test_the_same_records_give_the_same_bytes(register: Register, built: Path, tmp_path: Path) -> None:
+    build_database(records(register, BuildConfig(today=TODAY)), tmp_path / "again.sqlite", tmp_path / "cards")
+    assert (tmp_path / "again.sqlite").read_bytes() == (built / "search.sqlite").read_bytes()
+    assert cards(tmp_path) == cards(built)
