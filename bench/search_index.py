@@ -4,7 +4,9 @@
     python bench/search_index.py --content /tmp/corpus-10k
 
 The register is loaded first (not timed); then the build's own search stage writes the
-index into a temporary folder. Reports seconds, milliseconds per record, the files and
+index into a temporary folder, or with --site into a site folder, with the site's static
+files beside it, so `bench/search.py --site` can then measure it in Chromium (a search page
+at national size without building every page). Reports seconds, milliseconds per record, the files and
 bytes written, and how much the stage raised the process's peak memory (the register's
 own memory is there before it starts, so that is subtracted).
 """
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import resource
+import shutil
 import sys
 import tempfile
 import time
@@ -34,6 +37,7 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--content", type=Path, required=True)
     p.add_argument("--today", type=date.fromisoformat, default=date(2026, 11, 24))
+    p.add_argument("--site", type=Path, help="write the search page and index here (kept)")
     args = p.parse_args()
     started = time.perf_counter()
     register = load_register(args.content, args.today)
@@ -41,8 +45,8 @@ def main() -> None:
     print(f"register: {records:,} records loaded in {time.perf_counter() - started:.1f} s, peak {peak_mb():,.0f} MB")
     before = peak_mb()
     with tempfile.TemporaryDirectory(prefix="stemx-bench-search-") as tmp:
-        out = Path(tmp) / "site"
-        out.mkdir()
+        out = args.site or Path(tmp) / "site"
+        out.mkdir(parents=True, exist_ok=True)
         config = BuildConfig(content_dir=args.content, out_dir=Path(tmp) / "published", today=args.today)
         started = time.perf_counter()
         files = write_search(register, out, config)
@@ -56,6 +60,8 @@ def main() -> None:
             f"cards {sum(p.stat().st_size for p in cards) / 1e6:,.1f} MB in {len(cards):,} files; "
             f"peak memory +{peak_mb() - before:,.0f} MB (process {peak_mb():,.0f} MB)"
         )
+        if args.site:
+            shutil.copytree(config.static_dir, out / "static", dirs_exist_ok=True)
 
 
 if __name__ == "__main__":

@@ -1,8 +1,8 @@
 """The build as one short pipeline: load -> validate -> model -> render -> publish.
 
 The two longest stages run alongside the others: the pages in a forked process (rendering is
-CPU-bound Python, so a thread would wait on the GIL) and the search index in a thread (its work
-happens in Pagefind's own processes). A 2-core machine then has both cores busy.
+CPU-bound Python, so a thread would wait on the GIL) and the search index in a thread (most of
+its work is SQLite's, which runs without the GIL). A 2-core machine then has both cores busy.
 """
 
 from __future__ import annotations

@@ -124,11 +124,12 @@ def opportunity_record(register: Register, o: Opportunity, config: BuildConfig) 
         "state": state,
         "text": _excerpt(o.summary, description),
     }
+    # An online opportunity is open to teachers in every region its employer serves.
+    regions = (region,) if region else employer.regions_served
     facets = [
         token("show", "open" if state == "open" else "closed"),
         token("type", o.type),
-        # An online opportunity is open to teachers in every region its employer serves.
-        *(token("region", r) for r in ((region,) if region else employer.regions_served)),
+        *(token("region", r) for r in regions),
         *(token("subject", s) for s in o.subjects),
         *(token("audience", a) for a in o.audience),
         token("format", o.format),
@@ -139,7 +140,8 @@ def opportunity_record(register: Register, o: Opportunity, config: BuildConfig) 
     if place is not None and o.format == "hybrid":
         facets.append(ONLINE_TOKEN)  # also open to teachers anywhere
     upcoming = o.next_session(register.today)
-    labels = [type_label, *subjects, v.label("format", o.format), v.label("sector", employer.sector)]
+    labels = [type_label, *subjects, *(v.label("region", r) for r in regions), v.label("format", o.format)]
+    labels.append(v.label("sector", employer.sector))
     return Record(
         strong=" ".join([o.title, employer.name, *labels]),
         body=f"{o.summary} {description}",
@@ -178,7 +180,7 @@ def employer_record(register: Register, e: Employer, config: BuildConfig) -> Rec
     ]
     _place(card, facets, e.locations[0].district)
     return Record(
-        strong=" ".join([e.name, sector, *subjects]),
+        strong=" ".join([e.name, sector, *subjects, *(v.label("region", r) for r in e.regions_served)]),
         body=f"{e.summary} {description}",
         facets=" ".join(facets),
         group=GROUPS["employer"],
