@@ -8,7 +8,8 @@ Serves the site on 127.0.0.1 (plain files, no compression) and counts every resp
 page and its worker receive. "page" is the search page with its scripts and SQLite's
 runtime, fetched once and then cached; "first query" is everything after the page is open:
 the results, the total and the filter counts. Bytes are as sent; "gzip" is what a host that
-compresses would send (each response gzipped at level 6).
+compresses would send (each response gzipped at level 6). With --exact, the worker is served
+with its count caps lifted, to show what exact counts would cost.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import argparse
 import functools
 import gzip
 import http.server
+import re
 import statistics
 import sys
 import threading
@@ -24,7 +26,7 @@ import time
 from pathlib import Path
 from urllib.parse import quote_plus
 
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, Route, sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -61,10 +63,21 @@ class Traffic:
 Cost = tuple[int, int, int]  # requests, bytes, gzipped bytes
 
 
-def cold_query(browser: Browser, base: str, query: str, sort: str) -> tuple[Cost, Cost, Cost, float, str]:
+def exact_counts(route: Route) -> None:
+    """The search worker with its count caps lifted (CAP and CAP_EACH)."""
+    body = route.fetch().text()
+    body = re.sub(r"const (CAP|CAP_EACH) = \d+;", r"const \1 = 1e9;", body)
+    route.fulfill(body=body, content_type="text/javascript")
+
+
+def cold_query(
+    browser: Browser, base: str, query: str, sort: str, exact: bool = False
+) -> tuple[Cost, Cost, Cost, float, str]:
     """Open the search page in a fresh browser context, then search:
     (page, results, filter counts, seconds to the results, count line)."""
     context = browser.new_context(bypass_csp=True)
+    if exact:
+        context.route("**/search-worker.js", exact_counts)
     traffic = Traffic()
     context.on("response", traffic.record)
     page = context.new_page()
@@ -95,6 +108,7 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--site", type=Path, required=True)
     p.add_argument("--query", default="engineering")
+    p.add_argument("--exact", action="store_true", help="lift the count caps (what exact counts would cost)")
     p.add_argument(
         "--more", nargs="*", default=["wind turbine", "cyber", "CNC machining", "battery chemistry", "robots"]
     )
@@ -106,7 +120,7 @@ def main() -> None:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         for name, sort in SORTS.items():
             for query in (args.query, args.more[0]):
-                loaded, shown, counted, seconds, line = cold_query(browser, base, query, sort)
+                loaded, shown, counted, seconds, line = cold_query(browser, base, query, sort, args.exact)
                 if name == "best match" and query == args.query:
                     print(f"page: {loaded[0]} requests, {loaded[1]:,} bytes ({loaded[2]:,} gzipped)")
                 print(

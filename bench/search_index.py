@@ -27,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from stemx.config import BuildConfig  # noqa: E402
 from stemx.content import load_register  # noqa: E402
 from stemx.search import write_search  # noqa: E402
+from stemx.search.database import ORDERS  # noqa: E402
 
 
 def peak_mb() -> float:
@@ -52,11 +53,12 @@ def main() -> None:
         files = write_search(register, out, config)
         seconds = time.perf_counter() - started
         index = next((out / "search").glob("index-*"))
-        db = sum(p.stat().st_size for p in (index / "db").iterdir())
+        pieces = [p for order in ORDERS for p in (index / order).iterdir()]
         cards = list((index / "cards").iterdir())
         print(
             f"search stage: {seconds:.1f} s, {seconds / records * 1000:.3f} ms per record; {files:,} files; "
-            f"database {db / 1e6:,.1f} MB in {len(list((index / 'db').iterdir())):,} pieces; "
+            f"databases {sum(p.stat().st_size for p in pieces) / 1e6:,.1f} MB in {len(pieces):,} pieces "
+            f"({', '.join(f'{o} {sum(p.stat().st_size for p in (index / o).iterdir()) / 1e6:,.1f} MB' for o in ORDERS)}); "
             f"cards {sum(p.stat().st_size for p in cards) / 1e6:,.1f} MB in {len(cards):,} files; "
             f"peak memory +{peak_mb() - before:,.0f} MB (process {peak_mb():,.0f} MB)"
         )

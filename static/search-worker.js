@@ -11,19 +11,22 @@ const CAP_EACH = 100; // a filter value's count stops here ("100+"): each costs 
 const RANKED = "closes"; // the table that knows which column matched (best match)
 
 let manifest;
-let db;
-const pieces = new Map(); // piece number -> bytes, least recently used first
+let sqlite3;
+const dbs = new Map(); // sort order -> its open database
+const files = new Map(); // SQLite's file pointer -> {url, size} of the database it reads
+const pieces = new Map(); // "url piece" -> bytes, least recently used first
 const chunks = new Map(); // card file number -> promise of its cards
 const traffic = { requests: 0, bytes: 0 }; // read by the benchmark
 let failure = null; // why the last read of a piece failed
 
-function piece(n) {
-  let data = pieces.get(n);
+function piece(url, n) {
+  const key = `${url}${n}`;
+  let data = pieces.get(key);
   if (data) {
-    pieces.delete(n); // refresh its place in the LRU order
+    pieces.delete(key); // refresh its place in the LRU order
   } else {
     const xhr = new XMLHttpRequest();
-    xhr.open("GET", `${manifest.db}${n}.bin`, false);
+    xhr.open("GET", `${url}${n}.bin`, false);
     xhr.responseType = "arraybuffer";
     xhr.send();
     if (xhr.status !== 200) throw new Error(`search index piece ${n}: HTTP ${xhr.status}`);
@@ -32,7 +35,7 @@ function piece(n) {
     traffic.bytes += data.length;
     if (pieces.size >= CACHE_PIECES) pieces.delete(pieces.keys().next().value);
   }
-  pieces.set(n, data);
+  pieces.set(key, data);
   return data;
 }
 
@@ -62,12 +65,16 @@ function installVfs(sqlite3) {
     io: {
       struct: io,
       methods: {
-        xClose: () => ok,
-        xRead(_file, pDest, amount, offset) {
+        xClose(pFile) {
+          files.delete(Number(pFile));
+          return ok;
+        },
+        xRead(pFile, pDest, amount, offset) {
           const buffer = new Uint8Array(amount);
+          const { url, size } = files.get(Number(pFile));
           let got;
           try {
-            got = readInto(buffer, Number(offset), amount, manifest.size, manifest.piece, piece);
+            got = readInto(buffer, Number(offset), amount, size, manifest.piece, (n) => piece(url, n));
           } catch (e) {
             failure = e; // reported instead of SQLite's own "disk I/O error"
             return capi.SQLITE_IOERR_READ;
@@ -78,8 +85,8 @@ function installVfs(sqlite3) {
         xWrite: () => capi.SQLITE_READONLY,
         xTruncate: () => capi.SQLITE_READONLY,
         xSync: () => ok,
-        xFileSize(_file, pSize) {
-          wasm.poke64(pSize, BigInt(manifest.size));
+        xFileSize(pFile, pSize) {
+          wasm.poke64(pSize, BigInt(files.get(Number(pFile)).size));
           return ok;
         },
         xLock: () => ok,
@@ -97,7 +104,10 @@ function installVfs(sqlite3) {
       struct: vfs,
       name: "pieces",
       methods: {
-        xOpen(_vfs, _name, pFile, _flags, pOutFlags) {
+        xOpen(_vfs, zName, pFile, _flags, pOutFlags) {
+          const order = wasm.cstrToJs(zName).replace(/\?.*/, ""); // "date" from "date?immutable=1"
+          if (!manifest.dbs[order]) return capi.SQLITE_CANTOPEN;
+          files.set(Number(pFile), manifest.dbs[order]);
           const file = new capi.sqlite3_file(pFile);
           file.$pMethods = io.pointer;
           file.dispose(); // the wrapper only: the struct itself belongs to SQLite
@@ -137,10 +147,18 @@ function installVfs(sqlite3) {
 async function open(m) {
   manifest = m;
   const { default: init } = await import(manifest.runtime);
-  const sqlite3 = await init({ print: () => {}, printErr: () => {} });
+  sqlite3 = await init({ print: () => {}, printErr: () => {} });
   installVfs(sqlite3);
-  db = new sqlite3.oo1.DB({ filename: "file:search.sqlite?immutable=1", flags: "r", vfs: "pieces" });
-  db.exec("PRAGMA temp_store = MEMORY"); // never ask the VFS for a temporary file
+}
+
+// The database of one sort order, opened the first time that order is asked for.
+function database(order) {
+  if (!dbs.has(order)) {
+    const db = new sqlite3.oo1.DB({ filename: `file:${order}?immutable=1`, flags: "r", vfs: "pieces" });
+    db.exec("PRAGMA temp_store = MEMORY"); // never ask the VFS for a temporary file
+    dbs.set(order, db);
+  }
+  return dbs.get(order);
 }
 
 // --- Queries -------------------------------------------------------------------------------
@@ -186,12 +204,11 @@ function segments(q) {
   return [expression(q)];
 }
 
-function table(q) {
-  return q.sort === "date" ? "by_date" : q.sort === "newest" ? "by_newest" : `by_${RANKED}`;
-}
+const order = (q) => (q.sort === "date" || q.sort === "newest" ? q.sort : RANKED);
 
 function matches(name, match, after, limit) {
-  return db.selectValues(`SELECT rowid FROM ${name} WHERE ${name} MATCH ? AND rowid > ? ORDER BY rowid LIMIT ?`, [
+  const table = `by_${name}`;
+  return database(name).selectValues(`SELECT rowid FROM ${table} WHERE ${table} MATCH ? AND rowid > ? ORDER BY rowid LIMIT ?`, [
     match,
     after,
     limit,
@@ -199,12 +216,13 @@ function matches(name, match, after, limit) {
 }
 
 function count(name, match, cap = CAP) {
-  return db.selectValue(`SELECT count(*) FROM (SELECT 1 FROM ${name} WHERE ${name} MATCH ? LIMIT ${cap + 1})`, [match]);
+  const table = `by_${name}`;
+  return database(name).selectValue(`SELECT count(*) FROM (SELECT 1 FROM ${table} WHERE ${table} MATCH ? LIMIT ${cap + 1})`, [match]);
 }
 
 // The next `limit` results after `cursor` ([segment, last rowid]); cards come from their files.
 async function page(q, cursor, limit) {
-  const name = table(q);
+  const name = order(q);
   const parts = segments(q);
   let [segment, after] = cursor ?? [0, -1];
   const found = [];
@@ -235,7 +253,7 @@ async function card(number, segment) {
 }
 
 function counts(q, options) {
-  const name = table(q);
+  const name = order(q);
   const out = {};
   for (const [filter, tokens] of Object.entries(options)) {
     out[filter] = {};
@@ -249,7 +267,7 @@ function counts(q, options) {
 const handlers = {
   open: ({ manifest: m }) => open(m),
   page: ({ query, cursor, limit }) => page(query, cursor, limit),
-  total: ({ query }) => count(table(query), expression(query)),
+  total: ({ query }) => count(order(query), expression(query)),
   counts: ({ query, options }) => counts(query, options),
   traffic: () => ({ ...traffic }),
 };

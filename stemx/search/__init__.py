@@ -1,8 +1,9 @@
 """Search: one SQLite full-text database, read by the browser in pieces, and the search page.
 
 The build writes, below search/:
-- index-<digest>/db/<n>.bin: the database (see database.py) cut into PIECE-byte files. Any
-  static host serves whole files, compressed or not; no Range requests are needed. The
+- index-<digest>/<order>/<n>.bin: a database per sort order (see database.py) cut into
+  PIECE-byte files. Any static host serves whole files, compressed or not; no Range
+  requests are needed. The
   folder is named by a digest of everything the index is made from, so a visitor in the
   middle of a session never mixes pieces of two builds, and an unchanged index is carried
   over from the published site instead of being built again;
@@ -29,7 +30,7 @@ from ..model import Register
 from ..schemas import vocabularies
 from ..site.env import make_environment
 from ..site.pages import Writer
-from .database import CARDS_PER_FILE, Staging
+from .database import CARDS_PER_FILE, ORDERS, Staging
 from .records import FILTERS, FIXED_OPTIONS, Record, positions, records, token
 from .runtime import write_runtime
 
@@ -60,18 +61,23 @@ def write_search(register: Register, out: Path, config: BuildConfig, cancel: thr
             name = f"index-{inputs.hexdigest()[:16]}"
             # The same records give the same index: the published one is linked, not built again.
             if not carry_over(config.out_dir / "search" / name, folder / name, inputs.hexdigest()):
-                staging.write(Path(tmp) / "search.sqlite", folder / name / "cards")
-                _cut(Path(tmp) / "search.sqlite", folder / name / "db")
+                staging.write(Path(tmp), folder / name / "cards")
+                for order in ORDERS:
+                    _cut(Path(tmp) / f"{order}.sqlite", folder / name / order)
                 mark(folder / name, inputs.hexdigest())
         finally:
             staging.close()
     runtime = write_runtime(folder)
     districts = {d: [round(lat, 4), round(lon, 4)] for d, (lat, lon) in sorted(positions().items())}
     (folder / "districts.json").write_text(json.dumps(districts, separators=(",", ":")), encoding="utf-8")
-    size = sum(p.stat().st_size for p in (folder / name / "db").iterdir())
     manifest = {
-        "db": config.url(f"search/{name}/db/"),
-        "size": size,
+        "dbs": {
+            order: {
+                "url": config.url(f"search/{name}/{order}/"),
+                "size": sum(p.stat().st_size for p in (folder / name / order).iterdir()),
+            }
+            for order in ORDERS
+        },
         "piece": PIECE,
         "cards": config.url(f"search/{name}/cards/"),
         "cardsPerFile": CARDS_PER_FILE,

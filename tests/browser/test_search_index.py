@@ -158,7 +158,7 @@ def large_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_counts_past_their_caps_say_so_and_the_rest_are_exact(page: Page, large_site: Path, tmp_path: Path) -> None:
     # The database as the browser sees it, joined from its pieces, to count independently.
-    pieces = sorted(large_site.glob("search/index-*/db/*.bin"), key=lambda p: int(p.stem))
+    pieces = sorted(large_site.glob("search/index-*/closes/*.bin"), key=lambda p: int(p.stem))
     (tmp_path / "search.sqlite").write_bytes(b"".join(p.read_bytes() for p in pieces))
     db = sqlite3.connect(f"file:{tmp_path / 'search.sqlite'}?immutable=1", uri=True)
     for base, _ in serve(large_site, _Plain):

@@ -26,15 +26,30 @@ def register() -> Register:
 @pytest.fixture(scope="module")
 def built(register: Register, tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("search")
-    build_database(records(register, BuildConfig(today=TODAY)), folder / "search.sqlite", folder / "cards")
+    build_database(records(register, BuildConfig(today=TODAY)), folder, folder / "cards")
     return folder
 
 
+class Orders:
+    """The database of each sort order, opened as the browser opens them (read-only, immutable)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.connections = {
+            name: sqlite3.connect(f"file:{folder / name}.sqlite?immutable=1", uri=True) for name in ORDERS
+        }
+
+    def match(self, order: str, expression: str) -> list[int]:
+        table = f"by_{order}"
+        sql = f"SELECT rowid FROM {table} WHERE {table} MATCH ? ORDER BY rowid"
+        return [r for (r,) in self.connections[order].execute(sql, (expression,))]
+
+
 @pytest.fixture(scope="module")
-def db(built: Path) -> Iterator[sqlite3.Connection]:
-    connection = sqlite3.connect(f"file:{built / 'search.sqlite'}?immutable=1", uri=True)
-    yield connection
-    connection.close()
+def db(built: Path) -> Iterator[Orders]:
+    orders = Orders(built)
+    yield orders
+    for connection in orders.connections.values():
+        connection.close()
 
 
 def cards(built: Path) -> list[dict[str, str]]:
@@ -46,62 +61,60 @@ def cards(built: Path) -> list[dict[str, str]]:
     return found
 
 
-def match(db: sqlite3.Connection, table: str, expression: str) -> list[int]:
-    return [r for (r,) in db.execute(f"SELECT rowid FROM {table} WHERE {table} MATCH ? ORDER BY rowid", (expression,))]
-
-
-def test_every_record_is_in_every_order_and_has_a_card(db: sqlite3.Connection, built: Path, register: Register) -> None:
+def test_every_record_is_in_every_order_and_has_a_card(db: Orders, built: Path, register: Register) -> None:
     total = len(register.opportunities) + len(register.employers)
     assert len(cards(built)) == total
     for name in ORDERS:
-        rows = match(db, f"by_{name}", "zzshow_open OR zzshow_closed OR zzshow_employer")
+        rows = db.match(name, "zzshow_open OR zzshow_closed OR zzshow_employer")
         assert sorted(r % (1 << DAY_SHIFT) for r in rows) == list(range(total)), name
 
 
-def test_cards_are_numbered_in_closing_date_order_with_open_ones_first(db: sqlite3.Connection, built: Path) -> None:
+def test_cards_are_numbered_in_closing_date_order_with_open_ones_first(db: Orders, built: Path) -> None:
     shown = cards(built)
-    rows = match(db, "by_closes", "zzshow_open OR zzshow_closed OR zzshow_employer")
+    rows = db.match("closes", "zzshow_open OR zzshow_closed OR zzshow_employer")
     assert [r % (1 << DAY_SHIFT) for r in rows] == list(range(len(shown)))  # the rowid order is the card order
     groups = [r >> GROUP_SHIFT for r in rows]
     assert groups == sorted(groups) and groups[0] == GROUPS["open"]
-    opened = [shown[r % (1 << DAY_SHIFT)] for r in match(db, "by_closes", "zzshow_open")]
+    opened = [shown[r % (1 << DAY_SHIFT)] for r in db.match("closes", "zzshow_open")]
     assert {c["state"] for c in opened} == {"open"}
     assert len(opened) == sum(1 for r in rows if r >> GROUP_SHIFT == GROUPS["open"])  # "show open" is a prefix
 
 
-def test_each_order_is_its_rowid_order(db: sqlite3.Connection) -> None:
+def test_each_order_is_its_rowid_order(db: Orders) -> None:
     def days(table: str) -> list[tuple[int, int]]:
-        rows = match(db, table, "zzshow_open")
+        rows = db.match(table, "zzshow_open")
         return [(r >> GROUP_SHIFT, (r >> DAY_SHIFT) & ((1 << 20) - 1)) for r in rows]
 
-    by_date = days("by_date")
+    by_date = days("date")
     assert by_date == sorted(by_date) and by_date[0][1] < NO_DAY
-    newest = days("by_newest")  # stored as NO_DAY - published: newest first
+    newest = days("newest")  # stored as NO_DAY - published: newest first
     assert newest == sorted(newest)
     assert [NO_DAY - d for _, d in newest] == sorted((NO_DAY - d for _, d in newest), reverse=True)
 
 
-def test_best_match_knows_which_column_matched(db: sqlite3.Connection, built: Path) -> None:
+def test_best_match_knows_which_column_matched(db: Orders, built: Path) -> None:
     shown = cards(built)
-    in_title = {shown[r % (1 << DAY_SHIFT)]["title"] for r in match(db, "by_closes", '{strong}: ("turbine")')}
-    anywhere = {shown[r % (1 << DAY_SHIFT)]["title"] for r in match(db, "by_closes", '"turbine"')}
+    in_title = {shown[r % (1 << DAY_SHIFT)]["title"] for r in db.match("closes", '{strong}: ("turbine")')}
+    anywhere = {shown[r % (1 << DAY_SHIFT)]["title"] for r in db.match("closes", '"turbine"')}
     assert all("turbine" in t.lower() for t in in_title) and in_title
     assert in_title < anywhere  # others mention turbines only in their text
 
 
-def test_keywords_never_match_filter_tokens(db: sqlite3.Connection) -> None:
-    assert match(db, "by_date", '"show"*') == match(db, "by_date", '"show"')  # zzshow_... is not "show..."
-    assert match(db, "by_closes", '"zzshow"*')  # the tokens are there, under their own prefix
+def test_keywords_never_match_filter_tokens(db: Orders) -> None:
+    assert db.match("date", '"show"*') == db.match("date", '"show"')  # zzshow_... is not "show..."
+    assert db.match("closes", '"zzshow"*')  # the tokens are there, under their own prefix
 
 
-def test_the_database_is_cut_into_pieces_that_join_up_again(built: Path, tmp_path: Path) -> None:
-    _cut(built / "search.sqlite", tmp_path / "db")
-    pieces = sorted(tmp_path.joinpath("db").iterdir(), key=lambda p: int(p.stem))
-    assert all(p.stat().st_size == PIECE for p in pieces[:-1]) and 0 < pieces[-1].stat().st_size <= PIECE
-    assert b"".join(p.read_bytes() for p in pieces) == (built / "search.sqlite").read_bytes()
+def test_each_database_is_cut_into_pieces_that_join_up_again(built: Path, tmp_path: Path) -> None:
+    for order in ORDERS:
+        _cut(built / f"{order}.sqlite", tmp_path / order)
+        pieces = sorted(tmp_path.joinpath(order).iterdir(), key=lambda p: int(p.stem))
+        assert all(p.stat().st_size == PIECE for p in pieces[:-1]) and 0 < pieces[-1].stat().st_size <= PIECE
+        assert b"".join(p.read_bytes() for p in pieces) == (built / f"{order}.sqlite").read_bytes()
 
 
 def test_the_same_records_give_the_same_bytes(register: Register, built: Path, tmp_path: Path) -> None:
-    build_database(records(register, BuildConfig(today=TODAY)), tmp_path / "again.sqlite", tmp_path / "cards")
-    assert (tmp_path / "again.sqlite").read_bytes() == (built / "search.sqlite").read_bytes()
+    build_database(records(register, BuildConfig(today=TODAY)), tmp_path, tmp_path / "cards")
+    for order in ORDERS:
+        assert (tmp_path / f"{order}.sqlite").read_bytes() == (built / f"{order}.sqlite").read_bytes()
     assert cards(tmp_path) == cards(built)
