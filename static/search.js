@@ -103,14 +103,16 @@ function showChoices() {
 
 // The question for the worker: the words typed, each filter's chosen tokens (values of one
 // filter combine with OR, filters with AND), the districts near the place, and the order.
-function query(s) {
+function query(s, live) {
   const filters = {};
   for (const f of FILTERS) {
     const chosen = f === "show" && !s.filters.show.length ? DEFAULT_SHOW : s.filters[f];
     filters[f] = chosen.map((label) => form.querySelector(`input[name="${f}"][value="${CSS.escape(label)}"]`)?.dataset.token).filter(Boolean);
   }
   const sort = s.sort === "published" ? "newest" : s.sort === "distance" ? "" : s.sort;
-  const q = { words: words(s.q), prefix: true, filters, sort, within: null, rings: null };
+  // While typing, the last word may be unfinished, so it also matches as the start of a word;
+  // a submitted search matches whole words, which reads far less of the index.
+  const q = { words: words(s.q), prefix: live, filters, sort, within: null, rings: null };
   if (here) {
     const radius = +s.radius || 0;
     if (radius) q.within = [...near(radius), "zzpc_online"]; // online is never excluded by distance
@@ -168,7 +170,7 @@ function distance(a, b) {
 
 const plural = (n, one, many) => `${n.toLocaleString("en-GB")} ${n === 1 ? one : many}`;
 
-async function update() {
+async function update(live = false) {
   const mine = ++run;
   list.setAttribute("aria-busy", "true");
   app.dataset.counted = ""; // set once the filter counts are in (tests and the benchmark wait for it)
@@ -185,10 +187,12 @@ async function update() {
   try {
     await opened;
     if (s.postcode || here) here = (await locate(s)) ?? (s.postcode ? null : here);
-    const q = query(s);
-    const asks = [ask("page", { query: q, cursor: null, limit: PAGE }), ask("total", { query: q })];
-    for (const one of asks) one.catch(() => {}); // both fail together: one report is enough
-    const [first, total] = await Promise.all(asks);
+    let q = query(s, live);
+    let [first, total] = await firstPage(q);
+    if (!total && q.words.length && !q.prefix) {
+      q = { ...q, prefix: true }; // nothing for whole words: perhaps the last one is unfinished
+      [first, total] = await firstPage(q);
+    }
     if (mine !== run) return; // a newer search has started
     asking = q;
     list.replaceChildren(...first.cards.map((d) => card(d, q)));
@@ -208,6 +212,12 @@ async function update() {
     list.setAttribute("aria-busy", "false");
     if (!/HTTP 404/.test(e.message)) console.error(e);
   }
+}
+
+async function firstPage(q) {
+  const asks = [ask("page", { query: q, cursor: null, limit: PAGE }), ask("total", { query: q })];
+  for (const one of asks) one.catch(() => {}); // both fail together: one report is enough
+  return Promise.all(asks);
 }
 
 // Each count is a query of its own, so only the filter groups in view are counted: a group
@@ -350,10 +360,10 @@ function understand() {
   openChosen();
 }
 
-function commit(push = true) {
+function commit(push = true, live = false) {
   const url = toUrl(fromForm());
   if (url !== location.pathname + location.search) history[push ? "pushState" : "replaceState"](null, "", url);
-  update();
+  update(live);
 }
 
 let typing;
@@ -366,7 +376,7 @@ form.addEventListener("submit", (e) => {
 input.addEventListener("input", () => {
   understood.textContent = ""; // it described the last submitted words
   clearTimeout(typing);
-  typing = setTimeout(() => commit(false), 300);
+  typing = setTimeout(() => commit(false, true), 300);
 });
 form.addEventListener("change", (e) => {
   if (e.target === input) return;

@@ -183,3 +183,14 @@ def test_counts_past_their_caps_say_so_and_the_rest_are_exact(page: Page, large_
             seen.append(exact)
         assert min(seen) <= 100 < max(seen)  # both kinds shown
     db.close()
+
+
+def test_while_typing_an_unfinished_word_already_matches(page: Page, server: str) -> None:
+    page.goto(server + "/search/")
+    page.get_by_label("Search by keyword").press_sequentially("turbi", delay=20)  # no Enter: typing
+    expect(page.locator("#result-count")).to_contain_text("for “turbi”")
+    assert any("turbine" in t.lower() for t in results(page))
+    typed = results(page)
+    page.get_by_label("Search by keyword").press("Enter")  # submitted: whole words first, then word starts
+    page.wait_for_function("document.getElementById('search-app').dataset.counted === 'yes'")
+    assert results(page) == typed
