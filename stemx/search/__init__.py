@@ -81,7 +81,6 @@ def write_search(register: Register, out: Path, config: BuildConfig, cancel: thr
         "piece": PIECE,
         "cards": config.url(f"search/{name}/cards/"),
         "cardsPerFile": CARDS_PER_FILE,
-        "records": staging.count,
         "runtime": config.url(f"search/{runtime}/sqlite3.mjs"),
         "districts": config.url("search/districts.json"),
     }
