@@ -79,8 +79,12 @@ def check_schema(kind: str, doc: Document, source: str) -> list[Problem]:
     return problems
 
 
+def _only_spaces(error: jsonschema.ValidationError) -> bool:
+    return error.validator == "pattern" and error.validator_value == VISIBLE
+
+
 def _rank(error: jsonschema.ValidationError) -> int:
-    v = "visible" if error.validator == "pattern" and error.validator_value == VISIBLE else str(error.validator)
+    v = "visible" if _only_spaces(error) else str(error.validator)
     return _PRIORITY.index(v) if v in _PRIORITY else len(_PRIORITY)
 
 
@@ -117,7 +121,7 @@ def _explain(e: jsonschema.ValidationError, path: list[str | int]) -> tuple[str,
         if fmt == "date":
             return f"{_show(value)} is not a real date; write it as YYYY-MM-DD", path, False
         return f"{_show(value)} is not a valid {fmt}", path, False
-    if v == "pattern" and e.validator_value == VISIBLE:
+    if _only_spaces(e):
         return "has only spaces; write some text", path, False
     if v == "pattern":
         return f"{_show(value)} is not in the expected form: {described}".rstrip(": "), path, False
