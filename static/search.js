@@ -4,7 +4,6 @@
 // (textContent), never innerHTML, so no entry text can become markup.
 
 const app = document.getElementById("search-app");
-const base = app.dataset.base;
 const form = document.getElementById("search-form");
 const input = document.getElementById("q");
 const list = document.getElementById("results");
