@@ -18,7 +18,6 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-import tempfile
 import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -51,22 +50,18 @@ def _options() -> dict[str, list[tuple[str, str]]]:
 def write_search(register: Register, out: Path, config: BuildConfig, cancel: threading.Event | None = None) -> int:
     folder = out / "search"
     folder.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="stemx-search-") as tmp:
-        staging = Staging(Path(tmp))
-        try:
-            inputs = _Fingerprint()
-            staging.add(inputs.watch(records(register, config)))
-            if cancel is not None and cancel.is_set():
-                raise BuildError("search indexing stopped: another stage failed")
-            name = f"index-{inputs.hexdigest()[:16]}"
-            # The same records give the same index: the published one is linked, not built again.
-            if not carry_over(config.out_dir / "search" / name, folder / name, inputs.hexdigest()):
-                staging.write(Path(tmp), folder / name / "cards")
-                for order in ORDERS:
-                    _cut(Path(tmp) / f"{order}.sqlite", folder / name / order)
-                mark(folder / name, inputs.hexdigest())
-        finally:
-            staging.close()
+    with Staging() as staging:
+        inputs = _Fingerprint()
+        staging.add(inputs.watch(records(register, config)))
+        if cancel is not None and cancel.is_set():
+            raise BuildError("search indexing stopped: another stage failed")
+        name = f"index-{inputs.hexdigest()[:16]}"
+        # The same records give the same index: the published one is linked, not built again.
+        if not carry_over(config.out_dir / "search" / name, folder / name, inputs.hexdigest()):
+            staging.write(staging.folder, folder / name / "cards")
+            for order in ORDERS:
+                _cut(staging.folder / f"{order}.sqlite", folder / name / order)
+            mark(folder / name, inputs.hexdigest())
     runtime = write_runtime(folder)
     districts = {d: [round(lat, 4), round(lon, 4)] for d, (lat, lon) in sorted(positions().items())}
     (folder / "districts.json").write_text(json.dumps(districts, separators=(",", ":")), encoding="utf-8")

@@ -29,7 +29,8 @@ from pathlib import Path
 
 from .records import NO_DAY, Record
 
-ORDERS = {"closes": "closes", "date": "date", "newest": "-published"}  # table suffix -> key
+# Each order: its name -> the day it sorts by within a group (newest first: days counted down).
+ORDERS = {"closes": "closes", "date": "date", "newest": f"{NO_DAY} - published"}
 # The default order also ranks "best match" (title matches first), so it keeps which column
 # matched; the other orders need only whether a record matches, in half the bytes.
 RANKED = "closes"
@@ -46,12 +47,22 @@ _FTS = {
 
 
 class Staging:
-    """Records staged in a temporary database, then written out as the search database."""
+    """Records staged in a temporary database, then written out as the search databases.
 
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        self.db = sqlite3.connect(folder / "staged.sqlite", isolation_level=None)
+    A context manager: the temporary folder and everything in it go when it closes."""
+
+    def __init__(self) -> None:
+        self._tmp = tempfile.TemporaryDirectory(prefix="stemx-search-")
+        self.folder = Path(self._tmp.name)
+        self.db = sqlite3.connect(self.folder / "staged.sqlite", isolation_level=None)
         self.count = 0
+
+    def __enter__(self) -> Staging:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.db.close()
+        self._tmp.cleanup()
 
     def add(self, records: Iterable[Record]) -> None:
         self.count = _stage(self.db, records)
@@ -84,20 +95,13 @@ class Staging:
             db.close()
         raw.unlink()
 
-    def close(self) -> None:
-        self.db.close()
-
 
 def build_database(records: Iterable[Record], folder: Path, cards_dir: Path) -> int:
     """Write the databases to `folder` and the cards to `cards_dir`; return the number of records."""
     folder.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="stemx-search-") as tmp:
-        staging = Staging(Path(tmp))
-        try:
-            staging.add(records)
-            staging.write(folder, cards_dir)
-        finally:
-            staging.close()
+    with Staging() as staging:
+        staging.add(records)
+        staging.write(folder, cards_dir)
     return staging.count
 
 
@@ -144,10 +148,9 @@ def _write_chunk(cards_dir: Path, index: int, cards: list[str]) -> None:
     (cards_dir / f"{index}.json").write_text("[" + ",".join(cards) + "]", encoding="utf-8")
 
 
-def _fill(db: sqlite3.Connection, name: str, key: str) -> None:
+def _fill(db: sqlite3.Connection, name: str, day: str) -> None:
     """One FTS table, filled in rowid order (FTS5 starts a new segment whenever rowids go backwards)."""
     table = f"by_{name}"
-    day = f"({NO_DAY} - published)" if key == "-published" else key
     ranked = name == RANKED
     create, values = _FTS[ranked]
     db.execute("BEGIN")
@@ -155,7 +158,7 @@ def _fill(db: sqlite3.Connection, name: str, key: str) -> None:
     db.execute(f"INSERT INTO search.{table} ({table}, rank) VALUES ('pgsz', {PAGE_SIZE - 50})")
     # SQLite may drop an ORDER BY inside a joined subquery, so the order is written down first.
     db.execute(
-        f"CREATE TEMP TABLE ordered AS SELECT n, (grp << {GROUP_SHIFT}) | ({day} << {DAY_SHIFT}) | card AS id"
+        f"CREATE TEMP TABLE ordered AS SELECT n, (grp << {GROUP_SHIFT}) | (({day}) << {DAY_SHIFT}) | card AS id"
         " FROM staged JOIN numbered USING (n) ORDER BY id"
     )
     db.execute(
