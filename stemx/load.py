@@ -24,6 +24,7 @@ from yaml._yaml import CParser
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import BaseResolver
 
+from . import yaml_messages
 from .errors import Problem
 
 MAX_FILE_BYTES = 256 * 1024  # a generous entry is ~10 KB; this bounds memory and parse time
@@ -98,12 +99,14 @@ def _construct(node: Node, depth: int, seen: set[int]) -> Any:
     if isinstance(node, SequenceNode):
         return [_construct(item, depth + 1, seen) for item in node.value]
     result: dict[str, Any] = {}
+    lines: dict[str, int] = {}
     for key_node, value_node in node.value:
         key = _construct(key_node, depth + 1, seen)
         if not isinstance(key, str):
             raise _error(key_node, f"field names must be text, not {key!r}")
         if key in result:
-            raise _error(key_node, f"duplicate field '{key}'")
+            raise _error(key_node, f"'{key}' is given twice (first on line {lines[key]}); keep one of them")
+        lines[key] = key_node.start_mark.line + 1
         result[key] = _construct(value_node, depth + 1, seen)
     return result
 
@@ -202,9 +205,7 @@ def parse(raw: bytes) -> Document:
             )
         data = _construct(node, 1, set())
     except yaml.MarkedYAMLError as e:
-        mark = e.problem_mark or e.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        raise LoadError(line, column, _yaml_message(e)) from None
+        raise LoadError(*yaml_messages.explain(e, text)) from None
     except yaml.reader.ReaderError as e:  # control characters: a position, not a mark
         line = text.count("\n", 0, e.position) + 1
         column = e.position - (text.rfind("\n", 0, e.position) + 1) + 1
@@ -212,17 +213,6 @@ def parse(raw: bytes) -> Document:
     finally:
         loader.dispose()  # frees libyaml's parser state now, not at garbage collection
     return Document(data, node, text)
-
-
-def _yaml_message(e: yaml.MarkedYAMLError) -> str:
-    problem = e.problem or "not valid YAML"
-    if "expected a single document" in str(e.context):
-        return "only one document is allowed (remove the extra '---')"
-    context = f"{e.context}: " if e.context and e.context != problem else ""
-    hint = ""
-    if "mapping values are not allowed" in problem:
-        hint = " (put text containing ': ' in quotes)"
-    return f"not valid YAML: {context}{problem}{hint}"
 
 
 LINK_MESSAGE = "is a symbolic link; entries must be ordinary files (links are not followed)"

@@ -28,7 +28,7 @@ def test_only_yaml_12_core_values_are_typed() -> None:
 
 
 def test_duplicate_keys_are_errors() -> None:
-    assert error(b"id: a\nname: b\nid: c\n") == (3, 1, "duplicate field 'id'")
+    assert error(b"id: a\nname: b\nid: c\n") == (3, 1, "'id' is given twice (first on line 1); keep one of them")
 
 
 def test_billion_laughs_is_refused_without_expanding() -> None:
@@ -88,3 +88,38 @@ def test_position_inside_a_block_scalar() -> None:
     doc = parse(b"description: |\n  first line\n  second has X here\n")
     text = doc.data["description"]
     assert doc.position_in(["description"], text, text.index("X")) == (4 - 1, 14)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the quote opened on line 3 is reported there, not at the end of the file
+        (
+            b'id: a\nname: x\nsummary: "hello there\nwebsite: https://x.org\nsector: rail\n',
+            (3, 10, 'the quote (") that opens here is never closed: add a closing " at the end of the text'),
+        ),
+        (
+            b"id: a\ncontact:\n  team: t\n   email: e@x.org\n",
+            (4, 4, "line 4 is indented differently from the lines around it (its field starts after 3 spaces, "
+             "on line 3 after 2 spaces); fields of the same group start at the same column"),
+        ),
+        (
+            b"id: a\ncontact:\n  team: t\n publish: true\n",
+            (4, 2, "line 4 is indented differently from the lines around it (its field starts after 1 space, "
+             "on line 3 after 2 spaces); fields of the same group start at the same column"),
+        ),
+        (b"id: a\nname x\nsummary: hi\n", (2, 1, "line 2 has no colon: add a colon after the field name, as in 'name: ...'")),
+        (
+            b"id: a\ncontact:\n  team t\n  publish: true\n",
+            (3, 3, "line 3 has no colon: add a colon after the field name, as in 'team: ...'"),
+        ),
+        (
+            b"id: a\ntitle: Visit: the lab\n",
+            (2, 8, "the text of 'title' contains ': ', which YAML reads as a new field; put the whole text in quotes, "
+             'as in title: "..."'),
+        ),
+        (b"id: a\nname: @home\n", (2, 7, "a value cannot start with '@'; put the whole text in quotes")),
+    ],
+)  # fmt: skip
+def test_yaml_mistakes_in_plain_words_at_the_line_to_change(text: bytes, expected: tuple[int, int, str]) -> None:
+    assert error(text) == expected

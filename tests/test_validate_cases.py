@@ -21,6 +21,9 @@ def test_every_rule_has_a_case() -> None:
     names = {p.name for p in INVALID}
     assert {
         "yaml-syntax",
+        "unclosed-quote",
+        "indented-differently",
+        "missing-colon",
         "duplicate-key",
         "unknown-field",
         "missing-required",
