@@ -1,346 +1,299 @@
-// The submit page: check the answers, write the entry's YAML file, offer it to copy, download
-// or open on GitHub. Each form carries its description (questions, limits, where each answer goes
-// in the file) in data-form, generated from the JSON Schema; nothing here repeats the schema.
-// Nothing is sent anywhere by this script.
-"use strict";
+// The submit page: keep a draft as the person types, pick the employer from the register, check
+// the answers (submit-rules.js), then offer three ways to send the entry: by email (no account),
+// through GitHub's issue form, or as a file for Git users. Nothing is sent by this script.
+import { read, sections, slug, yaml } from "./submit-rules.js";
 
-(function () {
-  var MAX_LINK = 8000; // GitHub refuses longer addresses; past this, copy or download instead
-  var YAML_SPECIAL = /^(y|yes|n|no|true|false|on|off|null|~)$/i;
-  // Characters a YAML file may hold as they are; anything else is written as an escape.
-  var PRINTABLE = /^[\t\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd]*$/;
-  var PLAIN = /^[A-Za-z\u00c0-\u024f][A-Za-z0-9\u00c0-\u024f \-_.,;()&'£%/+?!]*$/;
+const MAX_LINK = 8000; // GitHub refuses longer addresses; past this, copy or download instead
+const MAX_MAILTO = 1800; // some email programs cut longer mailto: links; past this, copy the message
+const $ = (id) => document.getElementById(id);
 
-  function today() {
-    var d = new Date();
-    function two(n) { return (n < 10 ? "0" : "") + n; }
-    return d.getFullYear() + "-" + two(d.getMonth() + 1) + "-" + two(d.getDate());
+const form = $("submit-form");
+const desc = JSON.parse(form.dataset.form);
+const draftKey = `stemx-draft-${desc.kind}`;
+const summary = $("error-summary");
+const warningBox = $("warning-summary");
+let made = null;
+
+// ---- Answers: read from the page, and put back (a restored draft)
+
+function rawAnswer(field) {
+  if (field.kind === "multiselect") {
+    return [...form.querySelectorAll(`input[name='${field.id}']:checked`)].map((c) => c.value);
   }
-
-  function slug(text) {
-    return text.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 60).replace(/-+$/, "");
+  if (field.kind === "yesno") {
+    const chosen = form.querySelector(`input[name='${field.id}']:checked`);
+    return chosen ? chosen.value : "";
   }
+  if (field.id === "employer") return $("employer").dataset.id || $("employer").value.trim();
+  return $(field.id).value.replace(/\r\n?/g, "\n").trim();
+}
 
-  // ---- YAML writing: plain words stay plain, prose becomes a literal block, the rest is quoted.
+const answers = () => Object.fromEntries(desc.fields.map((f) => [f.id, rawAnswer(f)]));
 
-  function quoted(s) {
-    return JSON.stringify(s).replace(/[\u007f-\u009f\u2028\u2029\ufeff]/g, function (c) {
-      return "\\u" + ("000" + c.charCodeAt(0).toString(16)).slice(-4);
+function restore(saved) {
+  for (const f of desc.fields) {
+    const v = saved[f.id];
+    if (v === undefined) continue;
+    if (f.kind === "multiselect" || f.kind === "yesno") {
+      for (const box of form.querySelectorAll(`input[name='${f.id}']`)) box.checked = [].concat(v).includes(box.value);
+    } else if (f.id === "employer") {
+      $("employer").value = saved.employerName || v;
+      if (saved.employerName) $("employer").dataset.id = v;
+    } else {
+      $(f.id).value = v;
+    }
+  }
+}
+
+// ---- The draft: saved in this browser as it is typed, restored on return
+
+function saveDraft() {
+  try {
+    const saved = { ...answers(), employerName: desc.kind === "opportunity" ? $("employer").value : undefined };
+    localStorage.setItem(draftKey, JSON.stringify(saved));
+  } catch {
+    /* private browsing or full storage: the form still works, without a draft */
+  }
+}
+
+function loadDraft() {
+  try {
+    const saved = JSON.parse(localStorage.getItem(draftKey) || "null");
+    if (saved && Object.values(saved).some((v) => v && v.length)) {
+      restore(saved);
+      $("draft-status").textContent = "Your answers from last time are back. Carry on, or start again.";
+    }
+  } catch {
+    /* a draft that cannot be read is left alone */
+  }
+}
+
+function startAgain() {
+  try {
+    localStorage.removeItem(draftKey);
+  } catch {
+    /* nothing saved */
+  }
+  form.reset();
+  if ($("employer")) delete $("employer").dataset.id;
+  clearProblems();
+  $("result").hidden = true;
+  $("draft-status").textContent = "Started again: the form is empty and nothing is saved.";
+  form.querySelector("input, select, textarea").focus();
+}
+
+// ---- The employer, picked by name from the register (files of names by their words' first two letters)
+
+const shards = new Map();
+
+async function employersFor(word) {
+  const key = word.slice(0, 2);
+  if (!shards.has(key)) {
+    const url = new URL(`${form.dataset.employers}${encodeURIComponent(key)}.json`, location.href);
+    shards.set(key, fetch(url).then((r) => (r.ok ? r.json() : [])).catch(() => []));
+  }
+  return shards.get(key);
+}
+
+function setUpPicker() {
+  const input = $("employer");
+  const list = $("employer-options");
+  const note = $("employer-found");
+  let asked = "";
+  const choose = (matches) => {
+    const exact = matches.find((m) => m[1].toLowerCase() === input.value.trim().toLowerCase());
+    if (exact) {
+      input.dataset.id = exact[0];
+      note.textContent = `Chosen: ${exact[1]} (${exact[2]}).`;
+    } else {
+      delete input.dataset.id;
+      note.textContent = input.value.trim().length >= 2 && !matches.length ? "No registered organisation has that name yet." : "";
+    }
+  };
+  input.addEventListener("input", async () => {
+    const words = slug(input.value).split("-").filter((w) => w.length >= 2);
+    if (!words.length) return choose([]);
+    const query = words.join(" ");
+    asked = query;
+    const found = await employersFor(words[0]);
+    if (asked !== query) return; // a later keystroke has asked again
+    const matches = found.filter(([id, name]) => {
+      const own = slug(name).split("-");
+      return words.every((w) => own.some((o) => o.startsWith(w))) || id === slug(input.value);
     });
-  }
+    list.replaceChildren(
+      ...matches.slice(0, 20).map(([, name, where]) => Object.assign(document.createElement("option"), { value: name, label: where }))
+    );
+    choose(matches);
+    saveDraft();
+  });
+}
 
-  function scalar(value, indent) {
-    if (typeof value === "boolean" || typeof value === "number") return String(value);
-    var s = String(value);
-    if (PLAIN.test(s) && !YAML_SPECIAL.test(s) && !/[ ]$/.test(s)) return s;
-    if (s.indexOf("\n") >= 0 && PRINTABLE.test(s) && !/^\s/.test(s)) {
-      var pad = " ".repeat(indent + 2);
-      return "|-\n" + s.split("\n").map(function (line) { return line ? pad + line : ""; }).join("\n");
+// ---- Problems and warnings
+
+function target(id) {
+  const el = $(id);
+  return el.tagName === "DIV" || el.tagName === "FIELDSET" ? el.querySelector("input") : el;
+}
+
+function openSection(id) {
+  const details = $(`q-${id}`).closest("details");
+  if (details) details.open = true;
+}
+
+function clearProblems() {
+  summary.hidden = true;
+  warningBox.hidden = true;
+  summary.querySelector("ul").textContent = "";
+  warningBox.querySelector("ul").textContent = "";
+  for (const f of desc.fields) {
+    const err = $(`${f.id}-error`);
+    if (err) {
+      err.hidden = true;
+      err.textContent = "";
     }
-    return quoted(s);
+    const el = target(f.id);
+    el.removeAttribute("aria-invalid");
+    $(`q-${f.id}`).classList.remove("has-error");
   }
+}
 
-  function isObject(v) { return v !== null && typeof v === "object" && !Array.isArray(v); }
-
-  function emit(obj, indent) {
-    var pad = " ".repeat(indent), out = [];
-    Object.keys(obj).forEach(function (key) {
-      var v = obj[key];
-      if (Array.isArray(v)) {
-        out.push(pad + key + ":");
-        v.forEach(function (item) {
-          if (isObject(item)) {
-            var inner = emit(item, indent + 4).split("\n");
-            out.push(pad + "  - " + inner[0].slice(indent + 4));
-            for (var i = 1; i < inner.length; i++) out.push(inner[i]);
-          } else {
-            out.push(pad + "  - " + scalar(item, indent + 2));
-          }
-        });
-      } else if (isObject(v)) {
-        out.push(pad + key + ":");
-        out.push(emit(v, indent + 2));
-      } else {
-        out.push(pad + key + ": " + scalar(v, indent));
-      }
-    });
-    return out.join("\n");
-  }
-
-  // ---- Reading the answers
-
-  function element(id) { return document.getElementById(id); }
-
-  function rawAnswer(form, desc, field) {
-    if (field.kind === "multiselect") {
-      return Array.prototype.filter.call(form.querySelectorAll("input[name='" + field.id + "']"), function (c) {
-        return c.checked;
-      }).map(function (c) { return c.value; });
-    }
-    var el = element(field.id);
-    if (field.kind === "boolean") return el.checked;
-    return el.value.replace(/\r\n?/g, "\n").trim();
-  }
-
-  function tidyPostcode(text) {
-    var t = text.toUpperCase().replace(/\s+/g, "");
-    return t.length >= 5 && t.length <= 7 ? t.slice(0, -3) + " " + t.slice(-3) : text.toUpperCase();
-  }
-
-  function lengthProblem(field, text, what) {
-    if (field.minLength && text.length < field.minLength) {
-      return what + " must be at least " + field.minLength + " characters (it is " + text.length + ").";
-    }
-    if (field.maxLength && text.length > field.maxLength) {
-      return what + " must be at most " + field.maxLength + " characters (it is " + text.length + ").";
-    }
-    return "";
-  }
-
-  // Check one answer; returns [value or undefined when empty, problem or ""].
-  function check(field, answer, desc, needed) {
-    var label = field.label;
-    if (field.kind === "boolean") return [answer, ""];
-    if (field.kind === "multiselect") {
-      if (!answer.length) return [undefined, needed ? "Choose at least one for " + label.toLowerCase() + "." : ""];
-      return [answer, ""];
-    }
-    if (answer === "" && field.default !== undefined) answer = field.default;
-    if (answer === "") {
-      if (!needed) return [undefined, ""];
-      return [undefined, (field.kind === "select" ? "Choose " : "Enter ") + label.charAt(0).toLowerCase() + label.slice(1) + "."];
-    }
-    if (field.kind === "select") return [answer, ""];
-    if (field.kind === "dates") {
-      var pattern = new RegExp(desc.datePattern), dates = [], lines = answer.split("\n");
-      for (var i = 0; i < lines.length; i++) {
-        var line = lines[i].trim();
-        if (!line) continue;
-        var m = pattern.exec(line);
-        if (!m) {
-          return [undefined, "Line " + (i + 1) + " of the dates (" + line.slice(0, 40) + ") is not like 2027-03-10, 2027-03-10 to 2027-03-12, or 2027-03-10 09:30-13:00."];
-        }
-        var session = { start: m.groups.start, end: m.groups.end || m.groups.start };
-        if (m.groups.st) { session.start_time = m.groups.st; session.end_time = m.groups.et; }
-        dates.push(session);
-      }
-      return [dates, ""];
-    }
-    if (field.type === "list") {
-      var items = answer.split("\n").map(function (l) { return l.replace(/^[-*\s]+/, "").trim(); }).filter(Boolean);
-      for (var j = 0; j < items.length; j++) {
-        var p = lengthProblem(field, items[j], "Each line of " + label.toLowerCase());
-        if (p) return [undefined, p];
-      }
-      return [items, ""];
-    }
-    if (field.type === "number" || field.type === "integer") {
-      var n = Number(answer.replace(/[£,\s]/g, ""));
-      if (!isFinite(n) || answer.replace(/[£,\s]/g, "") === "") return [undefined, label + " must be a number, such as 3 or 2.5."];
-      if (field.type === "integer" && !Number.isInteger(n)) return [undefined, label + " must be a whole number."];
-      if (field.minimum !== undefined && n < field.minimum) return [undefined, label + " must be at least " + field.minimum + "."];
-      if (field.exclusiveMinimum !== undefined && n <= field.exclusiveMinimum) return [undefined, label + " must be more than " + field.exclusiveMinimum + "."];
-      if (field.maximum !== undefined && n > field.maximum) return [undefined, label + " must be at most " + field.maximum + "."];
-      return [n, ""];
-    }
-    if (/postcode$/.test(field.id)) answer = tidyPostcode(answer);
-    if (field.kind === "text" && answer.indexOf("\n") >= 0) return [undefined, label + " must be on one line."];
-    var problem = lengthProblem(field, answer, label);
-    if (problem) return [undefined, problem];
-    if (field.pattern && !new RegExp(field.pattern, "u").test(answer)) {
-      if (field.pattern === "\\S") return [undefined, label + " has only spaces; write some text."]; // the schemas' visible-text rule
-      return [undefined, label + " is not in the expected form. " + field.help];
-    }
-    return [answer, ""];
-  }
-
-  function put(entry, path, value) {
-    var node = entry;
-    for (var i = 0; i < path.length - 1; i++) {
-      var key = path[i], next = path[i + 1];
-      if (node[key] === undefined) node[key] = typeof next === "number" ? [] : {};
-      node = node[key];
-    }
-    node[path[path.length - 1]] = value;
-  }
-
-  // The entry and the problems with it, in the order of the questions.
-  function read(form, desc) {
-    var answers = {}, problems = [], entry = {};
-    desc.fields.forEach(function (f) { answers[f.id] = rawAnswer(form, desc, f); });
-    desc.fields.forEach(function (f) {
-      var needed = f.required;
-      if (f.notNeededWhen && answers[f.notNeededWhen[0]] === f.notNeededWhen[1]) {
-        // Not needed (an online opportunity has no place), unless part of the place is given.
-        needed = desc.fields.some(function (g) { return g.notNeededWhen && answers[g.id] !== ""; }) && f.required;
-      }
-      var result = check(f, answers[f.id], desc, needed);
-      if (result[1]) { problems.push({ id: f.id, message: result[1] }); return; }
-      if (result[0] === undefined) return;
-      if (f.kind === "dates") {
-        put(entry, f.path, result[0].length ? { kind: "dates", dates: result[0] } : { kind: "on-request" });
-      } else {
-        put(entry, f.path, result[0]);
-      }
-    });
-    desc.anyOf.forEach(function (group) {
-      var given = group.some(function (id) { return answers[id] !== ""; });
-      if (!given) {
-        var labels = group.map(function (id) {
-          return desc.fields.filter(function (f) { return f.id === id; })[0].label;
-        });
-        problems.push({ id: group[0], message: "Answer at least one of: " + labels.join(", ") + "." });
-      }
-    });
-    if (desc.kind === "opportunity" && !(entry.availability || {}).kind) {
-      // No dates: teachers arrange a time (notes, if any, say how).
-      entry.availability = Object.assign({ kind: "on-request" }, entry.availability || {});
-    }
-    var stamp = today();
-    desc.stamps.forEach(function (key) { entry[key] = stamp; });
-    // Keys in the schema's order, as every other file in the register.
-    var ordered = {};
-    desc.order.forEach(function (key) { if (entry[key] !== undefined) ordered[key] = entry[key]; });
-    return { entry: ordered, problems: problems };
-  }
-
-  // ---- Showing problems and the result
-
-  function target(id) {
-    var el = element(id);
-    return el.tagName === "DIV" ? el.querySelector("input") : el; // a list of choices: its first box
-  }
-
-  function clearProblems(desc, summary) {
-    summary.hidden = true;
-    summary.querySelector("ul").textContent = "";
-    desc.fields.forEach(function (f) {
-      var err = element(f.id + "-error");
-      var el = element(f.id);
-      if (err) { err.hidden = true; err.textContent = ""; }
-      el.removeAttribute("aria-invalid");
-      if (el.hasAttribute("aria-describedby")) el.setAttribute("aria-describedby", f.id + "-help");
-      element("q-" + f.id).classList.remove("has-error");
-    });
-  }
-
-  function showProblems(summary, problems) {
-    var list = summary.querySelector("ul");
-    problems.forEach(function (p) {
-      var fid = p.id;
-      var li = document.createElement("li"), a = document.createElement("a");
-      a.href = "#" + target(p.id).id;
-      a.textContent = p.message;
-      a.addEventListener("click", function (event) {
-        event.preventDefault();
-        target(p.id).focus();
-      });
-      li.appendChild(a);
-      list.appendChild(li);
-      var err = document.getElementById(fid + "-error");
-      if (err && err.hidden) {
-        err.hidden = false;
-        err.textContent = "Error: " + p.message;
-        var el = element(p.id);
-        el.setAttribute("aria-invalid", "true");
-        if (el.hasAttribute("aria-describedby")) el.setAttribute("aria-describedby", fid + "-help " + fid + "-error");
-      }
-      element("q-" + fid).classList.add("has-error");
-    });
-    summary.hidden = false;
-    summary.focus();
-  }
-
-  function showResult(form, desc, entry, previous) {
-    var yaml = "# " + (desc.kind === "employer" ? "Employer" : "Opportunity") + " entry prepared with the submit form.\n" + emit(entry, 0) + "\n";
-    var filename = entry.id + ".yaml";
-    element("filename").textContent = "content/" + desc.folder + "/" + filename;
-    element("yaml").value = yaml;
-    element("copy-status").textContent = "";
-
-    var newFile = form.dataset.newFile + "?filename=" + encodeURIComponent(filename);
-    var withValue = newFile + "&value=" + encodeURIComponent(yaml);
-    var tooLong = withValue.length > MAX_LINK;
-    element("open-github").href = tooLong ? newFile : withValue;
-    element("too-long").hidden = !tooLong;
-
-    // The issue form is filled in by its question ids; choices are left for the person to pick.
-    var issue = form.dataset.issueForm;
-    desc.fields.forEach(function (f) {
-      if (f.kind === "text" || f.kind === "textarea" || f.kind === "dates") {
-        var value = rawAnswer(form, desc, f);
-        if (value && (issue.length + value.length * 3) < MAX_LINK) issue += "&" + f.id + "=" + encodeURIComponent(value);
-      }
-    });
-    element("open-issue").href = issue;
-
-    if (previous) URL.revokeObjectURL(previous.url);
-    var download = element("download");
-    var url = URL.createObjectURL(new Blob([yaml], { type: "application/yaml" }));
-    download.href = url;
-    download.setAttribute("download", filename);
-
-    element("result").hidden = false;
-    element("result-heading").focus();
-    return { yaml: yaml, filename: filename, url: url };
-  }
-
-  function setUp(form) {
-    var desc = JSON.parse(form.dataset.form);
-    var summary = element("error-summary");
-    var result = element("result");
-    var status = element("copy-status");
-    var made = null;
-
-    // Arriving at an empty identifier, suggest one from the name or title, selected so that
-    // typing replaces it.
-    var nameField = element(desc.kind === "employer" ? "name" : "title");
-    var idField = element("id");
-    idField.addEventListener("focus", function () {
-      if (!idField.value.trim() && nameField.value.trim()) {
-        idField.value = slug(nameField.value);
-        idField.select();
-      }
-    });
-
-    form.addEventListener("submit", function (event) {
+function list(box, items, prefix) {
+  const ul = box.querySelector("ul");
+  for (const p of items) {
+    const li = document.createElement("li");
+    const a = document.createElement("a");
+    a.href = `#${target(p.id).id}`;
+    a.textContent = p.message;
+    a.addEventListener("click", (event) => {
       event.preventDefault();
-      clearProblems(desc, summary);
-      var r = read(form, desc);
-      if (r.problems.length) {
-        result.hidden = true;
-        showProblems(summary, r.problems);
-        return;
-      }
-      made = showResult(form, desc, r.entry, made);
+      openSection(p.id);
+      target(p.id).focus();
     });
-
-    element("copy").addEventListener("click", function () {
-      if (!made) return;
-      var area = element("yaml");
-      function fallback() {
-        area.focus();
-        area.select();
-        var ok = false;
-        try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
-        status.textContent = ok ? "Copied the entry." : "The entry is selected: press Ctrl+C (or Cmd+C) to copy it.";
-      }
-      if (navigator.clipboard && navigator.clipboard.writeText) {
-        navigator.clipboard.writeText(made.yaml).then(function () { status.textContent = "Copied the entry."; }, fallback);
-      } else {
-        fallback();
-      }
-    });
-
-    element("download").addEventListener("click", function () {
-      if (made) status.textContent = "Downloading " + made.filename + ".";
-    });
+    li.append(a);
+    ul.append(li);
+    const err = $(`${p.id}-error`);
+    if (err && err.hidden) {
+      err.hidden = false;
+      err.textContent = `${prefix}: ${p.message}`;
+    }
+    if (prefix === "Error") {
+      target(p.id).setAttribute("aria-invalid", "true");
+      $(`q-${p.id}`).classList.add("has-error");
+    }
+    openSection(p.id);
   }
+  box.hidden = !items.length;
+}
 
-  var form = element("submit-form");
-  if (form) {
-    element("submit-nojs").hidden = true;
-    element("submit-app").hidden = false;
-    setUp(form);
+// ---- The three routes
+
+function showResult(r, given) {
+  const text = `# ${desc.kind === "employer" ? "Employer" : "Opportunity"} entry prepared with the submit form.\n${yaml(r.entry)}\n`;
+  const filename = `${r.entry.id}.yaml`;
+  $("filename").textContent = `content/${desc.folder}/${filename}`;
+  $("yaml").value = text;
+  $("copy-status").textContent = "";
+
+  // 1. Email: the answers as the issue forms word them, between lines the maintainers' command looks for.
+  const forEmail = { ...given };
+  if (desc.kind === "opportunity") forEmail.employer = `${$("employer").value} (${given.employer})`;
+  const message = `Hello,\n\nPlease add this to the register.\n\n----- ${form.dataset.formName} -----\n${sections(desc, forEmail)}----- End of the entry -----\n`;
+  const subject = `${form.dataset.formName}: ${r.entry.name || r.entry.title}`;
+  const mailto = `mailto:${form.dataset.inbox}?subject=${encodeURIComponent(subject)}&body=${encodeURIComponent(message)}`;
+  const tooLongForEmail = mailto.length > MAX_MAILTO;
+  $("send-email").href = tooLongForEmail ? `mailto:${form.dataset.inbox}?subject=${encodeURIComponent(subject)}` : mailto;
+  $("email-too-long").hidden = !tooLongForEmail;
+  $("message").value = message;
+
+  // 2. GitHub's issue form, filled in by its question ids.
+  let issue = form.dataset.issueForm;
+  for (const f of desc.fields) {
+    if (["text", "textarea", "dates"].includes(f.kind) && forEmail[f.id] && issue.length + forEmail[f.id].length * 3 < MAX_LINK) {
+      issue += `&${f.id}=${encodeURIComponent(forEmail[f.id])}`;
+    }
   }
-})();
+  $("open-issue").href = issue;
+
+  // 3. The file, for Git users.
+  const newFile = `${form.dataset.newFile}?filename=${encodeURIComponent(filename)}`;
+  const withValue = `${newFile}&value=${encodeURIComponent(text)}`;
+  $("open-github").href = withValue.length > MAX_LINK ? newFile : withValue;
+  $("too-long").hidden = withValue.length <= MAX_LINK;
+  if (made) URL.revokeObjectURL(made.url);
+  const url = URL.createObjectURL(new Blob([text], { type: "application/yaml" }));
+  $("download").href = url;
+  $("download").setAttribute("download", filename);
+
+  $("result").hidden = false;
+  $("result-heading").focus();
+  return { text, message, filename, url };
+}
+
+async function copy(text, area, done) {
+  const status = $("copy-status");
+  try {
+    await navigator.clipboard.writeText(text);
+    status.textContent = done;
+  } catch {
+    area.hidden = false;
+    area.focus();
+    area.select();
+    status.textContent = "It is selected: press Ctrl+C (or Cmd+C) to copy it.";
+  }
+}
+
+// ---- Setting up
+
+$("submit-nojs").hidden = true;
+$("submit-app").hidden = false;
+if (desc.kind === "opportunity") setUpPicker();
+loadDraft();
+
+const nameField = $(desc.kind === "employer" ? "name" : "title");
+nameField.addEventListener("change", () => {
+  if (!$("id").dataset.edited) $("id").value = slug(nameField.value);
+});
+$("id").addEventListener("input", () => {
+  $("id").dataset.edited = "yes";
+});
+form.addEventListener("input", saveDraft);
+form.addEventListener("change", saveDraft);
+$("start-again").addEventListener("click", startAgain);
+
+form.addEventListener("submit", (event) => {
+  event.preventDefault();
+  clearProblems();
+  const given = answers();
+  const r = read(desc, given);
+  if (r.problems.length) {
+    $("result").hidden = true;
+    list(summary, r.problems, "Error");
+    summary.focus();
+    return;
+  }
+  list(warningBox, r.warnings, "Check this");
+  made = showResult(r, given);
+});
+
+$("copy-message").addEventListener("click", () => made && copy(made.message, $("message"), "Copied the message."));
+$("copy").addEventListener("click", () => made && copy(made.text, $("yaml"), "Copied the file."));
+$("download").addEventListener("click", () => {
+  if (made) $("copy-status").textContent = `Downloading ${made.filename}.`;
+});
+for (const link of document.querySelectorAll("[data-route]")) {
+  link.addEventListener("click", () => {
+    const next = $("next-link");
+    next.href = `${form.dataset.next}#${link.dataset.route}`;
+    next.parentElement.hidden = false;
+  });
+}
+// Date pickers beside the typed dates: a picked date goes in as YYYY-MM-DD, which the form reads too.
+for (const picker of document.querySelectorAll("[data-adds-to]")) {
+  picker.addEventListener("change", () => {
+    const box = $(picker.dataset.addsTo);
+    if (!picker.value) return;
+    box.value = box.tagName === "TEXTAREA" && box.value.trim() ? `${box.value.trim()}\n${picker.value}` : picker.value;
+    saveDraft();
+  });
+}

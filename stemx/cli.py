@@ -80,6 +80,11 @@ def parser() -> argparse.ArgumentParser:
             default=BuildConfig.__dataclass_fields__["repository"].default,
             help="GitHub owner/name for submission links",
         )
+        b.add_argument(
+            "--inbox",
+            default=BuildConfig.__dataclass_fields__["inbox"].default,
+            help="email address that receives submissions sent by email",
+        )
         if name == "serve":
             b.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000)")
     f = sub.add_parser("forms", help="regenerate the GitHub issue forms from the schemas")
@@ -92,6 +97,13 @@ def parser() -> argparse.ArgumentParser:
     body.add_argument("--body-env", metavar="NAME", help="the name of an environment variable holding the issue body")
     i.add_argument("--content", type=Path, default=ROOT / "content", help="content folder (default: content/)")
     i.add_argument("--today", type=_date, default=None, help="submission date (default: today)")
+
+    m = sub.add_parser(
+        "from-email", help="turn an emailed submission (saved message or pasted text) into a content file"
+    )
+    m.add_argument("file", type=Path, help="the email, saved as .eml, or its text pasted into a file")
+    m.add_argument("--content", type=Path, default=ROOT / "content", help="content folder (default: content/)")
+    m.add_argument("--today", type=_date, default=None, help="submission date (default: today)")
 
     n = sub.add_parser("new", help="answer questions to write a new employer or opportunity file")
     n.add_argument("kind", choices=("employer", "opportunity"))
@@ -157,6 +169,7 @@ def _config(args: argparse.Namespace) -> BuildConfig:
         previous_data=args.previous_data,
         strict=args.strict,
         repository=args.repository,
+        inbox=args.inbox,
         cache_dir=_cache_dir(args),
     )
 
@@ -221,6 +234,12 @@ def cmd_issue_to_yaml(args: argparse.Namespace) -> int:
     return issue_to_yaml(args.kind, args.content, args.today or default_today(), args.body_file, args.body_env)
 
 
+def cmd_from_email(args: argparse.Namespace) -> int:
+    from .email_submission import main as from_email
+
+    return from_email(args.file, args.content, args.today or default_today())
+
+
 def cmd_new(args: argparse.Namespace) -> int:
     from .new import main as new
 
@@ -233,5 +252,6 @@ COMMANDS = {
     "serve": cmd_serve,
     "forms": cmd_forms,
     "issue-to-yaml": cmd_issue_to_yaml,
+    "from-email": cmd_from_email,
     "new": cmd_new,
 }

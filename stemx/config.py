@@ -28,6 +28,8 @@ class BuildConfig:
     strict: bool = False
     # The GitHub repository that receives submissions ("owner/name"), for links from the site.
     repository: str = "stem-exchange/register"
+    # The register's inbox: employers without a GitHub account send their entry there by email.
+    inbox: str = "submissions@stem-exchange.example.org"
     # Where checked files are remembered between builds (see cache.py); None: check every file.
     cache_dir: Path | None = None
 

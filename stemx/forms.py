@@ -9,69 +9,83 @@ can be added later by editing the file.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
+from . import rules
+from .answers import (
+    DATE_EXAMPLES,
+    DATES_HELP,
+    browser_patterns,
+    read_date,
+    read_postcode,
+    read_session,
+    read_url,
+    slug,
+)
 from .opendata.tableschema import json_schema_property
 from .schemas import load_schema
 
-# (question id, schema source, kind). Kinds: text, textarea, select, multiselect, boolean,
-# dates (one line per date, parsed by parse_dates).
+# (question id, schema source, kind, section). Kinds: text, textarea, select, multiselect,
+# yesno, dates (one line per date, read by answers.read_session). Sections: "first" is asked
+# of everyone (for an employer, the two-minute registration), "more" is folded away as
+# optional details, "options" holds the web address name made from the name.
 EMPLOYER_QUESTIONS = (
-    ("name", "employer:name", "text"),
-    ("id", "employer:id", "text"),
-    ("summary", "employer:summary", "textarea"),
-    ("description", "employer:description", "textarea"),
-    ("website", "employer:website", "text"),
-    ("sector", "employer:sector", "select"),
-    ("size", "employer:size", "select"),
-    ("org_id", "employer:org_id", "text"),
-    ("location_name", "common:place.name", "text"),
-    ("location_address", "common:place.address", "text"),
-    ("location_postcode", "common:place.postcode", "text"),
-    ("location_region", "common:place.region", "select"),
-    ("regions_served", "employer:regions_served", "multiselect"),
-    ("subjects", "employer:subjects", "multiselect"),
-    ("contact_team", "employer:contact.team", "text"),
-    ("contact_email", "employer:contact.email", "text"),
-    ("contact_url", "employer:contact.url", "text"),
-    ("contact_phone", "employer:contact.phone", "text"),
-    ("contact_publish", "employer:contact.publish", "boolean"),
+    ("name", "employer:name", "text", "first"),
+    ("website", "employer:website", "text", "first"),
+    ("sector", "employer:sector", "select", "first"),
+    ("summary", "employer:summary", "textarea", "first"),
+    ("regions_served", "employer:regions_served", "multiselect", "first"),
+    ("offers", "employer:offers", "multiselect", "first"),
+    ("contact_team", "employer:contact.team", "text", "first"),
+    ("contact_email", "employer:contact.email", "text", "first"),
+    ("contact_phone", "employer:contact.phone", "text", "first"),
+    ("contact_publish", "employer:contact.publish", "yesno", "first"),
+    ("description", "employer:description", "textarea", "more"),
+    ("size", "employer:size", "select", "more"),
+    ("subjects", "employer:subjects", "multiselect", "more"),
+    ("location_name", "common:place.name", "text", "more"),
+    ("location_address", "common:place.address", "text", "more"),
+    ("location_postcode", "common:place.postcode", "text", "more"),
+    ("location_region", "common:place.region", "select", "more"),
+    ("contact_url", "employer:contact.url", "text", "more"),
+    ("org_id", "employer:org_id", "text", "more"),
+    ("id", "employer:id", "text", "options"),
 )
 OPPORTUNITY_QUESTIONS = (
-    ("title", "opportunity:title", "text"),
-    ("id", "opportunity:id", "text"),
-    ("employer", "opportunity:employer", "text"),
-    ("summary", "opportunity:summary", "textarea"),
-    ("description", "opportunity:description", "textarea"),
-    ("type", "opportunity:type", "select"),
-    ("audience", "opportunity:audience", "multiselect"),
-    ("subjects", "opportunity:subjects", "multiselect"),
-    ("format", "opportunity:format", "select"),
-    ("location_name", "common:place.name", "text"),
-    ("location_address", "common:place.address", "text"),
-    ("location_postcode", "common:place.postcode", "text"),
-    ("location_region", "common:place.region", "select"),
-    ("dates", "opportunity:availability.dates", "dates"),
-    ("availability_notes", "opportunity:availability.notes", "text"),
-    ("duration_hours", "opportunity:duration_hours", "text"),
-    ("capacity", "opportunity:capacity", "text"),
-    ("cost", "opportunity:cost", "text"),
-    ("closes", "opportunity:closes", "text"),
-    ("apply_instructions", "opportunity:how_to_apply.instructions", "textarea"),
-    ("apply_email", "opportunity:how_to_apply.email", "text"),
-    ("apply_url", "opportunity:how_to_apply.url", "text"),
-    ("requirements", "opportunity:requirements", "textarea"),
-    ("accessibility", "opportunity:accessibility", "textarea"),
+    ("employer", "opportunity:employer", "text", "first"),
+    ("title", "opportunity:title", "text", "first"),
+    ("summary", "opportunity:summary", "textarea", "first"),
+    ("description", "opportunity:description", "textarea", "first"),
+    ("type", "opportunity:type", "select", "first"),
+    ("audience", "opportunity:audience", "multiselect", "first"),
+    ("subjects", "opportunity:subjects", "multiselect", "first"),
+    ("format", "opportunity:format", "select", "first"),
+    ("location_name", "common:place.name", "text", "first"),
+    ("location_address", "common:place.address", "text", "first"),
+    ("location_postcode", "common:place.postcode", "text", "first"),
+    ("location_region", "common:place.region", "select", "first"),
+    ("dates", "opportunity:availability.dates", "dates", "first"),
+    ("availability_notes", "opportunity:availability.notes", "text", "first"),
+    ("duration_hours", "opportunity:duration_hours", "text", "first"),
+    ("cost", "opportunity:cost", "text", "first"),
+    ("closes", "opportunity:closes", "text", "first"),
+    ("apply_instructions", "opportunity:how_to_apply.instructions", "textarea", "first"),
+    ("apply_email", "opportunity:how_to_apply.email", "text", "first"),
+    ("apply_url", "opportunity:how_to_apply.url", "text", "first"),
+    ("capacity", "opportunity:capacity", "text", "more"),
+    ("requirements", "opportunity:requirements", "textarea", "more"),
+    ("accessibility", "opportunity:accessibility", "textarea", "more"),
+    ("id", "opportunity:id", "text", "options"),
 )
-# Questions the schema requires only in some cases, or not at all, but a form must ask.
+# Questions the schema does not require but a form must ask: the id (made from the name when
+# left alone) and the yes/no consent, which has no safe default.
 REQUIRED_IN_FORM = {"id", "contact_publish"}
-# An employer's first site is required; an opportunity's location only when not online.
-REQUIRED_FOR_EMPLOYER = {"location_name", "location_postcode", "location_region"}
-DATES_HELP = (
-    "One date per line, as YYYY-MM-DD, optionally with an end date and times: "
-    "2027-03-10, or 2027-03-10 to 2027-03-12, or 2027-03-10 09:30-13:00. Leave empty if teachers arrange a time with you."
-)
+# The yes/no answers to the consent question, as the forms and the issue parser word them.
+YES = "Yes: show them"
+NO = "No: keep them for the register's team"
+# Sites: all or nothing. Once any part of a place is given, the parts the schema requires are needed.
+PLACE = ("location_name", "location_address", "location_postcode", "location_region")
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,17 +98,19 @@ class Question:
     options: tuple[tuple[str, str], ...] = ()  # (code, label)
     max_length: int | None = None
     pattern: str | None = None
+    example: str | None = None
+    section: str = "first"
 
 
-def _own_title(source: str) -> str | None:
-    """The title a property has where it is declared (a list's own, not its items')."""
+def _declared(source: str) -> dict[str, Any]:
+    """A property where it is declared (a list's own node, not its items'); {} for shared definitions."""
     schema_name, path = source.split(":", 1)
     if schema_name == "common":
-        return None
+        return {}
     node = load_schema(schema_name)
     for step in path.split("."):
         node = node.get("properties", {}).get(step, {})
-    return node.get("title")
+    return node
 
 
 def _required(source: str) -> bool:
@@ -108,36 +124,43 @@ def _required(source: str) -> bool:
     return steps[-1] in node.get("required", ())
 
 
+def _asked(kind: str) -> tuple[tuple[str, str, str, str], ...]:
+    return EMPLOYER_QUESTIONS if kind == "employer" else OPPORTUNITY_QUESTIONS
+
+
 def questions(kind: str) -> list[Question]:
+    """The questions, worded for the people who answer them: the schema's x-form wording
+    (label, hint, example) where it has one, else its title and description."""
     out = []
-    for qid, source, qkind in EMPLOYER_QUESTIONS if kind == "employer" else OPPORTUNITY_QUESTIONS:
+    place_required = set(load_schema("common")["$defs"]["place"]["required"])
+    for qid, source, qkind, section in _asked(kind):
         prop = json_schema_property(source)
+        own = _declared(source)
+        wording = own.get("x-form") or prop.get("x-form") or {}
         options = tuple((o["const"], o["title"]) for o in prop.get("oneOf", ()))
-        title = _own_title(source) or prop.get("title", qid)
-        if qid == "apply_instructions":
-            title = "How to apply"
-        if qid.startswith("location_"):
-            title = f"Location: {title.lower()}" if not title.lower().startswith("location") else title
+        if qkind == "yesno":
+            options = (("yes", YES), ("no", NO))
+        label = wording.get("label") or own.get("title") or prop.get("title", qid)
+        if qid.startswith("location_") and kind == "opportunity":
+            label = f"Where: {label[0].lower()}{label[1:]}"
+        examples = prop.get("examples") or own.get("examples") or [None]
         out.append(
             Question(
                 id=qid,
-                label=title,
-                help=DATES_HELP if qkind == "dates" else prop.get("description", ""),
+                label=label,
+                help=DATES_HELP if qkind == "dates" else wording.get("hint") or prop.get("description", ""),
                 kind=qkind,
-                required=qid in REQUIRED_IN_FORM
-                or (kind == "employer" and qid in REQUIRED_FOR_EMPLOYER)
-                or (_required(source) and qkind != "dates" and qid != "cost"),
+                required=qid in REQUIRED_IN_FORM or (_required(source) and qkind != "dates" and qid != "cost"),
                 options=options,
                 max_length=prop.get("maxLength"),
                 pattern=prop.get("pattern"),
+                example=wording.get("example") or examples[0],
+                section=section,
             )
         )
+        if qid in PLACE and qid.removeprefix("location_") in place_required:
+            out[-1] = replace(out[-1], required=False)  # needed only with the rest of the place: see PLACE
     return out
-
-
-_DATE_LINE = re.compile(
-    r"^(?P<start>\d{4}-\d{2}-\d{2})(?:\s+to\s+(?P<end>\d{4}-\d{2}-\d{2}))?(?:\s+(?P<st>\d{2}:\d{2})\s*-\s*(?P<et>\d{2}:\d{2}))?$"
-)
 
 
 def parse_dates(text: str) -> list[dict[str, str]] | str:
@@ -146,12 +169,13 @@ def parse_dates(text: str) -> list[dict[str, str]] | str:
     for number, line in enumerate((line.strip() for line in text.splitlines()), 1):
         if not line:
             continue
-        m = _DATE_LINE.match(line)
-        if not m:
-            return f"line {number} of the dates ('{line[:40]}') is not like 2027-03-10, 2027-03-10 to 2027-03-12, or 2027-03-10 09:30-13:00"
-        session = {"start": m["start"], "end": m["end"] or m["start"]}
-        if m["st"]:
-            session |= {"start_time": m["st"], "end_time": m["et"]}
+        session = read_session(line)
+        if session is None:
+            return (
+                f"line {number} of the dates ('{line[:40]}') is not a date we can read: "
+                f"write it like {DATE_EXAMPLES}, a run of days as 10 March 2027 to 12 March 2027, "
+                "with times as 10 March 2027 09:30-13:00"
+            )
         sessions.append(session)
     return sessions
 
@@ -162,6 +186,18 @@ def _number(text: str) -> int | float | str:
     except ValueError:
         return text  # left as text: the validator explains what is wrong with it
     return int(value) if value.is_integer() else value
+
+
+def tidy(qid: str, answer: str) -> str:
+    """An answer in the register's form when it can be read as one (a website without https://,
+    a postcode in small letters, a date in words); otherwise as typed, for the checks to explain."""
+    if qid in ("website", "contact_url", "apply_url"):
+        return read_url(answer)
+    if qid == "location_postcode":
+        return read_postcode(answer)
+    if qid == "closes":
+        return read_date(answer) or answer
+    return answer
 
 
 def to_entry(kind: str, answers: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
@@ -179,7 +215,11 @@ def to_entry(kind: str, answers: dict[str, Any]) -> tuple[dict[str, Any], list[s
         if value not in (None, "", []):
             entry[key] = convert(value) if convert else value
 
+    a["id"] = a.get("id") or slug(str(a.get("name") or a.get("title") or ""))
     put("id", "id")
+    for qid in ("website", "contact_url", "apply_url", "location_postcode"):
+        if a.get(qid):
+            a[qid] = tidy(qid, a[qid])
     location = {k: a.get(f"location_{k}") for k in ("name", "address", "postcode", "region") if a.get(f"location_{k}")}
     if kind == "employer":
         for key in ("name", "org_id", "summary", "description", "website", "sector", "size"):
@@ -188,10 +228,13 @@ def to_entry(kind: str, answers: dict[str, Any]) -> tuple[dict[str, Any], list[s
             entry["locations"] = [location]
         put("regions_served", "regions_served")
         put("subjects", "subjects")
+        put("offers", "offers")
         contact = {k: a.get(f"contact_{k}") for k in ("team", "email", "url", "phone") if a.get(f"contact_{k}")}
-        contact["publish"] = bool(a.get("contact_publish"))
+        contact["publish"] = a.get("contact_publish") in (True, "yes")
         entry["contact"] = contact
         return entry, problems
+    if a.get("employer"):
+        a["employer"] = employer_id(a["employer"])
     for key in ("employer", "title", "summary", "description", "type", "audience", "subjects", "format"):
         put(key, key)
     if location:
@@ -206,7 +249,13 @@ def to_entry(kind: str, answers: dict[str, Any]) -> tuple[dict[str, Any], list[s
     put("duration_hours", "duration_hours", _number)
     put("capacity", "capacity", _number)
     entry["cost"] = _number(a["cost"]) if a.get("cost") else 0
-    put("closes", "closes")
+    if a.get("closes"):
+        closes = read_date(a["closes"])
+        if closes is None:
+            problems.append(
+                f"the closing date ('{a['closes'][:40]}') is not a date we can read: write it like {DATE_EXAMPLES}"
+            )
+        entry["closes"] = closes or a["closes"]
     apply = {"instructions": a.get("apply_instructions") or ""}
     apply |= {k: a[f"apply_{k}"] for k in ("email", "url") if a.get(f"apply_{k}")}
     entry["how_to_apply"] = apply
@@ -215,6 +264,15 @@ def to_entry(kind: str, answers: dict[str, Any]) -> tuple[dict[str, Any], list[s
         entry["requirements"] = requirements
     put("accessibility", "accessibility")
     return entry, problems
+
+
+_NAMED_ID = re.compile(r"\(([a-z0-9]+(?:-[a-z0-9]+)*)\)\s*$")
+
+
+def employer_id(answer: str) -> str:
+    """The employer's id from the answer: the page writes "Name (id)"; an id alone is kept."""
+    m = _NAMED_ID.search(answer)
+    return m.group(1) if m else answer.strip()
 
 
 # Where each answer goes in the entry (keys, with list positions as numbers). The submit page's
@@ -267,12 +325,14 @@ def _any_of(kind: str) -> list[list[str]]:
 
 
 def form_description(kind: str) -> dict[str, Any]:
-    """Everything a browser form needs to ask the questions and write the entry, as plain data."""
-    asked = EMPLOYER_QUESTIONS if kind == "employer" else OPPORTUNITY_QUESTIONS
-    sources = {qid: source for qid, source, _ in asked}
+    """Everything a browser form needs to ask the questions, read the answers forgivingly, give
+    the same warnings as `validate` and write the entry, as plain data."""
+    sources = {qid: source for qid, source, _, _ in _asked(kind)}
+    place_required = load_schema("common")["$defs"]["place"]["required"]
     fields = []
     for q in questions(kind):
         prop = json_schema_property(sources[q.id])
+        path = list(PATHS[kind].get(q.id, (q.id,)))
         field: dict[str, Any] = {
             "id": q.id,
             "label": q.label,
@@ -281,15 +341,19 @@ def form_description(kind: str) -> dict[str, Any]:
             "type": _value_type(sources[q.id], q.kind),
             "required": q.required,
             "options": [list(o) for o in q.options],
-            "path": list(PATHS[kind].get(q.id, (q.id,))),
+            "path": path,
+            "dotted": ".".join(str(step) for step in path if not isinstance(step, int)),
+            "section": q.section,
         }
+        if q.example:
+            field["example"] = q.example
         for key in ("minLength", "maxLength", "pattern", "minimum", "maximum", "exclusiveMinimum"):
             if key in prop and q.kind not in ("multiselect", "dates"):
                 field[key] = prop[key]
         if q.id in DEFAULTS:
             field["default"] = DEFAULTS[q.id]
-        if kind == "opportunity" and q.id.startswith("location_"):
-            field["notNeededWhen"] = ["format", "online"]
+        if q.id in PLACE and q.id.removeprefix("location_") in place_required:
+            field["neededWith"] = list(PLACE)  # a site is all or nothing
         fields.append(field)
     return {
         "kind": kind,
@@ -297,6 +361,8 @@ def form_description(kind: str) -> dict[str, Any]:
         "order": list(load_schema(kind)["properties"]),
         "stamps": list(STAMPS[kind]),
         "anyOf": _any_of(kind),
-        "datePattern": _DATE_LINE.pattern.replace("(?P<", "(?<"),  # JavaScript's named groups
+        "patterns": browser_patterns(),
+        "dateExamples": DATE_EXAMPLES,
+        "warnings": rules.browser_warnings(),
         "fields": fields,
     }

@@ -13,7 +13,7 @@ import yaml
 
 from .config import ROOT
 from .forms import Question, questions
-from .schemas import load_schema, vocabularies
+from .schemas import vocabularies
 
 FORMS = {
     "employer": (
@@ -28,23 +28,22 @@ FORMS = {
     ),
 }
 FOLDER = ROOT / ".github" / "ISSUE_TEMPLATE"
-CONSENT = "Yes, publish these contact details on the website and in the open data"
+# Issue forms have no "more options": the web address name is made from the name when left empty.
+MADE_FROM_NAME = " Leave empty to have it made from the name."
 
 
 def _field(q: Question) -> dict[str, Any]:
-    attributes: dict[str, Any] = {"label": q.label, "description": q.help}
-    if q.kind in ("select", "multiselect"):
+    help = q.help + (f" For example: {q.example}" if q.example and q.kind == "text" else "")
+    attributes: dict[str, Any] = {"label": q.label, "description": help + (MADE_FROM_NAME if q.id == "id" else "")}
+    if q.kind in ("select", "multiselect", "yesno"):
         field: dict[str, Any] = {"type": "dropdown", "id": q.id}
         attributes["options"] = [label for _, label in q.options]
         if q.kind == "multiselect":
             attributes["multiple"] = True
-    elif q.kind == "boolean":
-        field = {"type": "checkboxes", "id": q.id}
-        attributes["options"] = [{"label": CONSENT}]
     else:
         field = {"type": "textarea" if q.kind in ("textarea", "dates") else "input", "id": q.id}
     field["attributes"] = attributes
-    if q.required and q.kind != "boolean":
+    if q.required and q.id != "id":
         field["validations"] = {"required": True}
     return field
 
@@ -52,10 +51,10 @@ def _field(q: Question) -> dict[str, Any]:
 def form(kind: str) -> str:
     _, name, description = FORMS[kind]
     intro = (
-        "Fill in the questions below. A maintainer reviews every submission before it is published. "
-        "Use team contact details (such as education@your-company), never a named person's. "
-        "Everything you write here is public. To change a published entry or withdraw an opportunity, "
-        'use the "Change or withdraw an entry" form instead.'
+        "Answer the questions below. A member of the register's team reads every submission and usually "
+        "replies within five working days; you will see the reply here. Use team contact details (such as "
+        "education@your-company), never a named person's. Everything you write here is public. To change a "
+        'published entry or withdraw an opportunity, use the "Change or withdraw an entry" form instead.'
     )
     document = {
         "name": name,
@@ -102,9 +101,9 @@ def change_form() -> str:
                 "type": "input",
                 "id": "id",
                 "attributes": {
-                    "label": "Identifier",
-                    "description": "The last part of the entry's web address, such as northfield-robotics. "
-                    + load_schema("common")["$defs"]["id"]["description"],
+                    "label": "Web address of the entry",
+                    "description": "Copy it from your browser's address bar on the entry's page, such as "
+                    "https://stem-exchange.example.org/employers/northfield-robotics/",
                 },
                 "validations": {"required": True},
             },

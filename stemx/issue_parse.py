@@ -10,15 +10,16 @@ from __future__ import annotations
 import os
 import re
 import sys
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
 
+from .answers import slug
 from .content import FOLDERS
 from .entry_yaml import dump_entry
 from .errors import UsageError
-from .forms import questions, to_entry
-from .issue_forms import CONSENT
+from .forms import YES, employer_id, questions, to_entry
 
 MAX_BODY = 64 * 1024
 NO_RESPONSE = "_No response_"
@@ -70,8 +71,8 @@ def answers(kind: str, body: str) -> dict[str, Any]:
         text = raw.get(q.label, "")
         if text == NO_RESPONSE:
             text = ""
-        if q.kind == "boolean":
-            result[q.id] = bool(re.search(rf"^- \[[xX]\] {re.escape(CONSENT)}$", text, re.M))
+        if q.kind == "yesno":
+            result[q.id] = "yes" if text == YES else "no"
         elif q.kind in ("select", "multiselect"):
             by_label = {label: code for code, label in q.options}
             chosen = [part.strip() for part in text.split(", ")] if text else []
@@ -83,16 +84,37 @@ def answers(kind: str, body: str) -> dict[str, Any]:
             result[q.id] = codes if q.kind == "multiselect" else (codes[0] if codes else "")
         else:
             result[q.id] = text
-        if q.required and result[q.id] in ("", [], None):
+        if q.required and q.id != "id" and result[q.id] in ("", [], None):
             problems.append(f"{q.label}: this question needs an answer")
     if problems:
         raise SubmissionError("; ".join(problems))
     return result
 
 
-def to_yaml(kind: str, body: str, today: date) -> tuple[str, str]:
+def find_employer(named: str, exists: Callable[[str], bool]) -> str:
+    """The id of the employer an answer names: its id, "Name (id)" as the submit page writes it,
+    or its name, when the id was made from the name (with or without Ltd, PLC or Limited)."""
+    answer = employer_id(named)
+    if exists(answer):
+        return answer
+    made = slug(answer)
+    for candidate in (made, re.sub(r"-(ltd|limited|plc|llp|cic)$", "", made)):
+        if candidate and exists(candidate):
+            return candidate
+    raise SubmissionError(
+        f"no registered organisation is called '{named[:60]}'; check its name on the site's Employers page, "
+        "or register the organisation first"
+    )
+
+
+def to_yaml(
+    kind: str, body: str, today: date, employer_exists: Callable[[str], bool] | None = None, route: str = "issue form"
+) -> tuple[str, str]:
     """(entry id, YAML text) for a submitted issue body; SubmissionError when it cannot be read."""
-    entry, problems = to_entry(kind, answers(kind, body))
+    given = answers(kind, body)
+    if kind == "opportunity" and employer_exists is not None and given.get("employer"):
+        given["employer"] = find_employer(given["employer"], employer_exists)
+    entry, problems = to_entry(kind, given)
     if problems:
         raise SubmissionError("; ".join(problems))
     entry_id = entry.get("id", "")
@@ -100,7 +122,7 @@ def to_yaml(kind: str, body: str, today: date) -> tuple[str, str]:
         raise SubmissionError(f"the id '{entry_id[:60]}' must be lower-case letters, digits and single hyphens")
     stamp = today.isoformat()
     entry |= {"registered": stamp, "reviewed": stamp} if kind == "employer" else {"published": stamp, "reviewed": stamp}
-    return entry_id, dump_entry(entry, f"Submitted through the {kind} issue form on {stamp}.")
+    return entry_id, dump_entry(entry, f"Submitted through the {kind} {route} on {stamp}.")
 
 
 def main(
@@ -121,8 +143,9 @@ def main(
         body = body_file.read_text(encoding="utf-8", errors="replace")
     else:
         body = os.environ.get(str(body_env), "")
+    employers = content_dir / FOLDERS["employer"]
     try:
-        entry_id, text = to_yaml(kind, body, today)
+        entry_id, text = to_yaml(kind, body, today, lambda e: (employers / f"{e}.yaml").is_file())
     except SubmissionError as e:
         out.write(f"The submission could not be read: {e}.\n")
         return 1

@@ -73,7 +73,7 @@ class Employer:
     description: Text  # Markdown source: str() it (it may be kept in a TextStore)
     website: str
     sector: str
-    size: str
+    size: str | None  # the short registration leaves size, sites, subjects and description for later
     locations: tuple[Place, ...]
     regions_served: tuple[str, ...]
     subjects: tuple[str, ...]
@@ -82,6 +82,12 @@ class Employer:
     reviewed: date
     source: str  # content file, relative to the content folder, for messages
     org_id: str | None = None
+    offers: tuple[str, ...] = ()  # kinds of support it might offer (opportunity types)
+
+    @property
+    def place(self) -> Place | None:
+        """The employer's first site, where its opportunities happen unless they say otherwise."""
+        return self.locations[0] if self.locations else None
 
     @classmethod
     def from_data(cls, d: dict[str, Any], source: str, keep: Keep = str) -> Employer:
@@ -90,13 +96,14 @@ class Employer:
             id=sys.intern(d["id"]),  # opportunities name it too
             name=d["name"],
             summary=d["summary"],
-            description=keep(d["description"]),
+            description=keep(d.get("description", "")),
             website=d["website"],
             sector=sys.intern(d["sector"]),
-            size=sys.intern(d["size"]),
-            locations=tuple(Place.from_data(p) for p in d["locations"]),
+            size=sys.intern(d["size"]) if "size" in d else None,
+            locations=tuple(Place.from_data(p) for p in d.get("locations", ())),
             regions_served=_codes(d["regions_served"]),
-            subjects=_codes(d["subjects"]),
+            subjects=_codes(d.get("subjects", ())),
+            offers=_codes(d.get("offers", ())),
             contact=Contact(
                 team=c["team"], publish=c["publish"], email=c.get("email"), url=c.get("url"), phone=c.get("phone")
             ),
@@ -261,4 +268,4 @@ class Register:
         if o.format == "online":
             return None
         employer = self.employers.get(o.employer)
-        return employer.locations[0].region if employer else None
+        return employer.place.region if employer and employer.place else None

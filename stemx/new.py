@@ -7,6 +7,7 @@ issue forms), so the file it writes passes validation; optional details can be a
 from __future__ import annotations
 
 import re
+import shlex
 import sys
 import tempfile
 from collections.abc import Callable
@@ -14,37 +15,39 @@ from datetime import date
 from pathlib import Path
 from typing import TextIO
 
+from .answers import slug
+from .config import ROOT
 from .content import FOLDERS, EntryFile, check_file
 from .entry_yaml import dump_entry
 from .errors import Problem, UsageError
-from .forms import PATHS, STAMPS, Question, questions, to_entry
+from .forms import PATHS, STAMPS, Question, questions, tidy, to_entry
+from .issue_parse import SubmissionError, find_employer
 
-# The questions `new` asks: the required ones, plus the few every entry should have.
+# The questions `new` asks: for an employer, the two-minute registration; for an opportunity,
+# the required ones plus the few every opportunity should have.
 ASKED = {
-    "employer": ("name", "id", "summary", "description", "website", "sector", "size", "location_name", "location_postcode",
-                 "location_region", "regions_served", "subjects", "contact_team", "contact_email", "contact_publish"),
+    "employer": ("name", "id", "website", "sector", "summary", "regions_served", "offers", "contact_team",
+                 "contact_email", "contact_phone", "contact_publish"),
     "opportunity": ("title", "id", "employer", "summary", "description", "type", "audience", "subjects", "format",
                     "location_name", "location_postcode", "location_region", "dates", "duration_hours", "closes",
                     "apply_instructions", "apply_email"),
 }  # fmt: skip
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"-+", "-", re.sub(r"[^a-z0-9]+", "-", text.lower())).strip("-")[:60]
+YES_WORDS, NO_WORDS = ("y", "yes", "true"), ("n", "no", "false")
 
 
 def _ask(q: Question, read: Callable[[str], str], out: TextIO, default: str = "") -> object:
-    out.write(f"\n{q.label}{' (required)' if q.required else ''}\n  {q.help}\n")
-    if q.options:
+    example = f" For example: {q.example}" if q.example and q.kind == "text" else ""
+    out.write(f"\n{q.label}{' (required)' if q.required else ''}\n  {q.help}{example}\n")
+    if q.options and q.kind != "yesno":
         for i, (_code, label) in enumerate(q.options, 1):
             out.write(f"  {i:2}. {label}\n")
         out.write("  Type a number" + (", or several separated by commas" if q.kind == "multiselect" else "") + ".\n")
     while True:
         prompt = f"> [{default}] " if default else "> "
         answer = read(prompt).strip() or default
-        if q.kind == "boolean":
-            if answer.lower() in ("y", "yes", "n", "no"):
-                return answer.lower().startswith("y")
+        if q.kind == "yesno":
+            if answer.lower() in YES_WORDS + NO_WORDS:
+                return "yes" if answer.lower() in YES_WORDS else "no"
             out.write("  Please answer yes or no.\n")
             continue
         if not answer:
@@ -62,19 +65,22 @@ def _ask(q: Question, read: Callable[[str], str], out: TextIO, default: str = ""
         if q.max_length and len(answer) > q.max_length:
             out.write(f"  Please keep it to {q.max_length} characters (this is {len(answer)}).\n")
             continue
-        if q.pattern and q.kind == "text" and not re.search(q.pattern, answer):
-            out.write(f"  That does not look right: {q.help}\n")
+        answer = tidy(q.id, answer)
+        if q.pattern and q.kind == "text" and q.id != "employer" and not re.search(q.pattern, answer):
+            shown = f"type it like {q.example}" if q.example else q.help
+            out.write(f"  That is not in the form we need: {shown}.\n")
             continue
         return answer
 
 
-def _check(kind: str, entry: dict[str, object], content_dir: Path, today: date) -> list[Problem]:
-    """What the validator would say about the file, checked in a scratch folder before anything is written."""
+def check_entry(kind: str, entry_id: str, text: str, content_dir: Path, today: date) -> list[Problem]:
+    """What the validator would say about an entry file's text, checked in a scratch folder
+    before anything is written (employers named are looked up in content_dir)."""
     employers = content_dir / FOLDERS["employer"]
     with tempfile.TemporaryDirectory() as scratch:
-        path = Path(scratch) / FOLDERS[kind] / f"{entry['id']}.yaml"
+        path = Path(scratch) / FOLDERS[kind] / f"{entry_id}.yaml"
         path.parent.mkdir()
-        path.write_text(dump_entry(entry, "check"), encoding="utf-8")
+        path.write_text(text, encoding="utf-8")
         checked = check_file(EntryFile.at(kind, path, path.name), lambda e: (employers / f"{e}.yaml").is_file(), today)
     return checked.problems
 
@@ -99,7 +105,7 @@ def run(
     by_id = {q.id: q for q in questions(kind)}
 
     def ask(qid: str) -> None:
-        default = _slug(str(answers.get("name") or answers.get("title") or "")) if qid == "id" else ""
+        default = slug(str(answers.get("name") or answers.get("title") or "")) if qid == "id" else ""
         answers[qid] = _ask(by_id[qid], read, out, str(answers.get(qid) or default))
         while qid == "id" and (folder / f"{answers['id']}.yaml").exists():
             out.write(
@@ -107,9 +113,13 @@ def run(
             )
             answers[qid] = _ask(by_id[qid], read, out)
         employers = content_dir / FOLDERS["employer"]
-        while qid == "employer" and not (employers / f"{answers['employer']}.yaml").is_file():
-            out.write(f"  There is no {employers / str(answers['employer'])}.yaml: register the employer first.\n")
-            answers[qid] = _ask(by_id[qid], read, out)
+        while qid == "employer":
+            try:
+                answers[qid] = find_employer(str(answers[qid]), lambda e: (employers / f"{e}.yaml").is_file())
+                break
+            except SubmissionError as e:
+                out.write(f"  {str(e)[0].upper()}{str(e)[1:]}.\n")
+                answers[qid] = _ask(by_id[qid], read, out)
 
     for qid in ASKED[kind]:
         if qid.startswith("location_") and answers.get("format") == "online":
@@ -120,7 +130,7 @@ def run(
     for _ in range(3):  # a few rounds of corrections, then give up without writing
         entry, unreadable = to_entry(kind, answers)
         entry |= dict.fromkeys(STAMPS[kind], stamp)
-        problems = [] if unreadable else _check(kind, entry, content_dir, today)
+        problems = [] if unreadable else check_entry(kind, entry["id"], dump_entry(entry, "check"), content_dir, today)
         errors = [p for p in problems if p.severity == "error"]
         if not unreadable and not errors:
             break
@@ -146,8 +156,22 @@ def run(
         raise UsageError(f"{path} already exists; edit it instead") from None
     for p in problems:
         out.write(f"  {p.severity}: {p.field}: {p.message}\n")
-    out.write(f"\nWrote {path}. Check it with: python build.py validate {path}\n")
+    out.write(f"\nWrote {path}. Check it with: {check_command(content_dir, path)}\n")
     return path
+
+
+def _shown(path: Path) -> str:
+    """A path as short as it can be written from here: relative to the current folder when inside it."""
+    return str(path.relative_to(Path.cwd())) if path.is_relative_to(Path.cwd()) else str(path)
+
+
+def check_command(content_dir: Path, path: Path) -> str:
+    """The validate command for a new file, as it runs when pasted here: this Python (the
+    project's virtual environment, where the dependencies are), and the content folder given."""
+    return shlex.join([
+        _shown(Path(sys.executable)), _shown(ROOT / "build.py"), "validate",
+        "--content", _shown(content_dir.resolve()), _shown(path.resolve()),
+    ])  # fmt: skip
 
 
 def main(kind: str, content_dir: Path, today: date, stdin: TextIO | None = None, stdout: TextIO | None = None) -> int:

@@ -42,6 +42,12 @@ _ROLE_WORDS = (
 )  # fmt: skip
 _PHONE = re.compile(r"(?<![\w+])(?:\+44\s?|0)(?:\d[\s-]?){9,10}(?!\d)")
 _MOBILE = re.compile(r"^(?:\+44\s?|0)7")
+# first.last, f.last, first_last: the usual shapes of a named person's mailbox. A single word
+# (sales@, jsmith@) cannot be told apart, so it is not flagged.
+_PERSONAL = re.compile(r"^[a-z]+[._-][a-z]+\d*$")
+PERSONAL_EMAIL = "'{value}' looks like a personal email address; use a role address such as education@..."
+PHONE_IN_TEXT = "phone number '{value}' in published text; put contact numbers in the contact fields"
+MOBILE = "looks like a personal mobile number; use a team or switchboard number"
 
 _PROSE_PATHS: tuple[tuple[str, ...], ...] = (
     ("summary",),
@@ -237,20 +243,18 @@ def warnings(doc: Document, source: str) -> list[Problem]:
     for path, text in _published_text(data):
         for m in _EMAIL.finditer(text):
             if _personal_email(m.group()):
-                message = f"'{m.group()}' looks like a personal email address; use a role address such as education@..."
+                message = PERSONAL_EMAIL.format(value=m.group())
                 found.append(_problem(doc, source, path, message, True, at=(text, m.start())))
         for m in _PHONE.finditer(text):
-            message = f"phone number '{m.group().strip()}' in published text; put contact numbers in the contact fields"
+            message = PHONE_IN_TEXT.format(value=m.group().strip())
             found.append(_problem(doc, source, path, message, True, at=(text, m.start())))
     for path in _EMAIL_FIELDS:
         email = _contact_field(data, path)
         if email and _personal_email(email):
-            message = f"'{email}' looks like a personal email address; use a role address such as education@..."
-            found.append(_problem(doc, source, path, message, True))
+            found.append(_problem(doc, source, path, PERSONAL_EMAIL.format(value=email), True))
     phone = _contact_field(data, ("contact", "phone"))
     if phone and _MOBILE.match(phone):
-        message = "looks like a personal mobile number; use a team or switchboard number"
-        found.append(_problem(doc, source, ("contact", "phone"), message, True))
+        found.append(_problem(doc, source, ("contact", "phone"), MOBILE, True))
     title, summary = data.get("title") or data.get("name"), data.get("summary")
     if isinstance(title, str) and isinstance(summary, str) and _repeats(title, summary):
         found.append(
@@ -273,9 +277,23 @@ def _personal_email(email: str) -> bool:
     local = email.split("@", 1)[0].lower()
     if any(word in local for word in _ROLE_WORDS):
         return False
-    # first.last, f.last, first_last: the usual shapes of a named person's mailbox. A single
-    # word (sales@, jsmith@) cannot be told apart, so it is not flagged.
-    return bool(re.fullmatch(r"[a-z]+[._-][a-z]+\d*", local))
+    return bool(_PERSONAL.match(local))
+
+
+def browser_warnings() -> dict[str, Any]:
+    """The contact-detail warnings, for the submit page to give the same ones as `validate`:
+    patterns (valid in Python and JavaScript alike), role words, messages and where each applies."""
+    return {
+        "email": _EMAIL.pattern,
+        "phone": _PHONE.pattern,
+        "mobile": _MOBILE.pattern,
+        "personal": _PERSONAL.pattern,
+        "roleWords": list(_ROLE_WORDS),
+        "messages": {"personalEmail": PERSONAL_EMAIL, "phoneInText": PHONE_IN_TEXT, "mobile": MOBILE},
+        "prose": [".".join(p) for p in _PROSE_PATHS] + ["requirements"],
+        "emails": [".".join(p) for p in _EMAIL_FIELDS],
+        "phones": ["contact.phone"],
+    }
 
 
 def _words(text: str) -> list[str]:

@@ -1,12 +1,12 @@
-"""The submit pages: how to submit (submit/), and one form per kind of entry
-(submit/employer/, submit/opportunity/) that produces the entry's YAML file.
+"""The submit pages: how to submit (submit/), one form per kind of entry (submit/employer/,
+submit/opportunity/), what happens next (submit/next/), and the employer picker's files.
 
 Each form is rendered from forms.form_description, the same questions as the issue forms
-and `python build.py new`, and static/submit.js builds the file from the same description
-(which carries, for each answer, where it goes in the entry): nothing repeats the schema.
-The pages send nothing anywhere: they offer the file to copy or download, and link to
-GitHub's new-file page (pre-filled) and to the issue forms. Without JavaScript the form
-page explains those routes.
+and `python build.py new`, and static/submit.js reads and checks the answers with the same
+description (which carries, for each answer, where it goes in the entry): nothing repeats
+the schema. The pages send nothing anywhere: they offer the answers by email (to the
+register's inbox, read back by `build.py from-email`), through GitHub's issue form, or as
+the entry's file. Without JavaScript the form page explains those routes.
 """
 
 from __future__ import annotations
@@ -17,16 +17,17 @@ from typing import Any
 
 from markupsafe import Markup
 
+from .answers import slug
 from .config import BuildConfig
 from .content import FOLDERS
 from .forms import form_description
-from .issue_forms import CHANGE_FORM, CONSENT, FORMS
+from .issue_forms import CHANGE_FORM, FORMS
 from .model import Register
+from .schemas import vocabularies
 from .site.env import make_environment
 from .site.pages import Writer
 
-DEFAULT_REPOSITORY = "stem-exchange/register"
-HEADINGS = {"employer": "Register an employer", "opportunity": "Add an opportunity"}
+HEADINGS = {"employer": "Register your organisation's support", "opportunity": "Add an opportunity"}
 
 
 def github_links(repository: str) -> dict[str, Any]:
@@ -45,20 +46,34 @@ def description_attribute(kind: str) -> Markup:
     return Markup.escape(json.dumps(form_description(kind), ensure_ascii=False, sort_keys=True, separators=(",", ":")))
 
 
+def employer_shards(register: Register) -> dict[str, list[list[str]]]:
+    """The employers by the first two letters of each word of their names, for the opportunity
+    form's picker: it fetches one small file for what is typed (at 150,000 employers, about a
+    thousand files of a few hundred names each) rather than the whole register."""
+    shards: dict[str, list[list[str]]] = {}
+    v = vocabularies()
+    for e in sorted(register.employers.values(), key=lambda e: e.name.lower()):
+        where = e.place.name if e.place else ", ".join(v.label("region", r) for r in e.regions_served[:2])
+        for key in sorted({w[:2] for w in slug(e.name).split("-") if len(w) >= 2}):
+            shards.setdefault(key, []).append([e.id, e.name, where])
+    return shards
+
+
 def write_submit_pages(register: Register, out: Path, config: BuildConfig) -> int:
-    """Write submit/ and submit/<kind>/ for each kind; returns the number of files written.
-    The repository the links point to is config.repository ("owner/name")."""
-    repository = getattr(config, "repository", None) or DEFAULT_REPOSITORY
-    links = github_links(repository)
+    """Write submit/, a form per kind of entry, submit/next/ and the employer picker's files.
+    The links point to config.repository ("owner/name") and the email route to config.inbox."""
+    links = github_links(config.repository)
     write = Writer(make_environment(config), out, config)
     write.page(
         "submit/",
         "submit.html",
+        inbox=config.inbox,
         github=links["repository"],
         issue_forms=links["issue_forms"],
         change_form=links["change_form"],
         register=register,
     )
+    write.page("submit/next/", "submit_next.html", inbox=config.inbox, change_form=links["change_form"])
     for kind in FOLDERS:
         write.page(
             f"submit/{kind}/",
@@ -66,11 +81,14 @@ def write_submit_pages(register: Register, out: Path, config: BuildConfig) -> in
             kind=kind,
             heading=HEADINGS[kind],
             form=form_description(kind),
+            form_name=FORMS[kind][1],
             data=description_attribute(kind),
+            inbox=config.inbox,
             links=links,
             new_file=links["new_file"][kind],
             issue_form=links["issue_forms"][kind],
-            consent=CONSENT,
             register=register,
         )
+    for key, rows in employer_shards(register).items():
+        write.text(f"submit/employers/{key}.json", json.dumps(rows, ensure_ascii=False, separators=(",", ":")))
     return len(write.written)

@@ -27,7 +27,9 @@ def employer(e: Employer) -> dict[str, Any]:
     return _drop_none({
         "id": e.id, "name": e.name, "org_id": e.org_id, "summary": e.summary, "description": str(e.description),
         "website": e.website, "sector": e.sector, "size": e.size, "locations": [_place(p) for p in e.locations],
-        "regions_served": list(e.regions_served), "subjects": list(e.subjects), "contact": contact,
+        "regions_served": list(e.regions_served), "subjects": list(e.subjects),
+        "offers": list(e.offers) or None,  # left out when not said, so older entries keep their record_hash
+        "contact": contact,
         "registered": e.registered.isoformat(), "reviewed": e.reviewed.isoformat(),
     })  # fmt: skip
 

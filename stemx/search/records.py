@@ -108,7 +108,7 @@ def opportunity_record(register: Register, o: Opportunity, config: BuildConfig) 
     v = vocabularies()
     employer = register.employers[o.employer]
     state = register.state(o)
-    place = o.location or (employer.locations[0] if o.format != "online" else None)
+    place = o.location or (employer.place if o.format != "online" else None)
     region = register.region_of(o)
     type_label = v.label("opportunity_type", o.type)
     subjects = [v.label("subject", s) for s in o.subjects]
@@ -165,7 +165,7 @@ def employer_record(register: Register, e: Employer, config: BuildConfig) -> Rec
         "title": e.name,
         "employer": sector,
         "type": "Employer",
-        "where": e.locations[0].name,
+        "where": e.place.name if e.place else ", ".join(v.label("region", r) for r in e.regions_served),
         "when": f"{listed} {'opportunity' if listed == 1 else 'opportunities'} listed"
         if listed
         else "Registered supporter",
@@ -178,7 +178,8 @@ def employer_record(register: Register, e: Employer, config: BuildConfig) -> Rec
         *(token("subject", s) for s in e.subjects),
         token("sector", e.sector),
     ]
-    _place(card, facets, e.locations[0].district)
+    if e.place:  # an employer registered without a site has no place to search near
+        _place(card, facets, e.place.district)
     return Record(
         strong=" ".join([e.name, sector, *subjects, *(v.label("region", r) for r in e.regions_served)]),
         body=f"{e.summary} {description}",

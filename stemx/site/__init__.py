@@ -29,6 +29,7 @@ def page_cache(config: BuildConfig, register: Register) -> PageCache | None:
         config.base_url,
         config.site_origin,
         config.repository,
+        config.inbox,
         config.today.isoformat(),
     )
     return PageCache(config.cache_dir, config.out_dir, settings)

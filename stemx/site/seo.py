@@ -31,13 +31,15 @@ def education_event(register: Register, o: Opportunity, config: BuildConfig) -> 
     """schema.org EducationEvent; for an opportunity with no fixed dates, a Course offer."""
     v = vocabularies()
     employer = register.employers[o.employer]
+    place = o.location or employer.place
     if o.format == "online":
         location: dict[str, Any] = {
             "@type": "VirtualLocation",
             "url": o.how_to_apply.url or config.absolute_url(f"opportunities/{o.id}/"),
         }
+    elif place is None:  # its employer registered without a site (validation warns about it)
+        location = {"@type": "Place", "name": employer.name}
     else:
-        place = o.location or employer.locations[0]
         location = {
             "@type": "Place",
             "name": place.name,

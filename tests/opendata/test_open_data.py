@@ -45,7 +45,7 @@ def test_csv_rows_and_keys_match_the_yaml(built_site: Path, sample_content: Path
     sessions = rows(built_site, "opportunity_sessions")
     assert len(sessions) == sum(len(o["availability"].get("dates", [])) for o in opportunities.values())
     locations = rows(built_site, "employer_locations")
-    assert len(locations) == sum(len(e["locations"]) for e in employers.values())
+    assert len(locations) == sum(len(e.get("locations", [])) for e in employers.values())
     audiences = {(r["opportunity_id"], r["audience"]) for r in rows(built_site, "opportunity_audiences")}
     assert audiences == {(k, a) for k, o in opportunities.items() for a in o["audience"]}
     requirements = [
@@ -55,7 +55,9 @@ def test_csv_rows_and_keys_match_the_yaml(built_site: Path, sample_content: Path
     served = {(r["employer_id"], r["region"]) for r in rows(built_site, "employer_regions_served")}
     assert served == {(k, x) for k, e in employers.items() for x in e["regions_served"]}
     supported = {(r["employer_id"], r["subject"]) for r in rows(built_site, "employer_subjects")}
-    assert supported == {(k, x) for k, e in employers.items() for x in e["subjects"]}
+    assert supported == {(k, x) for k, e in employers.items() for x in e.get("subjects", [])}
+    offers = {(r["employer_id"], r["opportunity_type"]) for r in rows(built_site, "employer_offers")}
+    assert offers == {(k, x) for k, e in employers.items() for x in e.get("offers", [])} and offers
     by_employer = {r["id"]: r for r in rows(built_site, "employers")}
     for k, o in opportunities.items():  # every foreign key resolves
         assert o["employer"] in by_employer, k

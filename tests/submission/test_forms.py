@@ -65,7 +65,7 @@ def test_opportunity_body_becomes_a_valid_entry(tmp_path: Path) -> None:
     [
         ("hostile-heading.md", "unexpected heading '### id'"),
         ("hostile-unknown-choice.md", "Sector: 'Bitcoin mining' is not one of the choices"),
-        ("missing-required.md", "Name: this question needs an answer"),
+        ("missing-required.md", "Organisation name: this question needs an answer"),
         ("bad-dates.md", "line 2 of the dates ('next Tuesday')"),
         ("bad-id.md", "the id '../../etc/passwd' must be lower-case letters"),
     ],
@@ -130,18 +130,14 @@ def test_issue_to_yaml_command_writes_the_file(tmp_path: Path, capsys) -> None:
 
 def test_new_command_writes_a_valid_file_from_answers(tmp_path: Path) -> None:
     from stemx.new import run
+    from tests.submission.test_new import EMPLOYER
 
-    answers = iter([
-        "Northfield Robotics", "", "We program robots for small food factories and help teachers.",
-        "We build cobot cells for bakeries and dairies, and welcome teachers to our workshop.",
-        "https://www.example.org/northfield", "99", "1", "2", "Northfield workshop", "m15 4az", "M15 4AZ", "2", "2,12", "5,6",
-        "Outreach team", "outreach@example.org", "maybe", "yes",
-    ])  # fmt: skip
+    answers = iter(EMPLOYER)
     out = __import__("io").StringIO()
     path = run("employer", tmp_path, TODAY, read=lambda prompt: next(answers), out=out)
     assert path == tmp_path / "employers" / "northfield-robotics.yaml"  # the suggested id was accepted
     assert "Type a number from 1 to 21" in out.getvalue()  # 99 was refused
-    assert "That does not look right" in out.getvalue()  # the lower-case postcode was refused
+    assert "That is not in the form we need: type it like www.example.org." in out.getvalue()
     assert "Please answer yes or no" in out.getvalue()
     assert _valid("employer", path.read_text(), tmp_path / "check") == []
 
@@ -175,8 +171,12 @@ def test_the_form_description_puts_answers_where_to_entry_does(kind: str) -> Non
     description = form_description(kind)
     answers: dict[str, object] = {}
     for f in description["fields"]:
-        if f["kind"] == "boolean":
-            answers[f["id"]] = True
+        if f["kind"] == "yesno":
+            answers[f["id"]] = "yes"
+        elif f["id"] == "closes":
+            answers[f["id"]] = "1 March 2027"  # read as people write it, stored as YYYY-MM-DD
+        elif f["id"] == "location_postcode":
+            answers[f["id"]] = "m154az"
         elif f["kind"] == "multiselect":
             answers[f["id"]] = [f["options"][0][0]]
         elif f["kind"] == "select":
@@ -201,6 +201,12 @@ def test_the_form_description_puts_answers_where_to_entry_does(kind: str) -> Non
             assert node == [answers[f["id"]]], f["id"]
         elif f["type"] in ("number", "integer"):
             assert node == 7, f["id"]
+        elif f["kind"] == "yesno":
+            assert node is True
+        elif f["id"] == "closes":
+            assert node == "2027-03-01"
+        elif f["id"] == "location_postcode":
+            assert node == "M15 4AZ"
         else:
             assert node == answers[f["id"]], f["id"]
     assert set(entry) <= set(description["order"])

@@ -85,7 +85,7 @@ def test_a_javascript_address_is_refused_by_the_validator(tmp_path: Path) -> Non
             "employer",
             "unexpected heading '### id': answers must not contain lines starting with ###",
         ),
-        ("hostile-repeated-question.md", "employer", "the question 'Name' appears twice"),
+        ("hostile-repeated-question.md", "employer", "the question 'Organisation name' appears twice"),
         (
             "hostile-text-before-questions.md",
             "employer",
@@ -97,7 +97,7 @@ def test_a_javascript_address_is_refused_by_the_validator(tmp_path: Path) -> Non
             "line 61 holds an invisible control character (U+001B); please retype that answer",
         ),
         ("hostile-unknown-choice.md", "employer", "Sector: 'Bitcoin mining' is not one of the choices"),
-        ("missing-required.md", "employer", "Name: this question needs an answer"),
+        ("missing-required.md", "employer", "Organisation name: this question needs an answer"),
         (
             "bad-id.md",
             "employer",
@@ -106,8 +106,9 @@ def test_a_javascript_address_is_refused_by_the_validator(tmp_path: Path) -> Non
         (
             "bad-dates.md",
             "opportunity",
-            "line 2 of the dates ('next Tuesday') is not like 2027-03-10, 2027-03-10 to 2027-03-12, "
-            "or 2027-03-10 09:30-13:00",
+            "line 2 of the dates ('next Tuesday') is not a date we can read: write it like 10 March 2027, "
+            "10/3/2027 or 2027-03-10, a run of days as 10 March 2027 to 12 March 2027, with times as "
+            "10 March 2027 09:30-13:00",
         ),
     ],
 )

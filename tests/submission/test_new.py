@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -12,20 +13,20 @@ from stemx.content import validate_content
 from tests.conftest import ROOT, TODAY
 
 EMPLOYER = [
-    "Northfield Robotics", "",  # the suggested identifier, northfield-robotics, is accepted
+    "Northfield Robotics", "",  # the suggested web address name, northfield-robotics, is accepted
+    "northfield", "www.example.org/northfield",  # not a website; then one without https://, which is added
+    "99", "1",  # not a sector; then the first
     "We program robots for small food factories and help teachers.",
-    "We build cobot cells for bakeries and dairies, and welcome teachers to our workshop.",
-    "https://www.example.org/northfield", "99", "1", "2", "Northfield workshop", "m15 4az", "M15 4AZ", "2",
-    "2,12", "5,6", "Outreach team", "outreach@example.org", "maybe", "yes",
+    "2,12", "1,3", "Outreach team", "outreach@example.org", "0161 496 0000", "maybe", "true",
 ]  # fmt: skip
 OPPORTUNITY = [
-    "A day on the shop floor", "", "nobody", "northfield-robotics",
+    "A day on the shop floor", "", "nobody", "Northfield Robotics",  # found by its name
     "Spend a day with our engineers programming robot cells.",
     "You will program a cobot and see a food line, then plan a lesson.",
-    "1", "1,5", "21", "1", "Northfield workshop", "M15 4AZ", "2", "2027-03-10 09:30-13:00", "3.5",
-    "2027-05-01",  # after the only date: the validator refuses it, and the question is asked again
+    "1", "1,5", "21", "1", "Northfield workshop", "m15 4az", "2", "Wed 10 March 2027 9:30-13:00", "3.5",
+    "1 May 2027",  # after the only date: the validator refuses it, and the question is asked again
     "Email us with your school and the date you prefer.", "outreach@example.org",
-    "2027-03-01",
+    "1/3/2027",
 ]  # fmt: skip
 
 
@@ -44,16 +45,25 @@ def test_piped_answers_write_files_that_pass_validation(tmp_path: Path) -> None:
     employer = new("employer", tmp_path, EMPLOYER)
     assert employer.returncode == 0, employer.stdout + employer.stderr
     assert "Type a number from 1 to 21." in employer.stdout  # 99 is not a sector
-    assert "That does not look right" in employer.stdout  # a lower-case postcode
+    assert "That is not in the form we need: type it like www.example.org." in employer.stdout
     assert "Please answer yes or no." in employer.stdout
+    written = yaml.safe_load((tmp_path / "employers" / "northfield-robotics.yaml").read_text())
+    assert written["website"] == "https://www.example.org/northfield" and written["contact"]["publish"] is True
+    assert written["offers"] == ["site-visit", "cpd-session"]
+    # the command it prints to check the file runs as printed, from where the person is
+    check = employer.stdout.split("Check it with: ", 1)[1].strip()
+    ran = subprocess.run(shlex.split(check), cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert "0 errors" in ran.stdout, check + ran.stdout + ran.stderr
 
     opportunity = new("opportunity", tmp_path, OPPORTUNITY)
     assert opportunity.returncode == 0, opportunity.stdout + opportunity.stderr
-    assert "There is no" in opportunity.stdout and "register the employer first" in opportunity.stdout
+    assert "No registered organisation is called 'nobody'" in opportunity.stdout
+    assert "register the organisation first" in opportunity.stdout
     assert "closes: closing date 2027-05-01 is after the last date it runs (2027-03-10)" in opportunity.stdout
 
     data = yaml.safe_load((tmp_path / "opportunities" / "a-day-on-the-shop-floor.yaml").read_text())
     assert data["closes"] == "2027-03-01" and data["subjects"] == ["robotics-and-automation"]
+    assert data["employer"] == "northfield-robotics" and data["location"]["postcode"] == "M15 4AZ"
     assert data["availability"]["dates"] == [
         {"start": "2027-03-10", "end": "2027-03-10", "start_time": "09:30", "end_time": "13:00"}
     ]
@@ -65,7 +75,7 @@ def test_an_existing_entry_is_never_overwritten(tmp_path: Path) -> None:
     assert new("employer", tmp_path, EMPLOYER).returncode == 0
     path = tmp_path / "employers" / "northfield-robotics.yaml"
     before = path.read_bytes()
-    again = new("employer", tmp_path, EMPLOYER)  # the same identifier is offered and refused, then input ends
+    again = new("employer", tmp_path, EMPLOYER[:2])  # the same identifier is offered and refused, then input ends
     assert again.returncode == 1
     assert "northfield-robotics.yaml already exists: choose another identifier" in again.stdout
     assert "nothing was written" in again.stdout
