@@ -113,6 +113,9 @@ export function check(field, raw, desc, needed) {
     return [undefined, field.kind === "select" ? `Choose one: ${lower(label)}` : `Answer this question: ${lower(label)}`];
   }
   if (field.kind === "select") return [answer, ""];
+  if (field.id === "employer" && !new RegExp(field.pattern).test(answer)) {
+    return [undefined, `Choose “${label}” from the list of registered organisations; if it is not there, register it first.`];
+  }
   if (field.kind === "dates") {
     const dates = [];
     const lines = answer.split("\n");
@@ -220,7 +223,8 @@ export function read(desc, answers, stamp = today()) {
   if (!answers.id && named) answers.id = slug(named); // made from the name unless changed
   for (const f of desc.fields) {
     // A site is all or nothing: its required parts are needed once any part is given.
-    const needed = f.required || (f.neededWith || []).some((id) => given(answers[id]));
+    // The web address name is made from the name: without a name, the name's own problem says it all.
+    const needed = (f.required && !(f.id === "id" && !named)) || (f.neededWith || []).some((id) => given(answers[id]));
     const [value, problem] = check(f, answers[f.id], desc, needed);
     if (problem) {
       problems.push({ id: f.id, message: problem });

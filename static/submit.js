@@ -85,9 +85,27 @@ function startAgain() {
 // ---- The employer, picked by name from the register (files of names by their words' first two letters)
 
 const shards = new Map();
+let shardIndex = null;
 
-async function employersFor(word) {
-  const key = word.slice(0, 2);
+// The file for a typed word: its whole word ("engineering$"), else the longest prefix with a file;
+// "" when files exist only for longer prefixes (a few more letters are needed); null when no
+// registered name has a word starting so.
+function keyFor(word, index) {
+  if (index[`${word}$`] !== undefined) return `${word}$`;
+  for (let n = word.length; n >= 2; n--) if (index[word.slice(0, n)] !== undefined) return word.slice(0, n);
+  return Object.keys(index).some((k) => k.startsWith(word)) ? "" : null;
+}
+
+async function employersFor(words) {
+  shardIndex ??= fetch(new URL(`${form.dataset.employers}index.json`, location.href))
+    .then((r) => (r.ok ? r.json() : {}))
+    .catch(() => ({}));
+  const index = await shardIndex;
+  const found = words.map((w) => keyFor(w, index));
+  if (found.includes(null)) return []; // a word no registered name has
+  const keys = found.filter(Boolean);
+  if (!keys.length) return null;
+  const key = keys.reduce((a, b) => (index[b] < index[a] ? b : a)); // the most specific word
   if (!shards.has(key)) {
     const url = new URL(`${form.dataset.employers}${encodeURIComponent(key)}.json`, location.href);
     shards.set(key, fetch(url).then((r) => (r.ok ? r.json() : [])).catch(() => []));
@@ -115,8 +133,12 @@ function setUpPicker() {
     if (!words.length) return choose([]);
     const query = words.join(" ");
     asked = query;
-    const found = await employersFor(words[0]);
+    const found = await employersFor(words);
     if (asked !== query) return; // a later keystroke has asked again
+    if (found === null) {
+      note.textContent = "Keep typing…";
+      return;
+    }
     const matches = found.filter(([id, name]) => {
       const own = slug(name).split("-");
       return words.every((w) => own.some((o) => o.startsWith(w))) || id === slug(input.value);

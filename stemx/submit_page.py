@@ -27,6 +27,8 @@ from .schemas import vocabularies
 from .site.env import make_environment
 from .site.pages import Writer
 
+# Split so that no file holds more than SHARD_LIMIT names, unless they all share one whole word.
+SHARD_LIMIT = 400
 HEADINGS = {"employer": "Register your organisation's support", "opportunity": "Add an opportunity"}
 
 
@@ -47,15 +49,37 @@ def description_attribute(kind: str) -> Markup:
 
 
 def employer_shards(register: Register) -> dict[str, list[list[str]]]:
-    """The employers by the first two letters of each word of their names, for the opportunity
-    form's picker: it fetches one small file for what is typed (at 150,000 employers, about a
-    thousand files of a few hundred names each) rather than the whole register."""
-    shards: dict[str, list[list[str]]] = {}
+    """The employers by the words of their names, for the opportunity form's picker: one small
+    file per word prefix (two letters, longer where many names share it), so the page fetches
+    the few hundred names that can match what is typed, never the whole register. A prefix
+    that is a whole word ends in "$" (its longer words have files of their own)."""
     v = vocabularies()
+    by_word: dict[str, list[list[str]]] = {}
     for e in sorted(register.employers.values(), key=lambda e: e.name.lower()):
         where = e.place.name if e.place else ", ".join(v.label("region", r) for r in e.regions_served[:2])
-        for key in sorted({w[:2] for w in slug(e.name).split("-") if len(w) >= 2}):
-            shards.setdefault(key, []).append([e.id, e.name, where])
+        for word in sorted({w for w in slug(e.name).split("-") if len(w) >= 2}):
+            by_word.setdefault(word, []).append([e.id, e.name, where])
+    shards: dict[str, list[list[str]]] = {}
+
+    def place(prefix: str, words: list[str]) -> None:
+        rows = list({row[0]: row for w in words for row in by_word[w]}.values())  # a name once per file
+        if len(rows) <= SHARD_LIMIT or words == [prefix]:
+            shards[prefix] = rows
+            return
+        longer: dict[str, list[str]] = {}
+        for w in words:
+            longer.setdefault(w[: len(prefix) + 1] if len(w) > len(prefix) else w + "$", []).append(w)
+        for key, group in longer.items():
+            if key.endswith("$"):
+                shards[key] = by_word[group[0]]
+            else:
+                place(key, group)
+
+    starts: dict[str, list[str]] = {}
+    for word in sorted(by_word):
+        starts.setdefault(word[:2], []).append(word)
+    for prefix, words in starts.items():
+        place(prefix, words)
     return shards
 
 
@@ -89,6 +113,11 @@ def write_submit_pages(register: Register, out: Path, config: BuildConfig) -> in
             issue_form=links["issue_forms"][kind],
             register=register,
         )
-    for key, rows in employer_shards(register).items():
+    shards = employer_shards(register)
+    for key, rows in shards.items():
         write.text(f"submit/employers/{key}.json", json.dumps(rows, ensure_ascii=False, separators=(",", ":")))
+    # which files exist and how many names each holds: the page asks only for files that exist,
+    # and for the smallest one among the words typed
+    index = {key: len(rows) for key, rows in sorted(shards.items())}
+    write.text("submit/employers/index.json", json.dumps(index, separators=(",", ":")))
     return len(write.written)
