@@ -9,10 +9,11 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from functools import cache
 from typing import Any, Literal
 
+from .schemas import ONLINE
 from .texts import Text
 
 # Keeps a description: in memory (str) by default, or in a TextStore for a whole register.
@@ -181,6 +182,18 @@ class Opportunity:
     def next_session(self, today: date) -> Session | None:
         return next((s for s in self.sessions if s.end >= today), None)
 
+    def apply_by(self, s: Session) -> date | None:
+        """The last day to apply for one date: the closing date, or the day before that date
+        starts when it comes first (a January session cannot be joined in June)."""
+        if self.closes is None:
+            return None
+        return min(self.closes, s.start - timedelta(days=1))
+
+    @property
+    def apply_by_differs(self) -> bool:
+        """Whether the dates have different last days to apply, so each date says its own."""
+        return len({self.apply_by(s) for s in self.sessions}) > 1
+
     @classmethod
     def from_data(cls, d: dict[str, Any], source: str, keep: Keep = str) -> Opportunity:
         a = d["availability"]
@@ -259,6 +272,11 @@ class Register:
 
     def state(self, o: Opportunity) -> State:
         return o.state(self.today)
+
+    def where_of(self, o: Opportunity) -> str | None:
+        """Where an opportunity takes place, the one rule of the site, statistics and feeds: its
+        region (region_of) in person or hybrid, "online" when online; None when not known."""
+        return ONLINE if o.format == ONLINE else self.region_of(o)
 
     def region_of(self, o: Opportunity) -> str | None:
         """Where an opportunity happens: its own location, else its employer's first site.

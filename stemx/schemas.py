@@ -21,6 +21,10 @@ SCHEMA_FILES = {
 }
 # Controlled lists, by the name of their definition in common.schema.json.
 VOCABULARIES = ("region", "sector", "subject", "opportunity_type", "audience", "format", "size", "status")
+# Where an opportunity takes place, one meaning everywhere (browse, search, statistics, feeds,
+# calendars): a region for in-person and hybrid opportunities, "online" for online ones.
+WHERE = "where"
+ONLINE = "online"
 
 
 @cache
@@ -47,6 +51,9 @@ class Vocabularies:
             terms = tuple(Term(o["const"], o["title"]) for o in common["$defs"][name]["oneOf"])
             self._terms[name] = terms
             self._labels[name] = {t.code: t.label for t in terms}
+        online = Term(ONLINE, self._labels["format"][ONLINE] + " (anywhere)")
+        self._terms[WHERE] = (*self._terms["region"], online)
+        self._labels[WHERE] = {t.code: t.label for t in self._terms[WHERE]}
 
     def terms(self, vocabulary: str) -> tuple[Term, ...]:
         return self._terms[vocabulary]

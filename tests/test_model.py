@@ -22,3 +22,19 @@ def test_register_indexes(minimal_content: Path) -> None:
     assert register.region_of(o) == "south-west"
     assert o.sessions[0].start_time == "09:30"
     assert register.employers["harbourline-marine"].locations[0].district == "PL1"
+
+
+def test_each_date_has_its_own_last_day_to_apply() -> None:
+    from stemx.model import Opportunity, Session
+
+    sessions = (Session(date(2027, 1, 13), date(2027, 1, 13)), Session(date(2027, 6, 9), date(2027, 6, 10)))
+    o = Opportunity.__new__(Opportunity)
+    object.__setattr__(o, "sessions", sessions)
+    object.__setattr__(o, "closes", date(2027, 6, 2))
+    # a January session cannot be joined in June: the day before it starts comes first
+    assert [o.apply_by(s) for s in sessions] == [date(2027, 1, 12), date(2027, 6, 2)]
+    assert o.apply_by_differs
+    object.__setattr__(o, "closes", date(2027, 1, 5))
+    assert [o.apply_by(s) for s in sessions] == [date(2027, 1, 5)] * 2 and not o.apply_by_differs
+    object.__setattr__(o, "closes", None)
+    assert o.apply_by(sessions[0]) is None

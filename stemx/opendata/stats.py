@@ -18,7 +18,12 @@ from ..model import Register
 from ..schemas import vocabularies
 from .tables import STATES
 
-BAR, GAP, LABEL_W, WIDTH = 22, 6, 300, 720
+# Charts are drawn 400 units wide and shown at most 30rem wide, so that on a 390-pixel phone
+# they are drawn at about their own size: text of 15 units reads at 13 to 15 pixels. Each bar
+# has its label on the line above it, so long labels never shrink or overlap.
+WIDTH, FONT, LABEL_H, BAR, GAP = 400, 15, 19, 12, 9
+ROW = LABEL_H + BAR + GAP
+COLUMN_AREA = 150  # height of a time chart's columns
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,29 +39,65 @@ class Chart:
         return sum(v for _, v in self.rows)
 
     @property
+    def over_time(self) -> bool:
+        return self.heading == "Month"
+
+    @property
     def summary(self) -> str:
         if not any(v for _, v in self.rows):
             return f"{self.title}: none yet."
         top = max(self.rows, key=lambda r: r[1])
+        if self.over_time:
+            first, last = self.rows[0][0], self.rows[-1][0]
+            return (
+                f"{self.title}, {len(self.rows)} months from {first} to {last}. Most: {top[0]}, {top[1]} {self.unit}."
+            )
         return f"{self.title}, {len(self.rows)} bars. Largest: {top[0]}, {top[1]} {self.unit}."
 
-    def svg(self) -> Markup:
-        """Horizontal bars, one per row, labelled and scaled to the largest value."""
-        height = len(self.rows) * (BAR + GAP) + GAP
-        biggest = max((v for _, v in self.rows), default=0) or 1
-        parts = [
+    def _open(self, height: int) -> list[str]:
+        return [
             f'<svg class="chart" viewBox="0 0 {WIDTH} {height}" role="img" aria-labelledby="{self.id}-t {self.id}-d"'
-            ' xmlns="http://www.w3.org/2000/svg" font-family="system-ui, sans-serif" font-size="14" fill="#0b0c0c">',
+            f' xmlns="http://www.w3.org/2000/svg" font-family="system-ui, sans-serif" font-size="{FONT}" fill="#0b0c0c">',
             f'<title id="{self.id}-t">{escape(self.title)}</title><desc id="{self.id}-d">{escape(self.summary)}</desc>',
         ]
+
+    def svg(self) -> Markup:
+        return self._columns() if self.over_time else self._bars()
+
+    def _bars(self) -> Markup:
+        """Horizontal bars, one per row, each under its label and scaled to the largest value."""
+        biggest = max((v for _, v in self.rows), default=0) or 1
+        parts = self._open(len(self.rows) * ROW)
         for i, (label, value) in enumerate(self.rows):
-            y = GAP + i * (BAR + GAP)
-            w = round((WIDTH - LABEL_W - 60) * value / biggest)
+            y = i * ROW
+            w = round((WIDTH - 48) * value / biggest)
             parts.append(
-                f'<text x="{LABEL_W - 8}" y="{y + 16}" text-anchor="end">{escape(label)}</text>'
-                f'<rect x="{LABEL_W}" y="{y}" width="{max(w, 1) if value else 0}" height="{BAR}" fill="#0b4a5c"></rect>'
-                f'<text x="{LABEL_W + w + 6}" y="{y + 16}">{value}</text>'
+                f'<text x="0" y="{y + FONT}">{escape(label)}</text>'
+                f'<rect x="0" y="{y + LABEL_H}" width="{max(w, 1) if value else 0}" height="{BAR}" fill="#0b4a5c"></rect>'
+                f'<text x="{w + 6}" y="{y + LABEL_H + BAR}">{value}</text>'
             )
+        parts.append("</svg>")
+        return Markup("".join(parts))
+
+    def _columns(self) -> Markup:
+        """A time chart: one column per month, January of each year marked under the axis."""
+        biggest = max((v for _, v in self.rows), default=0) or 1
+        axis = FONT + 4 + COLUMN_AREA
+        step = (WIDTH - 8) / max(len(self.rows), 1)
+        parts = self._open(axis + 2 * FONT + 6)
+        parts.append(f'<text x="0" y="{FONT}">Most in a month: {biggest}</text>')
+        januaries = [i for i, (month, _) in enumerate(self.rows) if month.endswith("-01")]
+        if not januaries or januaries[0] > 3:  # the first year too, when there is room for it
+            januaries.insert(0, 0)
+        for i, (month, value) in enumerate(self.rows):
+            h = round(COLUMN_AREA * value / biggest)
+            x = round(4 + i * step, 1)
+            if value:
+                width = max(round(step * 0.7, 1), 1)
+                parts.append(f'<rect x="{x}" y="{axis - h}" width="{width}" height="{h}" fill="#0b4a5c"></rect>')
+            if i in januaries:  # the year under its first month
+                parts.append(f'<text x="{x}" y="{axis + FONT + 4}">{month[:4]}</text>')
+        parts.append(f'<rect x="0" y="{axis}" width="{WIDTH}" height="1" fill="#0b0c0c"></rect>')
         parts.append("</svg>")
         return Markup("".join(parts))
 
@@ -89,7 +130,7 @@ def charts(register: Register) -> list[Chart]:
     offered = {(o.employer, o.type) for o in opps}
     OPPS, EMPS = "opportunities", "employers"
     return [
-        Chart("opp-region", "Open opportunities by region", count_by("region", filter(None, map(register.region_of, open_))), OPPS),
+        Chart("opp-region", "Open opportunities by where they take place", count_by("where", filter(None, map(register.where_of, open_))), OPPS, "Where"),
         Chart("opp-type", "Open opportunities by type", count_by("opportunity_type", (o.type for o in open_)), OPPS),
         Chart("opp-subject", "Open opportunities by subject", count_by("subject", (s for o in open_ for s in o.subjects)), OPPS),
         Chart("opp-sector", "Open opportunities by employer sector", count_by("sector", (sector_of.get(o.employer, "") for o in open_)), OPPS),

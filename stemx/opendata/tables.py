@@ -255,7 +255,7 @@ TABLES: tuple[Table, ...] = (
             Column(
                 "region",
                 vocabulary="region",
-                description="Where it takes place: the location's region, else the employer's first site; empty for online opportunities.",
+                description="Where it takes place: the location's region, else the employer's first site; empty for online opportunities, which are open to teachers anywhere. The site's browse pages, search and statistics use the same rule, listing online ones under Online (anywhere).",
             ),  # fmt: skip
             Column("availability", OPP + "availability.kind", required=True),
             Column("availability_notes", OPP + "availability.notes"),

@@ -26,7 +26,7 @@ DISTRICTS = ROOT / "data" / "uk-postcode-districts.csv"
 FILTERS = (
     ("show", "Show", None),
     ("type", "Type", "opportunity_type"),
-    ("region", "Region", "region"),
+    ("region", "Where", "where"),
     ("subject", "Subject", "subject"),
     ("audience", "Audience", "audience"),
     ("format", "Format", "format"),
@@ -109,7 +109,7 @@ def opportunity_record(register: Register, o: Opportunity, config: BuildConfig) 
     employer = register.employers[o.employer]
     state = register.state(o)
     place = o.location or (employer.place if o.format != "online" else None)
-    region = register.region_of(o)
+    where = register.where_of(o)
     type_label = v.label("opportunity_type", o.type)
     subjects = [v.label("subject", s) for s in o.subjects]
     description = str(o.description)
@@ -124,8 +124,7 @@ def opportunity_record(register: Register, o: Opportunity, config: BuildConfig) 
         "state": state,
         "text": _excerpt(o.summary, description),
     }
-    # An online opportunity is open to teachers in every region its employer serves.
-    regions = (region,) if region else employer.regions_served
+    regions = (where,) if where else ()  # one meaning of "where": see Register.where_of
     facets = [
         token("show", "open" if state == "open" else "closed"),
         token("type", o.type),
@@ -140,7 +139,7 @@ def opportunity_record(register: Register, o: Opportunity, config: BuildConfig) 
     if place is not None and o.format == "hybrid":
         facets.append(ONLINE_TOKEN)  # also open to teachers anywhere
     upcoming = o.next_session(register.today)
-    labels = [type_label, *subjects, *(v.label("region", r) for r in regions), v.label("format", o.format)]
+    labels = [type_label, *subjects, *(v.label("where", r) for r in regions), v.label("format", o.format)]
     labels.append(v.label("sector", employer.sector))
     return Record(
         strong=" ".join([o.title, employer.name, *labels]),

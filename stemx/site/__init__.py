@@ -63,6 +63,8 @@ def render_site(register: Register, out: Path, config: BuildConfig) -> int:
 
     env.globals["card"] = card
     env.globals["open_counts"] = b.open_counts
+    env.globals["add_links"] = lambda o, s: calendar.add_links(register, o, s, config)
+    env.globals["place_text"] = lambda o: calendar.place_text(register, o)
 
     write.page(
         "",
@@ -166,35 +168,29 @@ def render_site(register: Register, out: Path, config: BuildConfig) -> int:
             **common,
         )
 
-    # Calendars and feeds. Events are built again for the region calendars rather than kept
-    # from the opportunities' own: keeping them grew the pages process by 1.5 GB at 600,000
-    # opportunities.
+    # Calendars and feeds: one calendar per opportunity with dates; a calendar and a feed of
+    # the open opportunities per place (each region, and online), subject and type. Events are
+    # built again for each calendar rather than kept: keeping them grew the pages process by
+    # 1.5 GB at 600,000 opportunities.
     def events_of(o: Opportunity) -> list[str]:
         return calendar.events(register, o, config) if o.sessions else []
 
     for o in register.opportunities.values():
         if o.sessions and not write.reuse(f"calendar/{o.id}.ics", card_key(o)):
-            write.text(f"calendar/{o.id}.ics", calendar.calendar(o.title, events_of(o)))
+            write.text(f"calendar/{o.id}.ics", calendar.calendar(o.title, events_of(o), calendar.timed_years((o,))))
     newest = latest(register, register.opportunities.values(), feeds.FEED_SIZE)
     write.text("feed.xml", feeds.atom(env, register, config, "New opportunities", "feed.xml", newest))
-    for region in v.codes("region"):
-        in_region = b.groups["region"].get(region, [])
-        label = v.label("region", region)
-        ics = f"calendar/region/{region}.ics"
-        if not write.reuse(ics, tuple(card_key(o) for o in in_region)):
-            event_lines = (line for o in in_region for line in events_of(o))
-            write.text(ics, calendar.calendar(f"STEM Exchange: {label}", event_lines))
-        write.text(
-            f"feeds/region/{region}.xml",
-            feeds.atom(
-                env,
-                register,
-                config,
-                f"New opportunities: {label}",
-                f"feeds/region/{region}.xml",
-                latest(register, in_region, feeds.FEED_SIZE),
-            ),
-        )
+    for facet in feeds.FACETS:
+        for code in v.codes(facet.vocabulary):
+            items = b.groups[facet.segment].get(code, [])
+            label = v.label(facet.vocabulary, code)
+            ics = f"calendar/{facet.segment}/{code}.ics"
+            if not write.reuse(ics, tuple(card_key(o) for o in items)):
+                event_lines = (line for o in items for line in events_of(o))
+                write.text(ics, calendar.calendar(f"STEM Exchange: {label}", event_lines, calendar.timed_years(items)))
+            feed = f"feeds/{facet.segment}/{code}.xml"
+            newest = latest(register, items, feeds.FEED_SIZE)
+            write.text(feed, feeds.atom(env, register, config, f"New opportunities: {label}", feed, newest))
 
     for path in ABOUT_PAGES:
         write.page(path + "/", path.replace("/", "-") + ".html", **common)

@@ -1,18 +1,41 @@
-"""iCalendar (.ics) files: one per dated opportunity, one per region.
+"""iCalendar (.ics) files: one per dated opportunity, one per place, subject and type.
 
-Text is escaped as RFC 5545 requires (backslash, semicolon, comma, newline) and long lines
-are folded, so no content can start a property or an event of its own.
+Events are written line by line here, for speed: icalendar builds the same event about six
+times slower (0.57 ms against 0.09 ms), which at 600,000 opportunities, each in four or five
+calendars, is half an hour. Text is escaped as RFC 5545 requires (backslash, semicolon,
+comma, newline) and long lines are folded, so no content can start a property or an event
+of its own. The Europe/London VTIMEZONE that RFC 5545 requires beside TZID comes from
+icalendar, from the time zone database, covering the years of the calendar's timed events;
+the tests parse every calendar with icalendar.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import date, timedelta
+from functools import cache
+from urllib.parse import quote, urlencode
+
+from icalendar import Timezone
 
 from ..config import BuildConfig
 from ..model import Opportunity, Register, Session
 
 PRODID = "-//STEM Exchange//Opportunities//EN"
+TZID = "Europe/London"
+
+
+@cache
+def vtimezone(first_year: int, last_year: int) -> list[str]:
+    """Europe/London's VTIMEZONE for whole years (each calendar names the years it needs)."""
+    zone = Timezone.from_tzid(TZID, first_date=date(first_year, 1, 1), last_date=date(last_year, 12, 31))
+    return zone.to_ical().decode("ascii").replace("\r\n", "\n").strip().split("\n")
+
+
+def timed_years(opportunities: Iterable[Opportunity]) -> tuple[int, int] | None:
+    """The first and last year with a timed session (a time needs the VTIMEZONE), or None."""
+    years = [y for o in opportunities for s in o.sessions if s.start_time for y in (s.start.year, s.end.year)]
+    return (min(years), max(years)) if years else None
 
 
 def _escape(text: str) -> str:
@@ -41,14 +64,14 @@ def _when(s: Session) -> list[str]:
     if s.start_time and s.end_time:
         start = s.start.strftime("%Y%m%d") + "T" + s.start_time.replace(":", "") + "00"
         end = s.end.strftime("%Y%m%d") + "T" + s.end_time.replace(":", "") + "00"
-        return [f"DTSTART;TZID=Europe/London:{start}", f"DTEND;TZID=Europe/London:{end}"]
+        return [f"DTSTART;TZID={TZID}:{start}", f"DTEND;TZID={TZID}:{end}"]
     # All-day events end on the day after (DTEND is exclusive).
     return [f"DTSTART;VALUE=DATE:{s.start:%Y%m%d}", f"DTEND;VALUE=DATE:{s.end + timedelta(days=1):%Y%m%d}"]
 
 
 def events(register: Register, o: Opportunity, config: BuildConfig) -> list[str]:
     employer = register.employers[o.employer]
-    where = o.location.name + ", " + o.location.postcode if o.location else "Online"
+    where = place_text(register, o)
     lines = []
     for i, s in enumerate(o.sessions):
         lines += [
@@ -66,7 +89,45 @@ def events(register: Register, o: Opportunity, config: BuildConfig) -> list[str]
     return lines
 
 
-def calendar(name: str, event_lines: Iterable[str]) -> str:
+def place_text(register: Register, o: Opportunity) -> str:
+    """Where, in words for a calendar or a feed: the place and postcode, or online."""
+    if o.format == "online":
+        return "Online"
+    employer = register.employers.get(o.employer)
+    place = o.location or (employer.place if employer else None)
+    if place is None:
+        return "To be arranged"
+    return f"{place.name}, {place.postcode}" + (" (or online)" if o.format == "hybrid" else "")
+
+
+def calendar(name: str, event_lines: Iterable[str], years: tuple[int, int] | None = None) -> str:
+    """The calendar file; `years` (timed_years) adds the VTIMEZONE its timed events need."""
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN"]
-    lines += [f"X-WR-CALNAME:{_escape(name)}", *event_lines, "END:VCALENDAR"]
+    lines += [f"X-WR-CALNAME:{_escape(name)}", f"X-WR-TIMEZONE:{TZID}"]
+    if years:
+        lines += vtimezone(*years)
+    lines += [*event_lines, "END:VCALENDAR"]
     return "\r\n".join(_fold(line) for line in lines) + "\r\n"
+
+
+def add_links(register: Register, o: Opportunity, s: Session, config: BuildConfig) -> dict[str, str]:
+    """ "Add to Google Calendar" and "Add to Outlook" links for one date of an opportunity."""
+    details = f"{o.summary} {config.absolute_url(f'opportunities/{o.id}/')}"
+    where = place_text(register, o)
+    if s.start_time and s.end_time:
+        start, end = (
+            f"{s.start:%Y%m%d}T{s.start_time.replace(':', '')}00",
+            f"{s.end:%Y%m%d}T{s.end_time.replace(':', '')}00",
+        )
+        outlook = {"startdt": f"{s.start}T{s.start_time}:00", "enddt": f"{s.end}T{s.end_time}:00"}
+    else:
+        start, end = f"{s.start:%Y%m%d}", f"{s.end + timedelta(days=1):%Y%m%d}"
+        outlook = {"startdt": s.start.isoformat(), "enddt": (s.end + timedelta(days=1)).isoformat(), "allday": "true"}
+    google = {"action": "TEMPLATE", "text": o.title, "dates": f"{start}/{end}", "ctz": TZID, "details": details,
+              "location": where}  # fmt: skip
+    outlook |= {"path": "/calendar/action/compose", "rru": "addevent", "subject": o.title, "body": details,
+                "location": where}  # fmt: skip
+    return {
+        "google": "https://calendar.google.com/calendar/render?" + urlencode(google, quote_via=quote),
+        "outlook": "https://outlook.live.com/calendar/0/deeplink/compose?" + urlencode(outlook, quote_via=quote),
+    }

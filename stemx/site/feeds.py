@@ -1,4 +1,4 @@
-"""Atom feeds of newly published opportunities, site-wide and per region."""
+"""Atom feeds of newly published opportunities: site-wide, and per place, subject and type."""
 
 from __future__ import annotations
 
@@ -8,8 +8,12 @@ from jinja2 import Environment
 
 from ..config import BuildConfig
 from ..model import Opportunity, Register
+from .pages import OPPORTUNITY_FACETS
 
 FEED_SIZE = 50
+# The ways of browsing that have a feed and a calendar each: where (regions and online),
+# subject and type; audience and format are too broad to follow.
+FACETS = tuple(f for f in OPPORTUNITY_FACETS if f.segment in ("region", "subject", "type"))
 
 
 def atom(

@@ -20,7 +20,7 @@ from jinja2 import Environment
 from ..cache import PageCache
 from ..config import BuildConfig
 from ..model import Employer, Opportunity, Register
-from ..schemas import vocabularies
+from ..schemas import WHERE, vocabularies
 
 PAGE_SIZE = 20
 
@@ -35,13 +35,13 @@ class Facet:
     values: Callable[[Register, Any], Iterable[str]]
 
 
-def _region(register: Register, o: Opportunity) -> Iterable[str]:
-    region = register.region_of(o)
-    return (region,) if region else ()
+def _where(register: Register, o: Opportunity) -> Iterable[str]:
+    where = register.where_of(o)
+    return (where,) if where else ()
 
 
 OPPORTUNITY_FACETS = (
-    Facet("region", "region", "Region", _region),
+    Facet("region", WHERE, "Where", _where),
     Facet("type", "opportunity_type", "Type", lambda r, o: (o.type,)),
     Facet("subject", "subject", "Subject", lambda r, o: o.subjects),
     Facet("audience", "audience", "Audience", lambda r, o: o.audience),

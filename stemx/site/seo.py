@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from ..config import BuildConfig
-from ..model import Employer, Opportunity, Register
+from ..model import Employer, Opportunity, Place, Register
 from ..schemas import vocabularies
 
 
@@ -17,66 +19,101 @@ def organization(e: Employer, config: BuildConfig) -> dict[str, Any]:
         "name": e.name,
         "description": e.summary,
         "url": e.website,
-        "address": [
-            {"@type": "PostalAddress", "name": p.name, "postalCode": p.postcode, "addressCountry": "GB"}
-            for p in e.locations
-        ],
+        "address": [_address(p) | {"name": p.name} for p in e.locations],
     }
     if e.contact.publish and e.contact.email:
         data["email"] = e.contact.email
     return data
 
 
-def education_event(register: Register, o: Opportunity, config: BuildConfig) -> dict[str, Any]:
-    """schema.org EducationEvent; for an opportunity with no fixed dates, a Course offer."""
-    v = vocabularies()
+LONDON = ZoneInfo("Europe/London")
+MODES = {"in-person": "onsite", "online": "online", "hybrid": "blended"}
+ATTENDANCE = {
+    "in-person": "https://schema.org/OfflineEventAttendanceMode",
+    "online": "https://schema.org/OnlineEventAttendanceMode",
+    "hybrid": "https://schema.org/MixedEventAttendanceMode",
+}
+
+
+def _moment(day: date, time: str | None) -> str:
+    """A date, or a date and time with its Europe/London offset (+00:00 in winter, +01:00 in summer)."""
+    if time is None:
+        return day.isoformat()
+    hour, minute = map(int, time.split(":"))
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=LONDON).isoformat()
+
+
+def _address(place: Place) -> dict[str, Any]:
+    address = {"@type": "PostalAddress", "postalCode": place.postcode, "addressCountry": "GB"}
+    if place.address:
+        address["streetAddress"] = place.address
+    address["addressRegion"] = vocabularies().label("region", place.region)
+    return address
+
+
+def _location(register: Register, o: Opportunity, config: BuildConfig) -> dict[str, Any]:
     employer = register.employers[o.employer]
     place = o.location or employer.place
     if o.format == "online":
-        location: dict[str, Any] = {
-            "@type": "VirtualLocation",
-            "url": o.how_to_apply.url or config.absolute_url(f"opportunities/{o.id}/"),
-        }
-    elif place is None:  # its employer registered without a site (validation warns about it)
-        location = {"@type": "Place", "name": employer.name}
-    else:
-        location = {
-            "@type": "Place",
-            "name": place.name,
-            "address": {"@type": "PostalAddress", "postalCode": place.postcode, "addressCountry": "GB"},
-        }
-    data: dict[str, Any] = {
-        "@context": "https://schema.org",
-        "@type": "EducationEvent" if o.sessions else "Course",
-        "@id": config.absolute_url(f"opportunities/{o.id}/"),
+        return {"@type": "VirtualLocation", "url": o.how_to_apply.url or config.absolute_url(f"opportunities/{o.id}/")}
+    if place is None:  # its employer registered without a site (validation warns about it)
+        return {"@type": "Place", "name": employer.name}
+    return {"@type": "Place", "name": place.name, "address": _address(place)}
+
+
+def education_event(register: Register, o: Opportunity, config: BuildConfig) -> dict[str, Any]:
+    """schema.org for an opportunity: one EducationEvent per date (several dates are several
+    events, in an @graph), with times and offsets; on request, a Course with a CourseInstance."""
+    v = vocabularies()
+    employer = register.employers[o.employer]
+    url = config.absolute_url(f"opportunities/{o.id}/")
+    common: dict[str, Any] = {
         "name": o.title,
         "description": o.summary,
-        "url": config.absolute_url(f"opportunities/{o.id}/"),
+        "url": url,
         "audience": [{"@type": "EducationalAudience", "educationalRole": v.label("audience", a)} for a in o.audience],
         "about": [v.label("subject", s) for s in o.subjects],
-        "offers": {"@type": "Offer", "price": o.cost, "priceCurrency": "GBP"},
+        "offers": {"@type": "Offer", "price": o.cost, "priceCurrency": "GBP", "url": url},
     }
+    if o.closes:
+        common["offers"]["validThrough"] = o.closes.isoformat()
     organizer = {
         "@type": "Organization",
         "name": employer.name,
         "url": config.absolute_url(f"employers/{employer.id}/"),
     }
-    if o.sessions:
-        data |= {
-            "startDate": o.sessions[0].start.isoformat(),
-            "endDate": max(s.end for s in o.sessions).isoformat(),
-            "eventAttendanceMode": {
-                "in-person": "https://schema.org/OfflineEventAttendanceMode",
-                "online": "https://schema.org/OnlineEventAttendanceMode",
-                "hybrid": "https://schema.org/MixedEventAttendanceMode",
-            }[o.format],
+    location = _location(register, o, config)
+    if not o.sessions:
+        return {
+            "@context": "https://schema.org",
+            "@type": "Course",
+            "@id": url,
+            **common,
+            "provider": organizer,
+            "hasCourseInstance": {
+                "@type": "CourseInstance",
+                "courseMode": MODES[o.format],
+                "location": location,
+                "courseWorkload": f"PT{o.duration_hours:g}H",
+            },
+        }
+    events = [
+        {
+            "@type": "EducationEvent",
+            "@id": url if len(o.sessions) == 1 else f"{url}#date-{i}",
+            **common,
+            "startDate": _moment(s.start, s.start_time),
+            "endDate": _moment(s.end, s.end_time),
+            "eventAttendanceMode": ATTENDANCE[o.format],
             "eventStatus": "https://schema.org/EventCancelled" if o.withdrawn else "https://schema.org/EventScheduled",
             "location": location,
             "organizer": organizer,
         }
-    else:
-        data["provider"] = organizer
-    return data
+        for i, s in enumerate(o.sessions, 1)
+    ]
+    if len(events) == 1:
+        return {"@context": "https://schema.org", **events[0]}
+    return {"@context": "https://schema.org", "@graph": events}
 
 
 SITEMAP_LIMIT = 50_000  # URLs per file, as the sitemap protocol allows

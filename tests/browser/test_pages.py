@@ -13,6 +13,7 @@ PAGE_TYPES = {
     "home": "/",
     "opportunities": "/opportunities/",
     "browse-region": "/opportunities/region/north-west/",
+    "browse-online": "/opportunities/region/online/",
     "opportunities-page-2": "/opportunities/page/2/",
     "browse-type": "/opportunities/type/site-visit/",
     "browse-subject": "/opportunities/subject/physics/",
@@ -74,6 +75,24 @@ def test_teacher_finds_and_opens_an_opportunity_without_javascript(browser: Brow
     expect(page.get_by_role("heading", level=1)).to_have_text("Open opportunities")
     page.get_by_role("link", name="Page 2").click()
     expect(page.get_by_role("link", name="Page 2, current page")).to_be_visible()
+    context.close()
+
+
+def test_statistics_read_on_a_phone(browser: Browser, server: str) -> None:
+    """At 390 pixels every chart label is at least 12 pixels tall, the number tables start
+    folded, and the monthly series is a time chart (one column per month)."""
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(server + "/stats/")
+    heights = page.evaluate(
+        "[...document.querySelectorAll('svg.chart text')].map((t) => t.getBoundingClientRect().height)"
+    )
+    assert heights and min(heights) >= 12
+    assert page.locator("details.numbers").count() == page.locator("svg.chart").count()
+    assert page.locator("details.numbers[open]").count() == 0 and not page.locator("table").first.is_visible()
+    months = page.locator("#opp-month svg rect")
+    assert months.count() >= 12  # a column per month with publications, and the axis
+    assert page.evaluate("document.documentElement.scrollHeight") < 10_000  # was 14,600 with tables open
     context.close()
 
 

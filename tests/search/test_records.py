@@ -23,6 +23,7 @@ from stemx.search.records import (
     plain,
     positions,
     records,
+    token,
 )
 from tests.conftest import ROOT, TODAY
 
@@ -58,9 +59,11 @@ def test_online_cpd_has_the_tokens_of_its_filters(by_url: dict[str, Record]) -> 
     assert {
         "zzshow_open", "zztype_cpd_session", "zzformat_online", "zzavailability_dates",
         "zzsubject_aerospace_engineering", "zzsubject_mechanical_engineering", "zzsubject_manufacturing",
-        # Online: open to teachers in every region the employer serves, and anywhere by distance.
-        "zzregion_north_west", "zzregion_north_east", ONLINE_TOKEN,
+        # Online: one place, "Online (anywhere)", as on the browse pages and statistics; and
+        # anywhere by distance.
+        "zzregion_online", ONLINE_TOKEN,
     } <= facets(r)  # fmt: skip
+    assert not any(f.startswith("zzregion_") and f != "zzregion_online" for f in facets(r))
     assert not any(t.startswith(("zzpc_", "zzpa_")) and t != ONLINE_TOKEN for t in facets(r))
     assert "lat" not in r.card and r.card["where"] == "Online"
     assert r.group == GROUPS["open"]
@@ -73,7 +76,8 @@ def test_every_token_in_the_index_is_an_option_on_the_page(by_url: dict[str, Rec
     assert {name for name, _, _ in FILTERS} == set(_options())
     # Every label on the page is the schema's.
     v = vocabularies()
-    assert [label for _, label in _options()["region"]] == [t.label for t in v.terms("region")]
+    assert [label for _, label in _options()["region"]] == [t.label for t in v.terms("where")]
+    assert _options()["region"][-1] == ("zzregion_online", "Online (anywhere)")
 
 
 def test_in_person_opportunity_has_its_place_and_a_card(by_url: dict[str, Record]) -> None:
@@ -132,3 +136,20 @@ def test_snippet_text_is_plain_words() -> None:
 
 def test_records_are_deterministic(register: Register, config: BuildConfig) -> None:
     assert list(records(register, config)) == list(records(register, config))
+
+
+def test_where_means_one_thing_in_browse_search_and_statistics(register: Register, by_url: dict[str, Record]) -> None:
+    """Online opportunities are "Online (anywhere)", in-person and hybrid ones are in their
+    location's region: browse pages, the search filter and the statistics count the same."""
+    from stemx.opendata.stats import charts
+    from stemx.site.pages import browse
+
+    v = vocabularies()
+    groups = browse(register).groups["region"]
+    browse_counts = {t.label: len(groups.get(t.code, ())) for t in v.terms("where")}
+    open_records = [r for r in by_url.values() if "zzshow_open" in facets(r)]
+    search_counts = {t.label: sum(token("region", t.code) in facets(r) for r in open_records) for t in v.terms("where")}
+    chart = next(c for c in charts(register) if c.id == "opp-region")
+    assert browse_counts == search_counts == dict(chart.rows)
+    assert browse_counts["Online (anywhere)"] >= 5 and browse_counts["North West"] >= 1
+    assert sum(browse_counts.values()) == len(open_records)  # every open opportunity is somewhere, once

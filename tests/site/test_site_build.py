@@ -3,8 +3,12 @@
 import json
 import re
 import xml.etree.ElementTree as ET
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
+import feedparser
+import icalendar
 import pytest
 
 from tests.conftest import CASES, ROOT, build_site
@@ -103,8 +107,29 @@ def test_json_ld_parses_and_describes_the_entry(built_site: Path) -> None:
     block = re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
     assert block is not None
     data = json.loads(block.group(1))
-    assert data["@type"] == "EducationEvent" and data["startDate"] == "2027-01-18"
-    assert data["organizer"]["name"] == "Docklands Cyber Defence"
+    # three dates: three events, each with its times and the Europe/London offset of its day
+    events = data["@graph"]
+    assert [e["@type"] for e in events] == ["EducationEvent"] * 3
+    assert [(e["startDate"], e["endDate"]) for e in events] == [
+        ("2027-01-18T09:00:00+00:00", "2027-01-18T13:00:00+00:00"),
+        ("2027-02-15T09:00:00+00:00", "2027-02-15T13:00:00+00:00"),
+        ("2027-03-15T09:00:00+00:00", "2027-03-15T13:00:00+00:00"),
+    ]
+    assert len({e["@id"] for e in events}) == 3 and events[0]["organizer"]["name"] == "Docklands Cyber Defence"
+    assert events[0]["location"]["address"]["addressRegion"] == "London"
+    summer = json.loads(
+        re.search(
+            r'ld\+json">(.*?)</script>', text(built_site, "opportunities/taff-clean-room-visit/index.html"), re.S
+        ).group(1)
+    )
+    starts = [e["startDate"] for e in summer.get("@graph", [summer])]
+    assert starts == ["2027-02-04T09:30:00+00:00", "2027-05-13T09:30:00+01:00"]  # May is in British Summer Time
+    course = json.loads(
+        re.search(
+            r'ld\+json">(.*?)</script>', text(built_site, "opportunities/aire-valley-advice-call/index.html"), re.S
+        ).group(1)
+    )
+    assert course["@type"] == "Course" and course["hasCourseInstance"]["courseMode"] == "online"
     employer = json.loads(
         re.search(r'ld\+json">(.*?)</script>', text(built_site, "employers/irwell-robotics/index.html"), re.S).group(1)
     )
@@ -129,6 +154,45 @@ def test_calendars_follow_rfc_5545(built_site: Path) -> None:
     assert all(len(line) <= 75 for line in lines)
     assert raw.count(b"BEGIN:VEVENT") == 3 == raw.count(b"END:VEVENT")
     assert b"DTSTART;TZID=Europe/London:20270118T090000" in raw
+
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def test_every_calendar_parses_with_the_time_zone_its_times_need(built_site: Path) -> None:
+    """Outlook and older clients misplace TZID times without the VTIMEZONE: each file that uses
+    one carries it, and icalendar reads every event at the right UTC offset."""
+    files = sorted((built_site / "calendar").rglob("*.ics"))
+    for facet, code in (("region", "online"), ("region", "london"), ("subject", "physics"), ("type", "site-visit")):
+        assert (built_site / "calendar" / facet / f"{code}.ics") in files
+    timed = 0
+    for path in files:
+        cal = icalendar.Calendar.from_ical(path.read_bytes())
+        uses_tzid = b"TZID=" in path.read_bytes()
+        zones = [z["TZID"] for z in cal.walk("VTIMEZONE")]
+        assert zones == (["Europe/London"] if uses_tzid else []), path.name
+        for event in cal.walk("VEVENT"):
+            start = event.decoded("DTSTART")
+            if isinstance(start, datetime):
+                timed += 1
+                assert start.utcoffset() == LONDON.utcoffset(start.replace(tzinfo=None)), path.name
+    assert timed > 20
+    summer = icalendar.Calendar.from_ical((built_site / "calendar/taff-clean-room-visit.ics").read_bytes())
+    assert [e.decoded("DTSTART").utcoffset() for e in summer.walk("VEVENT")] == [timedelta(0), timedelta(hours=1)]
+
+
+def test_feeds_parse_and_each_entry_says_when_where_and_by_when_to_apply(built_site: Path) -> None:
+    for path in ["feed.xml", *(p.relative_to(built_site).as_posix() for p in (built_site / "feeds").rglob("*.xml"))]:
+        feed = feedparser.parse((built_site / path).read_bytes())
+        assert not feed.bozo, (path, feed.get("bozo_exception"))
+    online = feedparser.parse((built_site / "feeds/region/online.xml").read_bytes())
+    entry = next(e for e in online.entries if e.link.endswith("/ribble-composite-repair-cpd/"))
+    content = entry.content[0].value
+    assert "<dt>Where</dt><dd>Online</dd>" in content and "<dt>Apply by</dt><dd>Monday 15 February 2027</dd>" in content
+    assert "Monday 22 February 2027, 16:00 to 17:30<br />Monday 1 March 2027, 16:00 to 17:30" in content
+    assert {e.link.rsplit("/", 2)[1] for e in online.entries} <= {
+        p.stem for p in (built_site / "calendar").glob("*.ics")
+    } | {o for o in (p.stem for p in (ROOT / "content" / "opportunities").glob("*.yaml"))}
 
 
 def test_sitemap_lists_every_page(built_site: Path) -> None:
@@ -180,7 +244,7 @@ def test_site_works_under_a_sub_path(tmp_path: Path) -> None:
 
 def test_browse_page_says_what_is_filtered_and_how_to_remove_it(built_site: Path) -> None:
     page = text(built_site, "opportunities/region/north-west/index.html")
-    assert "Region: North West" in page and 'href="/opportunities/">Remove filter' in page
+    assert "Where: North West" in page and 'href="/opportunities/">Remove filter' in page
     assert 'href="/calendar/region/north-west.ics"' in page and 'href="/feeds/region/north-west.xml"' in page
     employers = text(built_site, "employers/region/wales/index.html")
     assert "Region served: Wales" in employers and "say they support teachers there" in employers
@@ -213,7 +277,11 @@ def test_opportunity_page_gives_facts_then_how_to_apply_then_the_description(bui
     page = text(built_site, "opportunities/docklands-soc-shadowing/index.html")
     facts, apply, about = (page.index(s) for s in ("Key facts", "How to apply", "About this opportunity"))
     assert facts < apply < about  # phones show this order; the apply box is the sidebar on a desktop
-    assert "Apply by Monday 1 March 2027." in page and "Add these dates to your calendar" in page
+    # three dates with one closing date: each date says its own last day to apply
+    assert "Apply by Sunday 17 January 2027 for Monday 18 January 2027." in page
+    assert 'Monday 15 February 2027, 09:00 to 13:00 <span class="muted">(apply by Sunday 14 February 2027)' in page
+    assert "(apply by Monday 1 March 2027)" in page and "Download these dates" in page
+    assert "https://calendar.google.com/calendar/render?action=TEMPLATE" in page
     on_request = text(built_site, "opportunities/aire-valley-advice-call/index.html")
     assert "On request" in on_request and "/calendar/aire-valley-advice-call.ics" not in on_request
 
@@ -277,3 +345,12 @@ def test_short_sessions_are_given_in_minutes() -> None:
 def test_closed_listing_offers_no_filters_that_count_open_opportunities(built_site: Path) -> None:
     page = text(built_site, "opportunities/closed/index.html")
     assert 'class="facets"' not in page and "card-not-open" in page
+
+
+def test_cards_show_cost_places_and_the_next_last_day_to_apply(built_site: Path) -> None:
+    page = text(built_site, "opportunities/type/work-shadowing/index.html")
+    card = page[page.index("docklands-soc-shadowing/") :]
+    card = card[: card.index("</li>")]
+    assert "<dt>Cost</dt><dd>Free</dd>" in card
+    assert "<dt>Apply by</dt><dd>17 Jan 2027</dd>" in card  # the first date's, not the closing date in March
+    assert re.search(r"<dt>Places</dt><dd>\d+ a date</dd>", card)
