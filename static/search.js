@@ -11,6 +11,7 @@ const countLine = document.getElementById("result-count");
 const nearLine = document.getElementById("near-message");
 const understood = document.getElementById("understood");
 const more = document.getElementById("more");
+const suggestions = document.getElementById("suggestions");
 const PAGE = 20;
 const FILTERS = [...new Set([...form.querySelectorAll("input[type=checkbox]")].map((c) => c.name))];
 const DEFAULT_SHOW = ["Open opportunities"];
@@ -41,7 +42,8 @@ function ask(type, args = {}) {
 const opened = ask("open", { manifest });
 const RINGS = [5, 10, 25, 50, 100]; // miles: "sort by distance" goes ring by ring
 let districts = null; // loaded the first time a place is used
-let here = null; // {lat, lon, label} from the postcode or the browser's location
+let here = null; // {lat, lon, label} from the place typed or the browser's location (in the URL as near=)
+let places = null; // town and city names, loaded the first time one is typed
 let cursor = null; // where the next "show more" starts
 let asking = null; // the question the results on screen answer
 let run = 0;
@@ -51,7 +53,8 @@ function state() {
   return {
     q: p.get("q") || "",
     filters: Object.fromEntries(FILTERS.map((f) => [f, p.getAll(f)])),
-    postcode: p.get("postcode") || "",
+    place: p.get("place") || p.get("postcode") || "", // "postcode" in links made before towns were understood
+    near: p.get("near") || "", // "53.48,-2.25": the browser's location, to two decimals (about a kilometre)
     radius: p.get("radius") || "",
     sort: p.get("sort") || "",
   };
@@ -62,21 +65,23 @@ function toUrl(s) {
   if (s.q) p.set("q", s.q);
   const isDefault = (f) => f === "show" && s.filters.show.join() === DEFAULT_SHOW.join();
   for (const f of FILTERS) if (!isDefault(f)) for (const v of s.filters[f]) p.append(f, v);
-  for (const k of ["postcode", "radius", "sort"]) if (s[k]) p.set(k, s[k]);
+  for (const k of ["place", "near", "radius", "sort"]) if (s[k]) p.set(k, s[k]);
   const query = p.toString();
   return location.pathname + (query ? `?${query}` : "");
 }
 
 function fromForm() {
   const filters = Object.fromEntries(FILTERS.map((f) => [f, [...form.querySelectorAll(`input[name="${f}"]:checked`)].map((c) => c.value)]));
-  return { q: input.value.trim(), filters, postcode: form.postcode.value.trim(), radius: form.radius.value, sort: form.sort.value };
+  const place = form.place.value.trim();
+  const near = !place && here?.label === "your location" ? `${here.lat.toFixed(2)},${here.lon.toFixed(2)}` : "";
+  return { q: input.value.trim(), filters, place, near, radius: form.radius.value, sort: form.sort.value };
 }
 
 function toForm(s) {
   input.value = s.q;
   for (const c of form.querySelectorAll("input[type=checkbox]")) c.checked = s.filters[c.name].includes(c.value);
   if (!s.filters.show.length) for (const c of form.querySelectorAll('input[name="show"]')) c.checked = DEFAULT_SHOW.includes(c.value);
-  form.postcode.value = s.postcode;
+  form.place.value = s.place;
   form.radius.value = s.radius;
   form.sort.value = s.sort;
   openChosen();
@@ -85,7 +90,7 @@ function toForm(s) {
 // A group holding a chosen value is shown open, so no choice is hidden from the reader.
 function openChosen() {
   for (const group of groups) if (group.querySelector("input:checked")) group.open = true;
-  if (form.postcode.value) form.postcode.closest("details").open = true;
+  if (form.place.value || form.radius.value || state().near) form.place.closest("details").open = true;
 }
 
 // Each heading names what is chosen under it; the panel's names every choice but the default.
@@ -93,7 +98,7 @@ function showChoices() {
   const all = [];
   for (const group of groups) {
     const chosen = [...group.querySelectorAll("input:checked")].map((c) => c.value);
-    if (group.contains(form.postcode) && form.postcode.value) chosen.push(form.postcode.value.toUpperCase());
+    if (group.contains(form.place) && here) chosen.push(here.label);
     group.querySelector("[data-chosen]").textContent = chosen.length ? `: ${chosen.join(", ")}` : "";
     if (chosen.join() !== DEFAULT_SHOW.join() || !group.querySelector('input[name="show"]')) all.push(...chosen);
   }
@@ -147,18 +152,38 @@ function near(miles) {
   return tokens.length ? tokens : ["zzpc_nowhere"];
 }
 
+// Where "near" means: the browser's location (near=), a postcode or its district, or a town or
+// city by name. Anything else is said plainly, never guessed ("leeds" is not the LE district).
+const POSTCODE = /^[A-Z]{1,2}[0-9][A-Z0-9]?(?:\s*[0-9][A-Z]{2})?$/i;
+const placeKey = (name) =>
+  name.toLowerCase().replace(/&/g, " and ").replace(/\bsaint\b/g, "st").replace(/[^a-z0-9]+/g, " ").trim();
+
 async function locate(s) {
   nearLine.textContent = "";
+  if (!s.place && !s.near) {
+    if (s.radius) nearLine.textContent = "Enter a postcode, town or city, or use your location, to limit results by distance.";
+    return null;
+  }
   districts ??= await (await fetch(manifest.districts)).json();
-  if (!s.postcode) return here && here.label === "your location" ? here : null;
-  const compact = s.postcode.toUpperCase().replace(/\s+/g, "");
-  const district = compact.length >= 5 ? compact.slice(0, -3) : compact;
-  if (!districts[district]) {
+  if (!s.place) {
+    const [lat, lon] = s.near.split(",").map(Number);
+    return Number.isFinite(lat) && Number.isFinite(lon) ? { lat, lon, label: "your location" } : null;
+  }
+  if (POSTCODE.test(s.place)) {
+    const compact = s.place.toUpperCase().replace(/\s+/g, "");
+    const district = compact.length >= 5 && /[0-9][A-Z]{2}$/.test(compact) ? compact.slice(0, -3) : compact;
+    if (districts[district]) {
+      const [lat, lon] = districts[district];
+      return { lat, lon, label: district };
+    }
     nearLine.textContent = `We do not know where the postcode district ${district} is, so results are not sorted or limited by distance.`;
     return null;
   }
-  const [lat, lon] = districts[district];
-  return { lat, lon, label: district };
+  places ??= await (await fetch(manifest.places)).json();
+  const found = places[placeKey(s.place)];
+  if (found) return { lat: found[0], lon: found[1], label: found[2] };
+  nearLine.textContent = `We do not know a place called “${s.place}”. Try its postcode, or a larger town nearby.`;
+  return null;
 }
 
 function distance(a, b) {
@@ -174,18 +199,26 @@ async function update(live = false) {
   list.setAttribute("aria-busy", "true");
   app.dataset.counted = ""; // set once the filter counts are in (tests and the benchmark wait for it)
   const s = state();
+  try {
+    here = await locate(s);
+  } catch {
+    here = null; // the place lists could not be loaded: search without distance
+    nearLine.textContent = "Places could not be looked up just now, so results are not sorted by distance.";
+  }
+  if (mine !== run) return;
   showChoices();
-  if (!s.q && !s.postcode && !here && !FILTERS.some((f) => f !== "show" && s.filters[f].length)) {
+  if (!s.q && !s.place && !s.near && !FILTERS.some((f) => f !== "show" && s.filters[f].length)) {
     // Nothing asked yet: the browse pages list the whole register better.
     list.replaceChildren();
     more.hidden = true;
     countLine.textContent = "Type a keyword or choose a filter to see results.";
     list.setAttribute("aria-busy", "false");
+    app.dataset.counted = "yes"; // nothing to count
+    suggestions.hidden = true;
     return;
   }
   try {
     await opened;
-    if (s.postcode || here) here = (await locate(s)) ?? (s.postcode ? null : here);
     let q = query(s, live);
     let [first, total] = await firstPage(q);
     if (!total && q.words.length && !q.prefix) {
@@ -200,9 +233,11 @@ async function update(live = false) {
     // Announced once the cards are in place, so a screen reader's next move lands on them.
     countLine.textContent = `${total > 1000 ? "1,000+ results" : plural(total, "result", "results")}${s.q ? ` for “${s.q}”` : ""}${here ? ` near ${here.label}` : ""}`;
     list.setAttribute("aria-busy", "false");
+    await suggest(mine, s, q, total);
     await showCounts(mine, q);
   } catch (e) {
     if (mine !== run) return;
+    suggestions.hidden = true;
     list.replaceChildren();
     more.hidden = true;
     countLine.textContent = /HTTP 404/.test(e.message)
@@ -211,6 +246,51 @@ async function update(live = false) {
     list.setAttribute("aria-busy", "false");
     if (!/HTTP 404/.test(e.message)) console.error(e);
   }
+}
+
+// After a search that found nothing: what to change, each a button that changes it. Related
+// subjects are the ones with results for the rest of the question (the subject filter's own counts).
+async function suggest(mine, s, q, total) {
+  const items = [];
+  const action = (text, change) => {
+    const b = document.createElement("button");
+    b.type = "button";
+    b.className = "link-button";
+    b.textContent = text;
+    b.addEventListener("click", () => {
+      change();
+      commit();
+    });
+    const li = document.createElement("li");
+    li.append(b);
+    items.push(li);
+  };
+  if (!total) {
+    for (const box of form.querySelectorAll("input[type=checkbox]:checked")) {
+      if (box.name === "show" && DEFAULT_SHOW.includes(box.value)) continue;
+      action(`Remove the filter “${box.value}”`, () => (box.checked = false));
+    }
+    if (s.radius && here) action("Search at any distance", () => (form.radius.value = ""));
+    if (s.filters.subject.length) {
+      const tokens = [...form.querySelectorAll('input[name="subject"]')].filter((c) => !c.checked);
+      const counts = await ask("counts", { query: q, options: { subject: tokens.map((c) => c.dataset.token) } });
+      if (mine !== run) return;
+      const related = tokens.map((c) => [c, counts.subject[c.dataset.token]]).filter(([, n]) => n > 0);
+      related.sort((a, b) => b[1] - a[1]);
+      for (const [c, n] of related.slice(0, 3)) {
+        action(`Try ${c.value} instead (${n > 100 ? "100+" : n})`, () => {
+          for (const box of form.querySelectorAll('input[name="subject"]')) box.checked = box === c;
+        });
+      }
+    }
+    if (s.q) {
+      const li = document.createElement("li");
+      li.textContent = "Check the spelling, or search for fewer or different words.";
+      items.push(li);
+    }
+  }
+  suggestions.querySelector("ul").replaceChildren(...items);
+  suggestions.hidden = !items.length;
 }
 
 async function firstPage(q) {
@@ -354,8 +434,17 @@ function understand() {
   understood.textContent = "";
   if (!found.length) return;
   input.value = text.split(/\s+/).filter((w) => w && !STOP.has(w.toLowerCase())).join(" ");
-  const named = boxes.filter((c) => found.includes(c)).map((c) => c.value); // in the page's order
-  understood.textContent = `Filtered by ${named.join(", ")}${input.value ? `; searching for “${input.value}”` : ""}.`;
+  // "Online CPD in the North West": online opportunities are open to teachers anywhere, so the
+  // region would find none of them; it is left out, and the message says why.
+  const formats = found.filter((c) => c.name === "format");
+  const regions = found.filter((c) => c.name === "region" && c.dataset.token !== "zzregion_online");
+  let note = "";
+  if (regions.length && formats.length && formats.every((c) => c.value === "Online")) {
+    for (const c of regions) c.checked = false;
+    note = ` Online opportunities are open to teachers anywhere, so ${regions.map((c) => c.value).join(", ")} is not used as a filter.`;
+  }
+  const named = boxes.filter((c) => found.includes(c) && c.checked).map((c) => c.value); // in the page's order
+  understood.textContent = `Filtered by ${named.join(", ")}${input.value ? `; searching for “${input.value}”` : ""}.${note}`;
   openChosen();
 }
 
@@ -387,12 +476,12 @@ document.getElementById("use-location").addEventListener("click", () => {
   navigator.geolocation?.getCurrentPosition(
     (pos) => {
       here = { lat: pos.coords.latitude, lon: pos.coords.longitude, label: "your location" };
-      form.postcode.value = "";
+      form.place.value = "";
       form.sort.value = "distance";
       commit();
     },
     () => {
-      nearLine.textContent = "Your browser did not share your location. Enter a postcode instead.";
+      nearLine.textContent = "Your browser did not share your location. Enter a postcode, town or city instead.";
     },
   );
 });

@@ -10,6 +10,7 @@ The build writes, below search/:
 - index-<digest>/cards/<n>.json: what each result shows, CARDS_PER_FILE to a file;
 - sqlite-wasm-<version>/: SQLite's WebAssembly build from npm (see runtime.py);
 - districts.json: postcode district positions, for "near me";
+- places.json: towns and cities by name (GeoNames), so "near" understands "Leeds" too;
 - index.html: the search page, whose script runs the queries in a Web Worker.
 """
 
@@ -30,7 +31,7 @@ from ..schemas import vocabularies
 from ..site.env import make_environment
 from ..site.pages import Writer
 from .database import CARDS_PER_FILE, ORDERS, Staging
-from .records import FILTERS, FIXED_OPTIONS, Record, positions, records, token
+from .records import FILTERS, FIXED_OPTIONS, Record, places, positions, records, token
 from .runtime import write_runtime
 
 PIECE = 16 * 1024  # bytes per database piece: a few SQLite pages, one request each
@@ -65,6 +66,9 @@ def write_search(register: Register, out: Path, config: BuildConfig, cancel: thr
     runtime = write_runtime(folder)
     districts = {d: [round(lat, 4), round(lon, 4)] for d, (lat, lon) in sorted(positions().items())}
     (folder / "districts.json").write_text(json.dumps(districts, separators=(",", ":")), encoding="utf-8")
+    (folder / "places.json").write_text(
+        json.dumps(places(), separators=(",", ":"), ensure_ascii=False), encoding="utf-8"
+    )
     manifest = {
         "dbs": {
             order: {
@@ -78,6 +82,7 @@ def write_search(register: Register, out: Path, config: BuildConfig, cancel: thr
         "cardsPerFile": CARDS_PER_FILE,
         "runtime": config.url(f"search/{runtime}/sqlite3.mjs"),
         "districts": config.url("search/districts.json"),
+        "places": config.url("search/places.json"),
     }
     write = Writer(make_environment(config), out, config)
     write.page("search/", "search.html", filters=FILTERS, options=_options(), manifest=manifest)

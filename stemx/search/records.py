@@ -21,6 +21,7 @@ from ..schemas import vocabularies
 from ..site.env import when_text
 
 DISTRICTS = ROOT / "data" / "uk-postcode-districts.csv"
+PLACES = ROOT / "data" / "uk-places.csv"  # GeoNames towns and cities: see data/README.md
 # Filters offered on the search page, in order: (name, label, controlled list). The token of a
 # value is "<name>_<code>"; "show" and "availability" have fixed values of their own.
 FILTERS = (
@@ -55,6 +56,22 @@ def positions() -> dict[str, tuple[float, float]]:
     """Postcode district -> (latitude, longitude), from the shipped open data."""
     with DISTRICTS.open(encoding="utf-8", newline="") as f:
         return {row["district"]: (float(row["latitude"]), float(row["longitude"])) for row in csv.DictReader(f)}
+
+
+def place_key(name: str) -> str:
+    """How a place name is matched (the search page does the same): lower case, "saint" as
+    "st", "&" as "and", letters and digits only."""
+    name = re.sub(r"\bsaint\b", "st", name.lower().replace("&", " and "))
+    return re.sub(r"[^a-z0-9]+", " ", name).strip()
+
+
+def places() -> dict[str, list[float | str]]:
+    """Town or city name (as place_key makes it) -> [latitude, longitude, name to show]."""
+    with PLACES.open(encoding="utf-8", newline="") as f:
+        return {
+            place_key(row["name"]): [float(row["latitude"]), float(row["longitude"]), f"{row['name']}, {row['nation']}"]
+            for row in csv.DictReader(f)
+        }
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from jinja2 import Environment
 
@@ -105,17 +106,36 @@ def browse(register: Register) -> Browse:
 
 
 def facet_nav(
-    facets: Sequence[Facet], groups: dict[str, dict[str, list[Any]]], base: str, current: str = ""
+    facets: Sequence[Facet],
+    groups: dict[str, dict[str, list[Any]]],
+    base: str,
+    current: str = "",
+    within: tuple[Register, Facet, str, list[Opportunity]] | None = None,
 ) -> list[dict[str, Any]]:
-    """The filter navigation: every value of every facet with its count, in schema order."""
+    """The filter navigation: every value of every facet with its count, in schema order.
+
+    On a page already filtered (`within`: the register, the facet, its code and the items), the
+    other facets count within those items and link to the search page with both choices, since
+    static pages cannot hold every combination; the facet's own values stay links to their pages.
+    """
     v = vocabularies()
     nav = []
     for facet in facets:
+        counts: dict[str, int] | None = None
+        if within is not None and facet.segment != within[1].segment:
+            register, chosen, code, items = within
+            counts = defaultdict(int)
+            for item in items:
+                for value in facet.values(register, item):
+                    counts[value] += 1
+            both = [(chosen.segment, v.label(chosen.vocabulary, code))]
         options = [
             {
                 "label": term.label,
-                "count": len(groups[facet.segment].get(term.code, ())),
-                "path": f"{base}/{facet.segment}/{term.code}/",
+                "count": len(groups[facet.segment].get(term.code, ())) if counts is None else counts[term.code],
+                "path": f"{base}/{facet.segment}/{term.code}/"
+                if counts is None
+                else "search/?" + urlencode([*both, (facet.segment, term.label)]),
                 "current": current == f"{facet.segment}/{term.code}",
             }
             for term in v.terms(facet.vocabulary)
@@ -123,7 +143,7 @@ def facet_nav(
         # Groups start closed, as on GOV.UK finder pages: on a phone an open list of twelve
         # regions would push the results off the screen. The current choice is shown above
         # the results instead, with a link to remove it.
-        nav.append({"title": facet.title, "options": options, "open": False})
+        nav.append({"title": facet.title, "options": options, "open": False, "within": counts is not None})
     return nav
 
 

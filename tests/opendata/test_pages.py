@@ -132,5 +132,5 @@ def test_every_chart_is_accessible(built_site: Path) -> None:
     for labels in charts:
         for label in labels.split():
             assert f'id="{label}"' in text
-    assert text.count("<caption class=\"visually-hidden\">") == 11 == text.count("<details class=\"numbers\">")
+    assert text.count('<caption class="visually-hidden">') == 11 == text.count('<details class="numbers">')
     assert "<script" not in text
