@@ -2,6 +2,7 @@
 // answered by the search worker (search-worker.js), which runs SQLite over the search
 // database; this script only asks and shows. Results are built with DOM methods
 // (textContent), never innerHTML, so no entry text can become markup.
+import { saveLine } from "./plan.js";
 
 const app = document.getElementById("search-app");
 const form = document.getElementById("search-form");
@@ -374,6 +375,7 @@ function card(d, q) {
   if (d.hours) fact(dl, "CPD", `${d.hours} ${d.hours === "1" ? "hour" : "hours"}`);
   li.append(h, who, dl);
   if (q.words.length) li.append(snippet(d.text, q.words));
+  if (d.state === "open") li.append(saveLine(d.url.split("/").filter(Boolean).at(-1), d.url, d.title));
   if (d.state && d.state !== "open" && d.state !== "employer") {
     const tag = document.createElement("p");
     tag.className = "tag";

@@ -6,6 +6,14 @@ import subprocess
 from tests.conftest import ROOT
 
 
+def test_plan_units() -> None:
+    node = shutil.which("node")
+    assert node, "node is needed (make install uses it for npm)"
+    run = subprocess.run([node, "--test", str(ROOT / "tests" / "js" / "plan.test.mjs")], capture_output=True, text=True)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "# fail 0" in run.stdout and "# pass 5" in run.stdout
+
+
 def test_search_worker_units() -> None:
     node = shutil.which("node")
     assert node, "node is needed (make install uses it for npm)"

@@ -16,6 +16,7 @@ from ..schemas import vocabularies
 from . import calendar, feeds, seo
 from .env import make_environment
 from .pages import EMPLOYER_FACETS, OPPORTUNITY_FACETS, Writer, browse, facet_nav, latest, paginate
+from .plan import plan_item
 
 ABOUT_PAGES = ("about", "about/teachers", "about/employers", "about/researchers")
 
@@ -132,6 +133,7 @@ def render_site(register: Register, out: Path, config: BuildConfig) -> int:
             employer=register.employers[o.employer],
             state=register.state(o),
             structured=seo.education_event(register, o, config),
+            plan=plan_item(register, o, config),
             **common,
         )
 
@@ -198,6 +200,7 @@ def render_site(register: Register, out: Path, config: BuildConfig) -> int:
             newest = latest(register, items, feeds.FEED_SIZE)
             write.text(feed, feeds.atom(env, register, config, f"New opportunities: {label}", feed, newest))
 
+    write.page("plan/", "plan.html", **common)
     for path in ABOUT_PAGES:
         write.page(path + "/", path.replace("/", "-") + ".html", **common)
     write.page("404.html", "404.html", **common)

@@ -61,7 +61,7 @@ def test_teacher_finds_and_opens_an_opportunity_without_javascript(browser: Brow
     page.goto(server + "/")
     page.get_by_role("link", name="Browse opportunities").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Open opportunities")
-    page.locator("summary", has_text=re.compile(r"^Region$")).click()
+    page.locator("summary", has_text=re.compile(r"^Where$")).click()
     page.get_by_role("link", name="North West (").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Open opportunities: North West")
     first = page.locator(".card-title a").first
