@@ -306,7 +306,22 @@ export function icsText(plan, today) {
       `SUMMARY:${esc(info.title)}`, `LOCATION:${esc(info.where ?? "")}`, `URL:${new URL(item.url, location.href).href}`, "END:VEVENT");
   }
   lines.push("END:VCALENDAR");
-  return lines.join("\r\n") + "\r\n"; // lines are short: no folding needed past 75 octets is rare, and readers unfold anyway
+  return lines.map(fold).join("\r\n") + "\r\n";
+}
+
+// Lines of at most 75 octets, continued on the next line after a space (RFC 5545 section 3.1).
+function fold(line) {
+  const bytes = new TextEncoder();
+  const out = [];
+  let current = "";
+  for (const char of line) {
+    if (bytes.encode(current + char).length > 75) {
+      out.push(current);
+      current = " ";
+    }
+    current += char;
+  }
+  return [...out, current].join("\r\n");
 }
 
 export function csvText(plan, today) {
