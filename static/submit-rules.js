@@ -1,6 +1,6 @@
 // The submit form's rules, without the page: read answers forgivingly, check them, give the same
 // warnings as `validate`, and write the entry. Everything comes from the form's description
-// (generated from the JSON Schema, the answer patterns in stemx/answers.py and the warnings in
+// (generated from the JSON Schema, the answer patterns in stemx/submission/answers.py and the warnings in
 // stemx/rules.py); nothing here repeats them. Node's test runner imports this module too.
 
 const MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
@@ -15,12 +15,12 @@ export function today(now = new Date()) {
   return `${now.getFullYear()}-${two(now.getMonth() + 1)}-${two(now.getDate())}`;
 }
 
-// A web address name from a name, as stemx/answers.py slug() makes it.
+// A web address name from a name, as stemx/submission/answers.py slug() makes it.
 export function slug(text) {
   return text.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 60).replace(/-+$/, "");
 }
 
-// ---- Forgiving input, exact output (the same readings as stemx/answers.py)
+// ---- Forgiving input, exact output (the same readings as stemx/submission/answers.py)
 
 export function readDate(text) {
   const t = text.trim();
@@ -74,7 +74,7 @@ export function readPostcode(text) {
   return compact.length >= 5 && compact.length <= 7 ? `${compact.slice(0, -3)} ${compact.slice(-3)}` : text.trim().toUpperCase();
 }
 
-// The answer in the register's form where it can be read as one (stemx/forms.py tidy()).
+// The answer in the register's form where it can be read as one (stemx/submission/forms.py tidy()).
 export function tidy(field, answer, desc) {
   if (["website", "contact_url", "apply_url"].includes(field.id)) return readUrl(answer, desc.patterns);
   if (field.id === "location_postcode") return readPostcode(answer);

@@ -220,7 +220,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_forms(args: argparse.Namespace) -> int:
-    from .issue_forms import write
+    from .submission.issue_forms import write
 
     stale = write(check=args.check)
     for path in stale:
@@ -229,19 +229,19 @@ def cmd_forms(args: argparse.Namespace) -> int:
 
 
 def cmd_issue_to_yaml(args: argparse.Namespace) -> int:
-    from .issue_parse import main as issue_to_yaml
+    from .submission.issue_parse import main as issue_to_yaml
 
     return issue_to_yaml(args.kind, args.content, args.today or default_today(), args.body_file, args.body_env)
 
 
 def cmd_from_email(args: argparse.Namespace) -> int:
-    from .email_submission import main as from_email
+    from .submission.from_email import main as from_email
 
     return from_email(args.file, args.content, args.today or default_today())
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    from .new import main as new
+    from .submission.new import main as new
 
     return new(args.kind, args.content, args.today or default_today())
 

@@ -34,7 +34,7 @@ def stages() -> list[tuple[str, Stage]]:
     from .opendata import write_open_data
     from .opendata.pages import write_data_pages
     from .site import write_sitemap
-    from .submit_page import write_submit_pages
+    from .submission.pages import write_submit_pages
 
     return [
         ("open data", write_open_data),

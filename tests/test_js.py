@@ -45,9 +45,9 @@ def test_the_page_reads_answers_and_warns_as_python_does() -> None:
     forms, emails and `new` answers must agree on every input, and give the validator's warnings."""
     import json
 
-    from stemx.answers import read_date, read_postcode, read_session, read_url, slug
-    from stemx.forms import form_description
     from stemx.rules import MOBILE, PERSONAL_EMAIL, PHONE_IN_TEXT
+    from stemx.submission.answers import read_date, read_postcode, read_session, read_url, slug
+    from stemx.submission.forms import form_description
 
     desc = form_description("employer")
     person = {

@@ -26,7 +26,7 @@ from stemx.cli import main
 from stemx.config import BuildConfig
 from stemx.content import EntryFile, check_file, load_register
 from stemx.rules import PERSONAL_EMAIL
-from stemx.submit_page import write_submit_pages
+from stemx.submission.pages import write_submit_pages
 from tests.browser.conftest import collect_errors
 from tests.conftest import CASES, ROOT, TODAY
 

@@ -9,8 +9,8 @@ import yaml
 
 from stemx.cli import main
 from stemx.content import EntryFile, check_file
-from stemx.issue_forms import write
-from stemx.issue_parse import MAX_BODY, SubmissionError, to_yaml
+from stemx.submission.issue_forms import write
+from stemx.submission.issue_parse import MAX_BODY, SubmissionError, to_yaml
 
 BODIES = Path(__file__).parent / "bodies"
 TODAY = date(2026, 11, 24)
@@ -129,7 +129,7 @@ def test_issue_to_yaml_command_writes_the_file(tmp_path: Path, capsys) -> None:
 
 
 def test_new_command_writes_a_valid_file_from_answers(tmp_path: Path) -> None:
-    from stemx.new import run
+    from stemx.submission.new import run
     from tests.submission.test_new import EMPLOYER
 
     answers = iter(EMPLOYER)
@@ -166,7 +166,7 @@ def test_issue_forms_follow_githubs_rules() -> None:
 def test_the_form_description_puts_answers_where_to_entry_does(kind: str) -> None:
     """The submit page's script writes each answer at its description path; to_entry (issue forms,
     `new`) must agree, so that all routes produce the same shape of file."""
-    from stemx.forms import form_description, to_entry
+    from stemx.submission.forms import form_description, to_entry
 
     description = form_description(kind)
     answers: dict[str, object] = {}

@@ -9,8 +9,8 @@ import pytest
 import yaml
 
 from stemx.content import EntryFile, check_file
-from stemx.forms import questions
-from stemx.issue_parse import MAX_BODY, SubmissionError, to_yaml
+from stemx.submission.forms import questions
+from stemx.submission.issue_parse import MAX_BODY, SubmissionError, to_yaml
 
 BODIES = Path(__file__).parent / "bodies"
 TODAY = date(2026, 11, 24)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from stemx.answers import slug
-from stemx.submit_page import SHARD_LIMIT, employer_shards
+from stemx.submission.answers import slug
+from stemx.submission.pages import SHARD_LIMIT, employer_shards
 
 COMMON = ("engineering", "services", "ltd", "group", "energy")
 

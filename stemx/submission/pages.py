@@ -17,15 +17,15 @@ from typing import Any
 
 from markupsafe import Markup
 
+from ..config import BuildConfig
+from ..content import FOLDERS
+from ..model import Register
+from ..schemas import vocabularies
+from ..site.env import make_environment
+from ..site.pages import Writer
 from .answers import slug
-from .config import BuildConfig
-from .content import FOLDERS
 from .forms import form_description
 from .issue_forms import CHANGE_FORM, FORMS
-from .model import Register
-from .schemas import vocabularies
-from .site.env import make_environment
-from .site.pages import Writer
 
 # Split so that no file holds more than SHARD_LIMIT names, unless they all share one whole word.
 SHARD_LIMIT = 400

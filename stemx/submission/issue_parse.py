@@ -15,10 +15,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
 
+from ..content import FOLDERS
+from ..errors import UsageError
 from .answers import slug
-from .content import FOLDERS
 from .entry_yaml import dump_entry
-from .errors import UsageError
 from .forms import YES, employer_id, questions, to_entry
 
 MAX_BODY = 64 * 1024

@@ -18,7 +18,7 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import TextIO
 
-from .content import FOLDERS
+from ..content import FOLDERS
 from .forms import PATHS, questions
 from .issue_forms import FORMS
 from .issue_parse import MAX_BODY, SubmissionError, to_yaml

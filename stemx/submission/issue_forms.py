@@ -11,9 +11,9 @@ from typing import Any
 
 import yaml
 
-from .config import ROOT
+from ..config import ROOT
+from ..schemas import vocabularies
 from .forms import Question, questions
-from .schemas import vocabularies
 
 FORMS = {
     "employer": (

@@ -12,7 +12,9 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any
 
-from . import rules
+from .. import rules
+from ..opendata.tableschema import json_schema_property
+from ..schemas import load_schema
 from .answers import (
     DATE_EXAMPLES,
     DATES_HELP,
@@ -23,8 +25,6 @@ from .answers import (
     read_url,
     slug,
 )
-from .opendata.tableschema import json_schema_property
-from .schemas import load_schema
 
 # (question id, schema source, kind, section). Kinds: text, textarea, select, multiselect,
 # yesno, dates (one line per date, read by answers.read_session). Sections: "first" is asked

@@ -15,11 +15,11 @@ from datetime import date
 from pathlib import Path
 from typing import TextIO
 
+from ..config import ROOT
+from ..content import FOLDERS, EntryFile, check_file
+from ..errors import Problem, UsageError
 from .answers import slug
-from .config import ROOT
-from .content import FOLDERS, EntryFile, check_file
 from .entry_yaml import dump_entry
-from .errors import Problem, UsageError
 from .forms import PATHS, STAMPS, Question, questions, tidy, to_entry
 from .issue_parse import SubmissionError, find_employer
 
