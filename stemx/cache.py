@@ -14,6 +14,9 @@
 Caches live in the cache folder (SQLite for checked files and for each entry's share of the data
 files, pickle for the page manifest), written only by this program; a missing, stale or
 unreadable one is simply rebuilt, and one another build is busy writing is done without.
+Each build ends by tidying the folder (tidy): only the caches of the folders built most
+recently are kept, so building many content folders cannot fill a disk; `build.py clean`
+empties it.
 """
 
 from __future__ import annotations
@@ -21,8 +24,10 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import re
 import shutil
 import sqlite3
+import time
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -48,6 +53,46 @@ def checker_version() -> str:
 def cache_file(cache_dir: Path, kind: str, folder: Path, suffix: str = ".pickle") -> Path:
     """One cache file per content folder (or output folder), named by its absolute path."""
     return cache_dir / f"{kind}-{hashlib.blake2b(str(folder.resolve()).encode(), digest_size=8).hexdigest()}{suffix}"
+
+
+# A cache file this program wrote: kind, the hash of the folder it belongs to, and SQLite's
+# companions. Nothing else in the cache folder is ever removed.
+_CACHE_FILE = re.compile(r"^[a-z][a-z-]*-(?P<folder>[0-9a-f]{16})\.(?:sqlite|pickle)(?:-wal|-shm|-journal|\.new)?$")
+KEEP_FOLDERS = 6  # content and output folders whose caches are kept: about the last three builds
+MAX_AGE = 30 * 24 * 3600  # seconds: a cache not used for a month goes whatever the count
+
+
+def tidy(cache_dir: Path, keep: int = KEEP_FOLDERS, max_age: float = MAX_AGE) -> tuple[int, int]:
+    """Remove the caches of all but the `keep` folders used most recently, and of any folder
+    unused for `max_age` seconds; returns (files, bytes) removed."""
+    groups: dict[str, list[os.DirEntry[str]]] = {}
+    try:
+        with os.scandir(cache_dir) as found:
+            for entry in found:
+                if m := _CACHE_FILE.match(entry.name):
+                    groups.setdefault(m["folder"], []).append(entry)
+    except FileNotFoundError:
+        return 0, 0
+    used = {folder: max(e.stat().st_mtime for e in entries) for folder, entries in groups.items()}
+    ranked = sorted(used, key=used.__getitem__, reverse=True)
+    now = time.time()
+    removed, freed = 0, 0
+    for rank, folder in enumerate(ranked):
+        if rank < keep and now - used[folder] < max_age:
+            continue
+        for entry in groups[folder]:
+            try:
+                size = entry.stat().st_size
+                os.unlink(entry.path)
+            except FileNotFoundError:
+                continue  # another build tidied it first
+            removed, freed = removed + 1, freed + size
+    return removed, freed
+
+
+def clean(cache_dir: Path) -> tuple[int, int]:
+    """Remove every cache file this program wrote in `cache_dir`; returns (files, bytes)."""
+    return tidy(cache_dir, keep=0)
 
 
 class Store:

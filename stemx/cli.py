@@ -98,6 +98,9 @@ def parser() -> argparse.ArgumentParser:
     i.add_argument("--content", type=Path, default=ROOT / "content", help="content folder (default: content/)")
     i.add_argument("--today", type=_date, default=None, help="submission date (default: today)")
 
+    c = sub.add_parser("clean", help="empty the cache folder (checked files, data rows, page manifests)")
+    c.add_argument("--cache-dir", type=Path, default=ROOT / ".cache", help="the cache folder (default: .cache/)")
+
     m = sub.add_parser(
         "from-email", help="turn an emailed submission (saved message or pasted text) into a content file"
     )
@@ -234,6 +237,14 @@ def cmd_issue_to_yaml(args: argparse.Namespace) -> int:
     return issue_to_yaml(args.kind, args.content, args.today or default_today(), args.body_file, args.body_env)
 
 
+def cmd_clean(args: argparse.Namespace) -> int:
+    from .cache import clean
+
+    files, size = clean(args.cache_dir)
+    print(f"Removed {files:,} cache file{'' if files == 1 else 's'} ({size / 1e6:,.1f} MB) from {args.cache_dir}.")
+    return 0
+
+
 def cmd_from_email(args: argparse.Namespace) -> int:
     from .submission.from_email import main as from_email
 
@@ -253,5 +264,6 @@ COMMANDS = {
     "forms": cmd_forms,
     "issue-to-yaml": cmd_issue_to_yaml,
     "from-email": cmd_from_email,
+    "clean": cmd_clean,
     "new": cmd_new,
 }

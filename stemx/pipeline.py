@@ -18,7 +18,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .cache import PageCache
+from .cache import PageCache, tidy
 from .config import BuildConfig
 from .content import Progress, Validation, register_from, validate_content
 from .errors import BuildError
@@ -94,6 +94,7 @@ def build(config: BuildConfig, progress: Progress | None = None) -> BuildReport:
             raise
     if config.cache_dir is not None:  # the site is in place: its page manifest becomes current
         PageCache.finish(config.cache_dir, config.out_dir)
+        tidy(config.cache_dir)
     report.seconds = time.perf_counter() - begun
     return report
 

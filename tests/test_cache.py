@@ -1,5 +1,6 @@
 """The checked-file cache: a rebuild reuses what unchanged files said, and only that."""
 
+import os
 import pickle
 import shutil
 import sqlite3
@@ -121,3 +122,41 @@ def test_a_cache_another_build_is_writing_is_done_without(tmp_path: Path, monkey
         other.execute("ROLLBACK")
         other.close()
     assert run(content, tmp_path / "cache")[0].problems == fresh.problems  # and used again once free
+
+
+def test_the_cache_keeps_only_the_folders_built_most_recently(tmp_path: Path) -> None:
+    import os
+    import time
+
+    from stemx.cache import KEEP_FOLDERS, MAX_AGE, tidy
+
+    now = time.time()
+    for n in range(KEEP_FOLDERS + 3):
+        for kind, suffix in (("entries", ".sqlite"), ("rows-opportunity", ".sqlite"), ("pages", ".pickle")):
+            path = tmp_path / f"{kind}-{n:016x}{suffix}"
+            path.write_bytes(b"x" * 100)
+            os.utime(path, (now - n * 60, now - n * 60))  # folder 0 built last
+    stale = tmp_path / "entries-ffffffffffffffff.sqlite"
+    stale.write_bytes(b"x")
+    os.utime(stale, (now - MAX_AGE - 1, now - MAX_AGE - 1))
+    (tmp_path / "notes.txt").write_text("not ours")
+    assert tidy(tmp_path) == (3 * 3 + 1, 3 * 300 + 1)
+    left = {p.name for p in tmp_path.iterdir()}
+    assert {f"entries-{n:016x}.sqlite" for n in range(KEEP_FOLDERS)} <= left and "notes.txt" in left
+    assert len(left) == 3 * KEEP_FOLDERS + 1
+
+
+def test_building_five_content_folders_leaves_a_bounded_cache_and_clean_empties_it(tmp_path: Path, capsys) -> None:
+    from stemx.cli import main
+
+    cache = tmp_path / "cache"
+    for n in range(5):
+        content = tmp_path / f"content-{n}"
+        shutil.copytree(CASES / "valid" / "minimal" / "content", content)
+        args = ["build", "--content", str(content), "--out", str(tmp_path / f"site-{n}"), "--cache-dir", str(cache)]
+        assert main([*args, "--today", "2026-11-24"]) == 0
+    folders = {name.rsplit("-", 1)[1].split(".")[0] for name in os.listdir(cache)}
+    assert len(folders) <= 6  # each build uses two folders (content and output): the last three builds
+    capsys.readouterr()
+    assert main(["clean", "--cache-dir", str(cache)]) == 0
+    assert capsys.readouterr().out.startswith("Removed ") and os.listdir(cache) == []
