@@ -43,7 +43,9 @@ def main() -> None:
         w.writerow(["name", "nation", "latitude", "longitude", "population"])
         for k in sorted(best):
             c = best[k]
-            w.writerow([c["name"], NATIONS[c["admin1code"]], f"{c['latitude']:.4f}", f"{c['longitude']:.4f}", c["population"]])
+            w.writerow(
+                [c["name"], NATIONS[c["admin1code"]], f"{c['latitude']:.4f}", f"{c['longitude']:.4f}", c["population"]]
+            )
     print(f"{OUT}: {len(best)} places")
 
 

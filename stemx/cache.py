@@ -30,7 +30,7 @@ import sqlite3
 import time
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from .config import ROOT
 from .load import LoadError, read_bytes
@@ -144,7 +144,7 @@ class Store:
         if row is None:
             return None
         try:
-            return pickle.loads(row[0])
+            return pickle.loads(cast(bytes, row[0]))
         except (pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, ImportError):
             return None
 

@@ -15,6 +15,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import NoReturn
 
 from .config import DEFAULT_ORIGIN, ROOT, BuildConfig
 from .content import Progress, Validation, validate_content
@@ -37,7 +38,7 @@ def default_today() -> date:
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # argparse's default exits 2 too; keep the message short
+    def error(self, message: str) -> NoReturn:  # argparse's default exits 2 too; keep the message short
         self.print_usage(sys.stderr)
         raise UsageError(f"{self.prog}: {message}")
 

@@ -254,13 +254,13 @@ def _check_all(
     missing = {i for i, key in enumerate(keys) if not cache.has(key)}
     fresh = _read_all([files[i] for i in sorted(missing)])  # in file order, like this loop
     for i, (entry, key) in enumerate(zip(files, keys, strict=True)):
-        result = next(fresh) if i in missing else cache.get(key)
-        if result is None:  # a row that could not be read back: check the file again
-            result = read_file(entry)
+        kept = next(fresh) if i in missing else cache.get(key)
+        if kept is None:  # a row that could not be read back: check the file again
+            kept = read_file(entry)
             missing.add(i)
         if i in missing:
-            cache.put(key, result)
-        yield in_context(entry, result, exists, today, keep)
+            cache.put(key, kept)
+        yield in_context(entry, kept, exists, today, keep)
     if next(fresh, None) is not None:  # exhausting it also shuts the worker pool down
         raise AssertionError("more results than files to check")
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import errno
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -58,7 +58,7 @@ class _Resolver(BaseResolver):
         return _SEQ if kind is SequenceNode else _MAP
 
 
-class _Loader(CParser, _Resolver):  # type: ignore[misc]
+class _Loader(CParser, _Resolver):
     """libyaml composes the node tree in C; _construct below turns it into plain data."""
 
     def __init__(self, stream: str) -> None:
@@ -66,7 +66,7 @@ class _Loader(CParser, _Resolver):  # type: ignore[misc]
         _Resolver.__init__(self)
 
 
-_CONVERT = {
+_CONVERT: dict[str, Callable[[str], Any]] = {
     "int": int,
     "float": float,
     "bool": lambda v: v in ("true", "True", "TRUE"),
@@ -91,7 +91,7 @@ def _construct(node: Node, depth: int, seen: set[int]) -> Any:
         m = _TYPED.fullmatch(node.value)
         # An explicit tag (!!int "x", !!timestamp, !!python/...) that names another type, or
         # disagrees with the text, is refused rather than guessed at.
-        if m is None or node.tag != f"tag:yaml.org,2002:{m.lastgroup}":
+        if m is None or m.lastgroup is None or node.tag != f"tag:yaml.org,2002:{m.lastgroup}":
             raise _error(node, "tags such as !!python or !custom are not allowed")
         return _CONVERT[m.lastgroup](node.value)
     if node.tag not in (_SEQ, _MAP):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import date, timedelta
 from typing import Any
 
@@ -82,7 +82,7 @@ def strings(value: Any) -> list[tuple[Path, str]]:
 def _problem(
     doc: Document,
     source: str,
-    path: list[str | int],
+    path: Sequence[str | int],
     message: str,
     warning: bool = False,
     at: tuple[str, int] | None = None,
@@ -189,8 +189,8 @@ def check_dates(doc: Document, source: str) -> list[Problem]:
                         doc, source, ["availability", "dates", i, "end"], f"ends ({end}) before it starts ({start})"
                     )
                 )
-            times = session.get("start_time"), session.get("end_time")
-            if start == end and all(isinstance(t, str) for t in times) and times[1] <= times[0]:
+            st, et = session.get("start_time"), session.get("end_time")
+            if start == end and isinstance(st, str) and isinstance(et, str) and et <= st:
                 problems.append(
                     _problem(doc, source, ["availability", "dates", i, "end_time"], "must be later than start_time")
                 )
@@ -222,7 +222,7 @@ def _published_text(data: dict[str, Any]) -> Iterator[tuple[Path, str]]:
         yield from ((("requirements", i), r) for i, r in enumerate(requirements) if isinstance(r, str))
 
 
-def _contact_field(data: dict[str, Any], path: Path) -> str | None:
+def _contact_field(data: dict[str, Any], path: tuple[str, str]) -> str | None:
     parent = data.get(path[0])
     value = parent.get(path[1]) if isinstance(parent, dict) else None
     return value if isinstance(value, str) else None

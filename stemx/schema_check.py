@@ -8,7 +8,7 @@ Python implementation, whose errors carry the keyword and schema needed for good
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import cache
 from typing import Any
 
@@ -48,7 +48,7 @@ def schema_errors(kind: str, data: Any) -> Iterator[jsonschema.ValidationError]:
     return _reference(kind).iter_errors(data)
 
 
-def field_name(path: list[str | int]) -> str:
+def field_name(path: Iterable[str | int]) -> str:
     """Dotted field path as an employer would read it: locations[0].postcode."""
     out = ""
     for step in path:

@@ -22,7 +22,7 @@ from .entryrows import Encoded, encode_rows, shares, tables_of
 from .package import LICENCE, NAME, TITLE, citation, table_resource, version, write_package
 from .readme import write_readme
 from .sqlite import Database, datasette_metadata
-from .tables import TABLES, Table
+from .tables import TABLES, Entity, Table
 from .tableschema import table_schema
 from .xlsx import write_xlsx
 
@@ -31,6 +31,9 @@ __all__ = ["LICENCE", "write_open_data", "version"]
 SQLITE = "stem-exchange.sqlite"
 XLSX = "stem-exchange.xlsx"
 DATASETTE = "datasette-metadata.json"
+
+# The entries as whole JSON documents, one file per kind.
+_WHOLE: tuple[tuple[Entity, str], ...] = (("employer", "employers.json"), ("opportunity", "opportunities.json"))
 
 
 def write_open_data(register: Register, out: Path, config: BuildConfig) -> int:
@@ -52,7 +55,11 @@ def _inputs(register: Register, config: BuildConfig) -> str | None:
         return None
     digest = hashlib.blake2b(digest_size=16)
     previous = config.previous_data / "datapackage.json" if config.previous_data else None
-    settings = (build_inputs(config.templates_dir, config.static_dir), config.base_url, config.site_origin)
+    settings: tuple[object, ...] = (
+        build_inputs(config.templates_dir, config.static_dir),
+        config.base_url,
+        config.site_origin,
+    )
     settings += (
         config.repository,
         config.today.isoformat(),
@@ -133,7 +140,7 @@ def _write_tables(register: Register, data: Path, types: dict[str, list[str]], c
             for table in TABLES:
                 if table.entity is None:  # the code lists
                     _append(table, encode_rows(table, table.rows(register)), csvs, jsons, db, rows)
-            for entity, name in (("employer", "employers.json"), ("opportunity", "opportunities.json")):
+            for entity, name in _WHOLE:
                 whole = open_(data / name, "[")
                 tables = tables_of(entity)
                 for n, share in enumerate(shares(register, entity, config.cache_dir, config.content_dir)):

@@ -24,7 +24,7 @@ def write_bundle(data: Path, members: list[str]) -> str:
         for name in sorted(members):
             info = zipfile.ZipInfo(name, _STAMP)
             info.compress_type = zipfile.ZIP_DEFLATED
-            info._compresslevel = LEVEL  # open(info) ignores the archive's level (public from 3.13)
+            info._compresslevel = LEVEL  # type: ignore[attr-defined]  # open(info) ignores the archive's level (public from 3.13)
             info.external_attr = 0o644 << 16
             with (data / name).open("rb") as source, z.open(info, "w", force_zip64=True) as target:
                 shutil.copyfileobj(source, target, 1 << 20)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from ..config import BuildConfig
 from ..model import Register
@@ -33,7 +34,7 @@ def write_data_pages(register: Register, out: Path, config: BuildConfig) -> int:
     files = {name for name, _ in downloads}
     package = json.loads((data_dir / "datapackage.json").read_text(encoding="utf-8"))
     rows = {r["name"]: r["rows"] for r in package["resources"]}
-    common = {
+    common: dict[str, Any] = {
         "register": register,
         "package_version": version(config),
         "package_name": NAME,

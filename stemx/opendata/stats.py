@@ -126,7 +126,7 @@ def charts(register: Register) -> list[Chart]:
     open_ = [o for o in opps if register.state(o) == "open"]
     employers = list(register.employers.values())
     sector_of = {e.id: e.sector for e in employers}
-    states = Counter(register.state(o) for o in opps)
+    states = Counter[str](register.state(o) for o in opps)
     offered = {(o.employer, o.type) for o in opps}
     OPPS, EMPS = "opportunities", "employers"
     return [

@@ -48,7 +48,7 @@ def render_site(register: Register, out: Path, config: BuildConfig) -> int:
         return (digest(o), digest(register.employers[o.employer]))
 
     v = vocabularies()
-    common = {"register": register}
+    common: dict[str, Any] = {"register": register}
     card_template, nav_template = env.get_template("_card.html"), env.get_template("_facets.html")
     cards: dict[str, Markup] = {}
 
@@ -150,11 +150,11 @@ def render_site(register: Register, out: Path, config: BuildConfig) -> int:
     )  # fmt: skip
     for facet in EMPLOYER_FACETS:
         for code in v.codes(facet.vocabulary):
-            items = b.employer_groups[facet.segment].get(code, [])
+            members = b.employer_groups[facet.segment].get(code, [])
             paginate(
                 write,
                 f"employers/{facet.segment}/{code}/",
-                items,
+                members,
                 "employers.html",
                 key=employer_key,
                 heading=f"Employers: {v.label(facet.vocabulary, code)}",

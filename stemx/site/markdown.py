@@ -25,14 +25,14 @@ def _renderer() -> MarkdownIt:
     md.disable(["image", "html_block", "html_inline"])
     md.validateLink = lambda url: bool(_SAFE_LINK.match(url.strip()))  # type: ignore[method-assign]
 
-    def heading_open(renderer, tokens, idx, options, env):  # type: ignore[no-untyped-def]
+    def heading_open(renderer, tokens, idx, options, env):
         token = tokens[idx]
         level = min(int(token.tag[1]) + HEADING_OFFSET, 6)
         token.tag = f"h{level}"
         tokens[idx + 2].tag = token.tag  # the matching heading_close
         return renderer.renderToken(tokens, idx, options, env)
 
-    def link_open(renderer, tokens, idx, options, env):  # type: ignore[no-untyped-def]
+    def link_open(renderer, tokens, idx, options, env):
         tokens[idx].attrSet("rel", "nofollow ugc noopener")
         return renderer.renderToken(tokens, idx, options, env)
 

@@ -83,7 +83,8 @@ class Browse:
 
 
 def browse(register: Register) -> Browse:
-    open_, not_open = [], []
+    open_: list[Opportunity] = []
+    not_open: list[Opportunity] = []
     for o in register.opportunities.values():
         (open_ if register.state(o) == "open" else not_open).append(o)
     open_.sort(key=soonest_first(register))

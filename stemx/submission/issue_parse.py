@@ -38,9 +38,9 @@ def sections(body: str, labels: set[str]) -> dict[str, str]:
     body = body.replace("\r\n", "\n").replace("\r", "\n")
     control = _CONTROL.search(body)
     if control:
-        line = body.count("\n", 0, control.start()) + 1
+        number = body.count("\n", 0, control.start()) + 1
         raise SubmissionError(
-            f"line {line} holds an invisible control character (U+{ord(control.group()):04X}); please retype that answer"
+            f"line {number} holds an invisible control character (U+{ord(control.group()):04X}); please retype that answer"
         )
     found: dict[str, list[str]] = {}
     current: list[str] | None = None

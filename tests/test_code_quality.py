@@ -1,0 +1,34 @@
+"""The habits that keep the code as it is: ruff (lint and format), mypy and ESLint, all clean."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import ROOT
+
+BIN = Path(sys.executable).parent
+PYTHON_PATHS = ["stemx", "tests", "bench", "scripts", "build.py"]
+
+
+def run(*command: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
+
+
+def test_ruff_finds_nothing_and_the_code_is_formatted() -> None:
+    check = run(str(BIN / "ruff"), "check", *PYTHON_PATHS)
+    assert check.returncode == 0, check.stdout + check.stderr
+    fmt = run(str(BIN / "ruff"), "format", "--check", *PYTHON_PATHS)
+    assert fmt.returncode == 0, fmt.stdout + fmt.stderr
+
+
+def test_mypy_finds_no_type_errors() -> None:
+    result = run(str(BIN / "mypy"))  # settings in pyproject.toml: stemx/, untyped bodies checked too
+    assert result.returncode == 0 and "Success: no issues found" in result.stdout, result.stdout + result.stderr
+
+
+def test_eslint_finds_nothing_in_the_scripts() -> None:
+    npx = shutil.which("npx")
+    assert npx, "npx is needed (make install uses npm)"
+    result = run(npx, "--no-install", "eslint", "--max-warnings", "0", "static", "tests/js")
+    assert result.returncode == 0, result.stdout + result.stderr
