@@ -7,17 +7,16 @@ exit 1, usage errors 2, and no traceback is shown for either.
 from __future__ import annotations
 
 import argparse
-import os
 import signal
 import sys
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import NoReturn
 
-from .config import DEFAULT_ORIGIN, ROOT, BuildConfig
+from .config import DEFAULT_ORIGIN, ROOT, BuildConfig, default_today
 from .content import Progress, Validation, validate_content
 from .errors import ContentError, Problem, StemxError, UsageError
 
@@ -27,14 +26,6 @@ def _date(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date in YYYY-MM-DD form: {text!r}") from None
-
-
-def default_today() -> date:
-    """The build date: SOURCE_DATE_EPOCH when set (reproducible builds), else today."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), UTC).date()
-    return date.today()
 
 
 class _Parser(argparse.ArgumentParser):

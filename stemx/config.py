@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_ORIGIN = "https://stem-exchange.example.org"
+
+
+def default_today() -> date:
+    """The build date: SOURCE_DATE_EPOCH when set (reproducible builds), else today."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), UTC).date()
+    return date.today()
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,7 +29,7 @@ class BuildConfig:
     site_origin: str = DEFAULT_ORIGIN
     # The day the build describes: open/closed/past depend on it. Fixed per build so that the
     # same content and day give byte-identical output.
-    today: date = field(default_factory=date.today)
+    today: date = field(default_factory=default_today)
     # A previously published data package, to list what changed since that release.
     previous_data: Path | None = None
     templates_dir: Path = ROOT / "templates"

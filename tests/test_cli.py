@@ -63,3 +63,13 @@ def test_github_format_gives_annotations(capsys, monkeypatch) -> None:
         "::error file=content/employers/harbourline-marine.yaml,line=17,col=15,title=locations[0].postcode"
         "::'pl1 3aa' is not in the expected form: A full UK postcode in capitals with one space, such as M15 4FN."
     )
+
+
+def test_the_build_date_default_is_the_same_everywhere(monkeypatch) -> None:
+    """SOURCE_DATE_EPOCH decides the date for the command line and for BuildConfig alike."""
+    from datetime import date
+
+    from stemx.config import BuildConfig
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795478400")
+    assert BuildConfig().today == date(2026, 11, 24)
