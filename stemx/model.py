@@ -278,12 +278,15 @@ class Register:
         region (region_of) in person or hybrid, "online" when online; None when not known."""
         return ONLINE if o.format == ONLINE else self.region_of(o)
 
-    def region_of(self, o: Opportunity) -> str | None:
-        """Where an opportunity happens: its own location, else its employer's first site.
-        None for an online opportunity (open to teachers anywhere)."""
+    def place_of(self, o: Opportunity) -> Place | None:
+        """Where an opportunity happens: its own location, else (unless it is online) its
+        employer's first site; None when online or when its employer has no site yet."""
         if o.location is not None:
-            return o.location.region
-        if o.format == "online":
-            return None
+            return o.location
         employer = self.employers.get(o.employer)
-        return employer.place.region if employer and employer.place else None
+        return employer.place if employer is not None and o.format != ONLINE else None
+
+    def region_of(self, o: Opportunity) -> str | None:
+        """The region of place_of: None for an online opportunity (open to teachers anywhere)."""
+        place = self.place_of(o)
+        return place.region if place else None

@@ -125,7 +125,7 @@ def opportunity_record(register: Register, o: Opportunity, config: BuildConfig) 
     v = vocabularies()
     employer = register.employers[o.employer]
     state = register.state(o)
-    place = o.location or (employer.place if o.format != "online" else None)
+    place = register.place_of(o)
     where = register.where_of(o)
     type_label = v.label("opportunity_type", o.type)
     subjects = [v.label("subject", s) for s in o.subjects]

@@ -60,11 +60,17 @@ def _fold(line: str) -> str:
     return "\r\n".join(out)
 
 
+def _stamp(day: date, time: str) -> str:
+    """A local date and time as iCalendar writes it: 20270310T093000."""
+    return f"{day:%Y%m%d}T{time.replace(':', '')}00"
+
+
 def _when(s: Session) -> list[str]:
     if s.start_time and s.end_time:
-        start = s.start.strftime("%Y%m%d") + "T" + s.start_time.replace(":", "") + "00"
-        end = s.end.strftime("%Y%m%d") + "T" + s.end_time.replace(":", "") + "00"
-        return [f"DTSTART;TZID={TZID}:{start}", f"DTEND;TZID={TZID}:{end}"]
+        return [
+            f"DTSTART;TZID={TZID}:{_stamp(s.start, s.start_time)}",
+            f"DTEND;TZID={TZID}:{_stamp(s.end, s.end_time)}",
+        ]
     # All-day events end on the day after (DTEND is exclusive).
     return [f"DTSTART;VALUE=DATE:{s.start:%Y%m%d}", f"DTEND;VALUE=DATE:{s.end + timedelta(days=1):%Y%m%d}"]
 
@@ -93,8 +99,7 @@ def place_text(register: Register, o: Opportunity) -> str:
     """Where, in words for a calendar or a feed: the place and postcode, or online."""
     if o.format == "online":
         return "Online"
-    employer = register.employers.get(o.employer)
-    place = o.location or (employer.place if employer else None)
+    place = register.place_of(o)
     if place is None:
         return "To be arranged"
     return f"{place.name}, {place.postcode}" + (" (or online)" if o.format == "hybrid" else "")
@@ -115,10 +120,7 @@ def add_links(register: Register, o: Opportunity, s: Session, config: BuildConfi
     details = f"{o.summary} {config.absolute_url(f'opportunities/{o.id}/')}"
     where = place_text(register, o)
     if s.start_time and s.end_time:
-        start, end = (
-            f"{s.start:%Y%m%d}T{s.start_time.replace(':', '')}00",
-            f"{s.end:%Y%m%d}T{s.end_time.replace(':', '')}00",
-        )
+        start, end = _stamp(s.start, s.start_time), _stamp(s.end, s.end_time)
         outlook = {"startdt": f"{s.start}T{s.start_time}:00", "enddt": f"{s.end}T{s.end_time}:00"}
     else:
         start, end = f"{s.start:%Y%m%d}", f"{s.end + timedelta(days=1):%Y%m%d}"

@@ -52,12 +52,11 @@ def _address(place: Place) -> dict[str, Any]:
 
 
 def _location(register: Register, o: Opportunity, config: BuildConfig) -> dict[str, Any]:
-    employer = register.employers[o.employer]
-    place = o.location or employer.place
+    place = register.place_of(o)
     if o.format == "online":
         return {"@type": "VirtualLocation", "url": o.how_to_apply.url or config.absolute_url(f"opportunities/{o.id}/")}
     if place is None:  # its employer registered without a site (validation warns about it)
-        return {"@type": "Place", "name": employer.name}
+        return {"@type": "Place", "name": register.employers[o.employer].name}
     return {"@type": "Place", "name": place.name, "address": _address(place)}
 
 
