@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 import shutil
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from jinja2 import Environment
 from markupsafe import Markup
 
 from ..cache import PageCache, build_inputs
@@ -15,7 +17,7 @@ from ..model import Employer, Opportunity, Register
 from ..schemas import vocabularies
 from . import calendar, feeds, seo
 from .env import make_environment
-from .pages import EMPLOYER_FACETS, OPPORTUNITY_FACETS, Writer, browse, facet_nav, latest, paginate
+from .pages import EMPLOYER_FACETS, OPPORTUNITY_FACETS, Browse, Writer, browse, facet_nav, latest, paginate
 from .plan import plan_item
 
 ABOUT_PAGES = ("about", "about/teachers", "about/employers", "about/researchers")
@@ -36,73 +38,100 @@ def page_cache(config: BuildConfig, register: Register) -> PageCache | None:
     return PageCache(config.cache_dir, config.out_dir, settings)
 
 
+@dataclass
+class Site:
+    """What every section of the site is written with: the register, the browse lists, the
+    writer, and the pieces rendered once and shared (cards, filter panels)."""
+
+    register: Register
+    config: BuildConfig
+    env: Environment
+    write: Writer
+    b: Browse
+    common: dict[str, Any]
+    cards: dict[str, Markup] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # Looked up once: each lookup checks the template file on disk again.
+        self._card = self.env.get_template("_card.html")
+        self._nav = self.env.get_template("_facets.html")
+
+    def card_key(self, o: Opportunity) -> tuple[object, ...]:
+        """What an opportunity's card shows: the entry and its employer (the build's date is in every key)."""
+        return (self.register.digest(o), self.register.digest(self.register.employers[o.employer]))
+
+    def card(self, o: Opportunity) -> Markup:
+        """An opportunity's card, rendered once: it appears on about eight listing pages."""
+        if o.id not in self.cards:
+            self.cards[o.id] = Markup(self._card.render(o=o, register=self.register))
+        return self.cards[o.id]
+
+    def nav_html(self, *args: Any) -> Markup:
+        """The filter navigation, rendered once per listing rather than once per page."""
+        return Markup(self._nav.render(nav=facet_nav(*args)))
+
+
 def render_site(register: Register, out: Path, config: BuildConfig) -> int:
+    """Every page, calendar and feed, section by section; returns the number of files written."""
     env = make_environment(config)
     pages = page_cache(config, register)
-    write = Writer(env, out, config, pages)
-    b = browse(register)
-    digest = register.digest
+    site = Site(register, config, env, Writer(env, out, config, pages), browse(register), {"register": register})
+    env.globals |= {
+        "card": site.card,
+        "open_counts": site.b.open_counts,
+        "add_links": lambda o, s: calendar.add_links(register, o, s, config),
+        "place_text": lambda o: calendar.place_text(register, o),
+    }
+    for section in (home, opportunity_lists, opportunity_pages, employer_pages, calendars_and_feeds, about_pages):
+        section(site)
+    static = out / "static"
+    shutil.copytree(config.static_dir, static, dirs_exist_ok=True)
+    if pages is not None:
+        pages.save(out)
+    return len(site.write.written) + sum(1 for p in static.rglob("*") if p.is_file())
 
-    def card_key(o: Opportunity) -> tuple[object, ...]:
-        """What an opportunity's card shows: the entry and its employer (the build's date is in every key)."""
-        return (digest(o), digest(register.employers[o.employer]))
 
-    v = vocabularies()
-    common: dict[str, Any] = {"register": register}
-    card_template, nav_template = env.get_template("_card.html"), env.get_template("_facets.html")
-    cards: dict[str, Markup] = {}
-
-    def card(o: Opportunity) -> Markup:
-        """An opportunity's card, rendered once: it appears on about eight listing pages."""
-        if o.id not in cards:
-            cards[o.id] = Markup(card_template.render(o=o, register=register))
-        return cards[o.id]
-
-    def nav_html(*args: Any) -> Markup:
-        """The filter navigation, rendered once per listing rather than once per page."""
-        return Markup(nav_template.render(nav=facet_nav(*args)))
-
-    env.globals["card"] = card
-    env.globals["open_counts"] = b.open_counts
-    env.globals["add_links"] = lambda o, s: calendar.add_links(register, o, s, config)
-    env.globals["place_text"] = lambda o: calendar.place_text(register, o)
-
-    write.page(
+def home(site: Site) -> None:
+    b = site.b
+    site.write.page(
         "",
         "home.html",
-        latest=latest(register, b.open, 6),
+        latest=latest(site.register, b.open, 6),
         open_count=len(b.open),
         home_nav=facet_nav(OPPORTUNITY_FACETS[:2], b.groups, "opportunities"),
-        **common,
+        **site.common,
     )
 
-    # Opportunities: all open ones, each facet value, and the closed or past ones.
-    nav = nav_html(OPPORTUNITY_FACETS, b.groups, "opportunities")
+
+def opportunity_lists(site: Site) -> None:
+    """All open opportunities, each facet value's (a page for every value, empty or not, so that
+    addresses stay stable as entries come and go), and the closed or past ones."""
+    b, v, register = site.b, vocabularies(), site.register
+    nav = site.nav_html(OPPORTUNITY_FACETS, b.groups, "opportunities")
     paginate(
-        write,
+        site.write,
         "opportunities/",
         b.open,
         "opportunities.html",
-        key=card_key,
+        key=site.card_key,
         heading="Open opportunities",
         nav=nav,
         kind="all",
-        **common,
+        **site.common,
     )
-    # A page for every value, empty or not, so that addresses stay stable as entries come and go.
     for facet in OPPORTUNITY_FACETS:
         for code in v.codes(facet.vocabulary):
             items = b.groups[facet.segment].get(code, [])
             label = v.label(facet.vocabulary, code)
             paginate(
-                write,
+                site.write,
                 f"opportunities/{facet.segment}/{code}/",
                 items,
                 "opportunities.html",
-                key=card_key,
+                key=site.card_key,
                 heading=f"Open opportunities: {label}",
                 selected=f"{facet.title}: {label}",
-                nav=nav_html(
+                nav=site.nav_html(
                     OPPORTUNITY_FACETS,
                     b.groups,
                     "opportunities",
@@ -111,48 +140,55 @@ def render_site(register: Register, out: Path, config: BuildConfig) -> int:
                 ),
                 kind=facet.segment,
                 code=code,
-                **common,
+                **site.common,
             )
     paginate(
-        write,
+        site.write,
         "opportunities/closed/",
         b.not_open,
         "opportunities.html",
-        key=card_key,
+        key=site.card_key,
         heading="Closed and past opportunities",
         nav=Markup(""),  # the filters count open opportunities only, so they would mislead here
         kind="closed",
-        **common,
+        **site.common,
     )
+
+
+def opportunity_pages(site: Site) -> None:
+    register, config = site.register, site.config
     for o in register.opportunities.values():
-        write.page(
+        site.write.page(
             f"opportunities/{o.id}/",
             "opportunity.html",
-            key=card_key(o),
+            key=site.card_key(o),
             o=o,
             employer=register.employers[o.employer],
             state=register.state(o),
             structured=seo.education_event(register, o, config),
             plan=plan_item(register, o, config),
-            **common,
+            **site.common,
         )
 
-    # Employers: all, each facet value, and one page each.
-    enav = nav_html(EMPLOYER_FACETS, b.employer_groups, "employers")
+
+def employer_pages(site: Site) -> None:
+    """All employers, each facet value's, and one page each."""
+    b, v, register = site.b, vocabularies(), site.register
+    enav = site.nav_html(EMPLOYER_FACETS, b.employer_groups, "employers")
 
     def employer_key(e: Employer) -> tuple[object, ...]:
         """What an employer's card shows: the entry, whether it lists any opportunities, how many are open."""
-        return (digest(e), bool(register.opportunities_of(e.id)), b.open_counts.get(e.id, 0))
+        return (register.digest(e), bool(register.opportunities_of(e.id)), b.open_counts.get(e.id, 0))
 
     paginate(
-        write, "employers/", b.employers, "employers.html", key=employer_key, heading="Employers", nav=enav, kind="all",
-        **common,
+        site.write, "employers/", b.employers, "employers.html", key=employer_key, heading="Employers", nav=enav,
+        kind="all", **site.common,
     )  # fmt: skip
     for facet in EMPLOYER_FACETS:
         for code in v.codes(facet.vocabulary):
             members = b.employer_groups[facet.segment].get(code, [])
             paginate(
-                write,
+                site.write,
                 f"employers/{facet.segment}/{code}/",
                 members,
                 "employers.html",
@@ -160,56 +196,56 @@ def render_site(register: Register, out: Path, config: BuildConfig) -> int:
                 heading=f"Employers: {v.label(facet.vocabulary, code)}",
                 selected=f"{facet.title}: {v.label(facet.vocabulary, code)}",
                 kind=facet.segment,
-                nav=nav_html(EMPLOYER_FACETS, b.employer_groups, "employers", f"{facet.segment}/{code}"),
-                **common,
+                nav=site.nav_html(EMPLOYER_FACETS, b.employer_groups, "employers", f"{facet.segment}/{code}"),
+                **site.common,
             )
     for e in b.employers:
         offered = register.opportunities_of(e.id)
-        write.page(
+        site.write.page(
             f"employers/{e.id}/",
             "employer.html",
-            key=(digest(e), *(card_key(o) for o in offered)),
+            key=(register.digest(e), *(site.card_key(o) for o in offered)),
             e=e,
             open=[o for o in offered if register.state(o) == "open"],
             not_open=[o for o in offered if register.state(o) != "open"],
-            structured=seo.organization(e, config),
-            **common,
+            structured=seo.organization(e, site.config),
+            **site.common,
         )
 
-    # Calendars and feeds: one calendar per opportunity with dates; a calendar and a feed of
-    # the open opportunities per place (each region, and online), subject and type. Events are
-    # built again for each calendar rather than kept: keeping them grew the pages process by
-    # 1.5 GB at 600,000 opportunities.
+
+def calendars_and_feeds(site: Site) -> None:
+    """One calendar per opportunity with dates; a calendar and a feed of the open opportunities
+    per place (each region, and online), subject and type. Events are built again for each
+    calendar rather than kept: keeping them grew the pages process by 1.5 GB at 600,000
+    opportunities."""
+    register, config, write, b, v = site.register, site.config, site.write, site.b, vocabularies()
+
     def events_of(o: Opportunity) -> list[str]:
         return calendar.events(register, o, config) if o.sessions else []
 
     for o in register.opportunities.values():
-        if o.sessions and not write.reuse(f"calendar/{o.id}.ics", card_key(o)):
+        if o.sessions and not write.reuse(f"calendar/{o.id}.ics", site.card_key(o)):
             write.text(f"calendar/{o.id}.ics", calendar.calendar(o.title, events_of(o), calendar.timed_years((o,))))
     newest = latest(register, register.opportunities.values(), feeds.FEED_SIZE)
-    write.text("feed.xml", feeds.atom(env, register, config, "New opportunities", "feed.xml", newest))
+    write.text("feed.xml", feeds.atom(site.env, register, config, "New opportunities", "feed.xml", newest))
     for facet in feeds.FACETS:
         for code in v.codes(facet.vocabulary):
             items = b.groups[facet.segment].get(code, [])
             label = v.label(facet.vocabulary, code)
             ics = f"calendar/{facet.segment}/{code}.ics"
-            if not write.reuse(ics, tuple(card_key(o) for o in items)):
+            if not write.reuse(ics, tuple(site.card_key(o) for o in items)):
                 event_lines = (line for o in items for line in events_of(o))
                 write.text(ics, calendar.calendar(f"STEM Exchange: {label}", event_lines, calendar.timed_years(items)))
             feed = f"feeds/{facet.segment}/{code}.xml"
             newest = latest(register, items, feeds.FEED_SIZE)
-            write.text(feed, feeds.atom(env, register, config, f"New opportunities: {label}", feed, newest))
+            write.text(feed, feeds.atom(site.env, register, config, f"New opportunities: {label}", feed, newest))
 
-    write.page("plan/", "plan.html", **common)
+
+def about_pages(site: Site) -> None:
+    site.write.page("plan/", "plan.html", **site.common)
     for path in ABOUT_PAGES:
-        write.page(path + "/", path.replace("/", "-") + ".html", **common)
-    write.page("404.html", "404.html", **common)
-
-    static = out / "static"
-    shutil.copytree(config.static_dir, static, dirs_exist_ok=True)
-    if pages is not None:
-        pages.save(out)
-    return len(write.written) + sum(1 for p in static.rglob("*") if p.is_file())
+        site.write.page(path + "/", path.replace("/", "-") + ".html", **site.common)
+    site.write.page("404.html", "404.html", **site.common)
 
 
 def write_sitemap(register: Register, out: Path, config: BuildConfig) -> int:
