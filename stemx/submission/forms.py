@@ -9,7 +9,7 @@ can be added later by editing the file.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from .. import rules
@@ -132,7 +132,6 @@ def questions(kind: str) -> list[Question]:
     """The questions, worded for the people who answer them: the schema's x-form wording
     (label, hint, example) where it has one, else its title and description."""
     out = []
-    place_required = set(load_schema("common")["$defs"]["place"]["required"])
     for qid, source, qkind, section in _asked(kind):
         prop = json_schema_property(source)
         own = _declared(source)
@@ -158,8 +157,6 @@ def questions(kind: str) -> list[Question]:
                 section=section,
             )
         )
-        if qid in PLACE and qid.removeprefix("location_") in place_required:
-            out[-1] = replace(out[-1], required=False)  # needed only with the rest of the place: see PLACE
     return out
 
 
