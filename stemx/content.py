@@ -29,6 +29,13 @@ FOLDERS = {"employer": "employers", "opportunity": "opportunities"}
 SUFFIXES = (".yaml", ".yml")
 
 
+def employer_registered(content_dir: Path) -> Callable[[str], bool]:
+    """Whether an employer id has its file in `content_dir`, for checking one new entry
+    without loading the register."""
+    employers = content_dir / FOLDERS["employer"]
+    return lambda entry_id: (employers / f"{entry_id}.yaml").is_file()
+
+
 @dataclass(frozen=True, slots=True)
 class EntryFile:
     kind: str  # "employer" | "opportunity"

@@ -18,7 +18,7 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import TextIO
 
-from ..content import FOLDERS
+from ..content import FOLDERS, employer_registered
 from .forms import PATHS, questions
 from .issue_forms import FORMS
 from .issue_parse import MAX_BODY, SubmissionError, to_yaml
@@ -80,10 +80,9 @@ def main(file: Path, content_dir: Path, today: date, out: TextIO | None = None) 
     if len(raw) > 4 * MAX_BODY:
         out.write("The message is too long to be an entry; nothing was written.\n")
         return 1
-    employers = content_dir / FOLDERS["employer"]
     try:
         kind, body = entry_section(message_text(raw))
-        entry_id, text = to_yaml(kind, body, today, lambda e: (employers / f"{e}.yaml").is_file(), "email")
+        entry_id, text = to_yaml(kind, body, today, employer_registered(content_dir), "email")
     except SubmissionError as e:
         out.write(f"The message could not be read: {e}. Nothing was written.\n")
         return 1

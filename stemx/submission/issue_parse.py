@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
 
-from ..content import FOLDERS
+from ..content import FOLDERS, employer_registered
 from ..errors import UsageError
 from .answers import slug
 from .entry_yaml import dump_entry
@@ -143,9 +143,8 @@ def main(
         body = body_file.read_text(encoding="utf-8", errors="replace")
     else:
         body = os.environ.get(str(body_env), "")
-    employers = content_dir / FOLDERS["employer"]
     try:
-        entry_id, text = to_yaml(kind, body, today, lambda e: (employers / f"{e}.yaml").is_file())
+        entry_id, text = to_yaml(kind, body, today, employer_registered(content_dir))
     except SubmissionError as e:
         out.write(f"The submission could not be read: {e}.\n")
         return 1

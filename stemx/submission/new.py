@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TextIO
 
 from ..config import ROOT
-from ..content import FOLDERS, EntryFile, check_file
+from ..content import FOLDERS, EntryFile, check_file, employer_registered
 from ..errors import Problem, UsageError
 from .answers import slug
 from .entry_yaml import dump_entry
@@ -76,12 +76,11 @@ def _ask(q: Question, read: Callable[[str], str], out: TextIO, default: str = ""
 def check_entry(kind: str, entry_id: str, text: str, content_dir: Path, today: date) -> list[Problem]:
     """What the validator would say about an entry file's text, checked in a scratch folder
     before anything is written (employers named are looked up in content_dir)."""
-    employers = content_dir / FOLDERS["employer"]
     with tempfile.TemporaryDirectory() as scratch:
         path = Path(scratch) / FOLDERS[kind] / f"{entry_id}.yaml"
         path.parent.mkdir()
         path.write_text(text, encoding="utf-8")
-        checked = check_file(EntryFile.at(kind, path, path.name), lambda e: (employers / f"{e}.yaml").is_file(), today)
+        checked = check_file(EntryFile.at(kind, path, path.name), employer_registered(content_dir), today)
     return checked.problems
 
 
@@ -112,10 +111,9 @@ def run(
                 f"  {folder / str(answers['id'])}.yaml already exists: choose another identifier, or edit that file.\n"
             )
             answers[qid] = _ask(by_id[qid], read, out)
-        employers = content_dir / FOLDERS["employer"]
         while qid == "employer":
             try:
-                answers[qid] = find_employer(str(answers[qid]), lambda e: (employers / f"{e}.yaml").is_file())
+                answers[qid] = find_employer(str(answers[qid]), employer_registered(content_dir))
                 break
             except SubmissionError as e:
                 out.write(f"  {str(e)[0].upper()}{str(e)[1:]}.\n")
