@@ -108,7 +108,7 @@ def run(
         answers[qid] = _ask(by_id[qid], read, out, str(answers.get(qid) or default))
         while qid == "id" and (folder / f"{answers['id']}.yaml").exists():
             out.write(
-                f"  {folder / str(answers['id'])}.yaml already exists: choose another identifier, or edit that file.\n"
+                f"  {folder / str(answers['id'])}.yaml already exists: choose another web address name, or edit that file.\n"
             )
             answers[qid] = _ask(by_id[qid], read, out)
         while qid == "employer":

@@ -77,6 +77,6 @@ def test_an_existing_entry_is_never_overwritten(tmp_path: Path) -> None:
     before = path.read_bytes()
     again = new("employer", tmp_path, EMPLOYER[:2])  # the same identifier is offered and refused, then input ends
     assert again.returncode == 1
-    assert "northfield-robotics.yaml already exists: choose another identifier" in again.stdout
+    assert "northfield-robotics.yaml already exists: choose another web address name" in again.stdout
     assert "nothing was written" in again.stdout
     assert path.read_bytes() == before
