@@ -33,7 +33,11 @@ function store(plan) {
 // ---- Dates
 
 const day = (iso) => new Date(`${iso}T00:00:00Z`);
-const isoDay = (d) => d.toISOString().slice(0, 10);
+const isoDay = (d) => d.toISOString().slice(0, 10); // of a UTC midnight, as day() makes them
+// The teacher's own date (as submit-rules.js today()): just after midnight in summer, the UTC
+// date is still yesterday's.
+const localDay = (d = new Date()) =>
+  `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
 const short = (iso) =>
   day(iso).toLocaleDateString("en-GB", { weekday: "short", day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
 
@@ -370,7 +374,7 @@ function update(plan, change) {
 
 function render(plan) {
   current = plan;
-  const today = isoDay(new Date());
+  const today = localDay();
   const list = $("plan-list");
   const clashes = clashesOf(plan, today);
   list.replaceChildren(...ordered(plan, today).map((item) => renderItem(item, plan, today, clashes)));
