@@ -5,8 +5,9 @@
     python bench/run.py --quick                  # 500 employers, 2,000 opportunities
     python bench/run.py --content /tmp/bench-corpus-10k --skip-ours   # Hugo alone, on a kept corpus
 
-Each measurement runs in a fresh process under /usr/bin/time, so peak memory (maximum
-resident set size) is per command. A command that fails is reported as failed, with the
+Each measurement runs in a fresh process; its peak memory is sampled over the whole process
+tree (bench/memory.py): the summed peak of every process of the command, and the largest
+single process. A command that fails is reported as failed, with the
 end of its output, and the run goes on. Results are printed as a table and written to
 bench/out/results-<size>.json.
 """
@@ -18,7 +19,6 @@ import json
 import re
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -31,6 +31,7 @@ BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import memory  # noqa: E402
 from bench.generate import MARKER, generate  # noqa: E402
 from bench.hugo import write_site  # noqa: E402
 
@@ -39,18 +40,18 @@ COMPARED = ("full build", "no-change rebuild", "one-file rebuild")
 
 
 def timed(cmd: list[str], cwd: Path = ROOT) -> dict[str, Any]:
-    """Wall seconds and peak RSS (MB) of one command in a fresh process, or why it failed."""
-    result = subprocess.run(
-        ["/usr/bin/time", "-f", "%e %M", *cmd], cwd=cwd, capture_output=True, text=True, check=False
-    )
-    last = result.stderr.strip().splitlines()[-1:] or [""]
-    fields = last[0].split()
-    if result.returncode != 0 or len(fields) != 2:
-        # Leave out /usr/bin/time's own lines: the command's last words are what matter.
-        own = [line for line in result.stderr.splitlines()[:-1] if not line.startswith("Command exited")]
-        tail = (result.stdout[-1000:] + "\n" + "\n".join(own)[-1500:]).strip()
-        return {"ok": False, "exit": result.returncode, "error": tail}
-    return {"ok": True, "seconds": float(fields[0]), "peak_mb": int(fields[1]) // 1024}
+    """Wall seconds and peak memory (MB: summed over the process tree, and the largest process)
+    of one command in a fresh process, or why it failed."""
+    result = memory.run(cmd, cwd)
+    if result["exit"] != 0:
+        tail = (result["stdout"][-1000:] + "\n" + result["stderr"][-1500:]).strip()
+        return {"ok": False, "exit": result["exit"], "error": tail}
+    return {
+        "ok": True,
+        "seconds": result["seconds"],
+        "peak_mb": result["summed_mb"],
+        "largest_mb": result["largest_mb"],
+    }
 
 
 def measure(repeat: int, cmd: list[str], before: Callable[[], None] | None = None, cwd: Path = ROOT) -> dict[str, Any]:
@@ -65,7 +66,8 @@ def measure(repeat: int, cmd: list[str], before: Callable[[], None] | None = Non
         runs.append(run)
     return {
         "seconds": statistics.median(r["seconds"] for r in runs),
-        "peak_mb": max(r["peak_mb"] for r in runs),
+        "peak_mb": max(r["peak_mb"] for r in runs),  # summed over the process tree
+        "largest_mb": max(r["largest_mb"] for r in runs),
         "runs": [r["seconds"] for r in runs],
     }
 
@@ -151,7 +153,7 @@ def table(report: dict[str, Any]) -> str:
         f"{report['employers']:,} employers, {report['opportunities']:,} opportunities; "
         f"our pages: {report['pages']:,}, Hugo's: {results.get('hugo build', {}).get('pages', 0):,}; "
         f"median of {report['repeat']} runs",
-        f"{'measurement':22} {'seconds':>9} {'peak MB':>8} {'vs Hugo':>8}",
+        f"{'measurement':22} {'seconds':>9} {'summed MB':>10} {'largest MB':>11} {'vs Hugo':>8}",
     ]
     for name, r in results.items():
         if r.get("failed"):
@@ -160,7 +162,7 @@ def table(report: dict[str, Any]) -> str:
             )
             continue
         ratio = f"{r['seconds'] / reference:.2f}x" if reference and name in COMPARED else ""
-        lines.append(f"{name:22} {r['seconds']:9.2f} {r['peak_mb']:8,} {ratio:>8}")
+        lines.append(f"{name:22} {r['seconds']:9.2f} {r['peak_mb']:10,} {r['largest_mb']:11,} {ratio:>8}")
     return "\n".join(lines)
 
 

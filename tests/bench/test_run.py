@@ -1,4 +1,5 @@
-"""The timing script reports a failing command instead of stopping, and measures memory per command."""
+"""The timing script reports a failing command instead of stopping, and measures memory per
+command: summed over its process tree, and its largest process."""
 
 from __future__ import annotations
 
@@ -15,11 +16,23 @@ def test_a_failing_command_is_reported_with_its_last_words() -> None:
     assert result["failed"] and result["exit"] == 2
 
 
+HOLD = "import time; b = bytearray({mb} * 1024 * 1024); b[::4096] = b'x' * len(b[::4096]); time.sleep(1.5)"
+
+
 def test_peak_memory_belongs_to_each_command() -> None:
     small = timed([sys.executable, "-c", "pass"])
-    large = timed([sys.executable, "-c", "b = bytearray(200 * 1024 * 1024); b[::4096] = b'x' * len(b[::4096])"])
+    large = timed([sys.executable, "-c", HOLD.format(mb=200)])
     assert small["ok"] and large["ok"]
     assert large["peak_mb"] >= 200 > small["peak_mb"]
+
+
+def test_peak_memory_is_summed_over_the_process_tree() -> None:
+    """A parent holding 200 MB while its child holds 150 MB: 350 MB summed, 200 MB the largest."""
+    child = f"import subprocess, sys; subprocess.run([sys.executable, '-c', {HOLD.format(mb=150)!r}])"
+    run = timed([sys.executable, "-c", f"b = bytearray(200 * 1024 * 1024); b[::4096] = b'x' * len(b[::4096]); {child}"])
+    assert run["ok"]
+    assert run["peak_mb"] >= 350
+    assert 200 <= run["largest_mb"] < 300
 
 
 def test_table_shows_ratios_to_hugo_and_failures() -> None:
@@ -29,9 +42,9 @@ def test_table_shows_ratios_to_hugo_and_failures() -> None:
         "pages": 120,
         "repeat": 3,
         "results": {
-            "full build": {"seconds": 3.0, "peak_mb": 100},
+            "full build": {"seconds": 3.0, "peak_mb": 100, "largest_mb": 70},
             "one-file rebuild": {"failed": True, "exit": 1, "error": "trace\ninvalid: 1 error"},
-            "hugo build": {"seconds": 2.0, "peak_mb": 80, "pages": 130},
+            "hugo build": {"seconds": 2.0, "peak_mb": 80, "largest_mb": 80, "pages": 130},
         },
     }
     text = table(report)
