@@ -1,18 +1,37 @@
 """The open-data tables: one row per entry, list-valued fields as tidy link tables.
 
-Each column names the JSON Schema property it comes from (so its type, description and
-allowed values are read from the schema), or declares its own for derived columns.
+Each column is declared once: its name, the JSON Schema property it comes from (so its type,
+description and allowed values are read from the schema) or its own for derived columns,
+and how a row gets its value. Header and values are read from the same declaration, so
+they cannot drift apart.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from ..model import Employer, Opportunity, Register
 from ..schemas import VOCABULARIES, vocabularies
 from . import nested
+
+Entity = Literal["employer", "opportunity"]
+Entry = Any  # an Employer for employer tables, an Opportunity for opportunity tables
+
+
+class Part(NamedTuple):
+    """What a row of a table of parts is about: the entry, one of its parts, and the part's
+    place in the entry's list (1 for the first)."""
+
+    entry: Entry
+    item: Any
+    position: int
+
+
+# How a row gets a column's value: from the register and the entry (tables of entries) or
+# the Part (tables of parts: an entry's sites, dates, subjects; a code list's terms).
+Value = Callable[[Register, Any], Any]
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,11 +45,7 @@ class Column:
     required: bool = False
     # For derived columns with a fixed set of values: (code, meaning) pairs.
     values: tuple[tuple[str, str], ...] = ()
-
-
-Entity = Literal["employer", "opportunity"]
-Entry = Any  # an Employer for employer tables, an Opportunity for opportunity tables
-Rows = Callable[[Register, Entry], Iterable[tuple[Any, ...]]]
+    value: Value = field(kw_only=True)  # how a row gets it: required, so no column lacks one
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,16 +54,27 @@ class Table:
     title: str
     description: str
     columns: tuple[Column, ...]
-    # The rows one entry gives (its own row, or its rows in a link table); for code lists,
-    # entity is None and the rows are the list's terms.
+    # Whose rows these are: each entry of an entity; for code lists None (the rows are the terms).
     entity: Entity | None
-    entry_rows: Rows
+    # None: a row per entry. Otherwise the parts of an entry that each give a row (for code
+    # lists: called with None, giving the list's terms).
+    parts: Callable[[Entry], Iterable[Any]] | None
     primary_key: tuple[str, ...]
     foreign_keys: tuple[tuple[str, str, str], ...] = ()  # (column, table, column)
     # Indexes for SQLite beyond the primary key: the columns people join and filter on.
     indexes: tuple[str, ...] = field(default=())
     # Columns of a full-text index in SQLite, set up as Datasette expects (its ?_search=).
     searchable: tuple[str, ...] = field(default=())
+
+    def entry_rows(self, register: Register, entry: Entry) -> Iterator[tuple[Any, ...]]:
+        """The rows one entry gives: its own row, or a row per part."""
+        values = [c.value for c in self.columns]
+        if self.parts is None:
+            yield tuple(v(register, entry) for v in values)
+            return
+        for position, item in enumerate(self.parts(entry), 1):
+            part = Part(entry, item, position)
+            yield tuple(v(register, part) for v in values)
 
     def rows(self, register: Register) -> Iterator[tuple[Any, ...]]:
         """Every row of the table: each entry's rows, entries in id order."""
@@ -63,32 +89,41 @@ def entries(register: Register, entity: Entity) -> Iterable[Employer] | Iterable
     return register.employers.values() if entity == "employer" else register.opportunities.values()
 
 
-def _published(e: Employer, value: str | None) -> str | None:
-    """Contact details only where the employer consented to publication."""
-    return value if e.contact.publish else None
+def _published(field: str) -> Value:
+    """A contact detail, only where the employer consented to publication."""
+    return lambda r, e: getattr(e.contact, field) if e.contact.publish else None
 
 
-def _employer_rows(r: Register, e: Employer) -> Iterator[tuple[Any, ...]]:
-    c = e.contact
-    yield (e.id, e.name, e.org_id, e.summary, str(e.description), e.website, e.sector, e.size, c.publish,
-           _published(e, c.team), _published(e, c.email), _published(e, c.url), _published(e, c.phone),
-           len(r.opportunities_of(e.id)), e.registered, e.reviewed,
-           nested.record_hash(nested.employer(e)))  # fmt: skip
+def _of(name: str) -> Value:
+    """An attribute of the entry."""
+    return lambda r, e: getattr(e, name)
 
 
-def _opportunity_rows(r: Register, o: Opportunity) -> Iterator[tuple[Any, ...]]:
-    loc, h = o.location, o.how_to_apply
-    yield (o.id, o.employer, o.title, o.summary, str(o.description), o.type, o.format,
-           loc.name if loc else None, loc.address if loc else None, loc.postcode if loc else None,
-           loc.district if loc else None, loc.region if loc else None, r.region_of(o),
-           "on-request" if o.on_request else "dates", o.availability_notes, o.first_date, o.last_date,
-           o.duration_hours, o.capacity, o.cost, o.closes, h.instructions, h.email, h.url,
-           o.accessibility, r.state(o), o.published, o.reviewed,
-           nested.record_hash(nested.opportunity(o, r)))  # fmt: skip
+def _location(name: str) -> Value:
+    """An attribute of an opportunity's own location (empty without one)."""
+    return lambda r, o: getattr(o.location, name) if o.location else None
 
 
-def _code_list(vocabulary: str) -> Rows:
-    return lambda r, _: ((t.code, t.label) for t in vocabularies().terms(vocabulary))
+def _apply(name: str) -> Value:
+    return lambda r, o: getattr(o.how_to_apply, name)
+
+
+def _item(name: str) -> Value:
+    """An attribute of the part a row is about (a site, a date, a term)."""
+    return lambda r, p: getattr(p.item, name)
+
+
+def _text(name: str) -> Value:
+    return lambda r, e: str(getattr(e, name))  # Markdown kept as written
+
+
+ENTRY_ID: Value = lambda r, p: p.entry.id  # noqa: E731
+POSITION: Value = lambda r, p: p.position  # noqa: E731
+ITEM: Value = lambda r, p: p.item  # noqa: E731
+
+
+def _terms(vocabulary: str) -> Callable[[Entry], Iterable[Any]]:
+    return lambda _: vocabularies().terms(vocabulary)
 
 
 CODE_TABLES = {
@@ -118,7 +153,7 @@ RECORD_HASH = (
     "A fingerprint of the published entry (excluding status and counts, which follow from the date): "
     "it changes exactly when the entry changes, so releases can be compared row by row."
 )
-ID = Column("id", EMP + "id", required=True)
+ID = Column("id", EMP + "id", required=True, value=_of("id"))
 
 
 def _link_table(name: str, title: str, description: str, entity: Entity, field: str, vocabulary: str) -> Table:
@@ -134,11 +169,11 @@ def _link_table(name: str, title: str, description: str, entity: Entity, field: 
         title,
         description,
         (
-            Column(key, source + "id", required=True),
-            Column(vocabulary, source + field, vocabulary=vocabulary, required=True),
+            Column(key, source + "id", required=True, value=ENTRY_ID),
+            Column(vocabulary, source + field, vocabulary=vocabulary, required=True, value=ITEM),
         ),
         entity,
-        lambda r, e: ((e.id, x) for x in getattr(e, field)),
+        lambda e: getattr(e, field),
         (key, vocabulary),
         ((key, parent, "id"), _fk(vocabulary, vocabulary)),
         (vocabulary,),
@@ -152,30 +187,36 @@ TABLES: tuple[Table, ...] = (
         "One row per registered employer. Contact columns are empty unless the employer agreed to publish them.",
         (
             ID,
-            Column("name", EMP + "name", required=True),
-            Column("org_id", EMP + "org_id"),
-            Column("summary", EMP + "summary", required=True),
-            Column("description", EMP + "description"),
-            Column("website", EMP + "website", required=True),
-            Column("sector", EMP + "sector", vocabulary="sector", required=True),
-            Column("size", EMP + "size", vocabulary="size"),
-            Column("contact_published", EMP + "contact.publish", required=True),
-            Column("contact_team", EMP + "contact.team"),
-            Column("contact_email", EMP + "contact.email"),
-            Column("contact_url", EMP + "contact.url"),
-            Column("contact_phone", EMP + "contact.phone"),
+            Column("name", EMP + "name", required=True, value=_of("name")),
+            Column("org_id", EMP + "org_id", value=_of("org_id")),
+            Column("summary", EMP + "summary", required=True, value=_of("summary")),
+            Column("description", EMP + "description", value=_text("description")),
+            Column("website", EMP + "website", required=True, value=_of("website")),
+            Column("sector", EMP + "sector", vocabulary="sector", required=True, value=_of("sector")),
+            Column("size", EMP + "size", vocabulary="size", value=_of("size")),
+            Column("contact_published", EMP + "contact.publish", required=True, value=lambda r, e: e.contact.publish),
+            Column("contact_team", EMP + "contact.team", value=_published("team")),
+            Column("contact_email", EMP + "contact.email", value=_published("email")),
+            Column("contact_url", EMP + "contact.url", value=_published("url")),
+            Column("contact_phone", EMP + "contact.phone", value=_published("phone")),
             Column(
                 "opportunity_count",
                 type="integer",
                 required=True,
                 description="How many opportunities the employer has listed, in any state.",
+                value=lambda r, e: len(r.opportunities_of(e.id)),
             ),  # fmt: skip
-            Column("first_published", EMP + "registered", required=True),
-            Column("last_updated", EMP + "reviewed", required=True),
-            Column("record_hash", required=True, description=RECORD_HASH),
+            Column("first_published", EMP + "registered", required=True, value=_of("registered")),
+            Column("last_updated", EMP + "reviewed", required=True, value=_of("reviewed")),
+            Column(
+                "record_hash",
+                required=True,
+                description=RECORD_HASH,
+                value=lambda r, e: nested.record_hash(nested.employer(e)),
+            ),
         ),
         "employer",
-        _employer_rows,
+        None,
         ("id",),
         (_fk("sector", "sector"), _fk("size", "size")),
         ("sector",),
@@ -186,27 +227,27 @@ TABLES: tuple[Table, ...] = (
         "Employer locations",
         "The sites of each employer, in the order the employer lists them.",
         (
-            Column("employer_id", EMP + "id", required=True),
+            Column("employer_id", EMP + "id", required=True, value=ENTRY_ID),
             Column(
                 "position",
                 type="integer",
                 required=True,
                 description="1 for the employer's first site, 2 for the second, and so on.",
+                value=POSITION,
             ),
-            Column("name", "common:place.name", required=True),
-            Column("address", "common:place.address"),
-            Column("postcode", "common:place.postcode", required=True),
+            Column("name", "common:place.name", required=True, value=_item("name")),
+            Column("address", "common:place.address", value=_item("address")),
+            Column("postcode", "common:place.postcode", required=True, value=_item("postcode")),
             Column(
                 "district",
                 description="The postcode's outward code (e.g. M15), for joining with postcode district data.",
                 required=True,
+                value=_item("district"),
             ),
-            Column("region", "common:place.region", vocabulary="region", required=True),
+            Column("region", "common:place.region", vocabulary="region", required=True, value=_item("region")),
         ),
         "employer",
-        lambda r, e: (
-            (e.id, i, p.name, p.address, p.postcode, p.district, p.region) for i, p in enumerate(e.locations, 1)
-        ),
+        lambda e: e.locations,
         ("employer_id", "position"),
         (("employer_id", "employers", "id"), _fk("region", "region")),
         ("region",),
@@ -240,47 +281,75 @@ TABLES: tuple[Table, ...] = (
         "Opportunities",
         "One row per opportunity, including closed, past and withdrawn ones (see status).",
         (
-            Column("id", OPP + "id", required=True),
-            Column("employer_id", OPP + "employer", required=True),
-            Column("title", OPP + "title", required=True),
-            Column("summary", OPP + "summary", required=True),
-            Column("description", OPP + "description", required=True),
-            Column("type", OPP + "type", vocabulary="opportunity_type", required=True),
-            Column("format", OPP + "format", vocabulary="format", required=True),
-            Column("location_name", "common:place.name"),
-            Column("location_address", "common:place.address"),
-            Column("location_postcode", "common:place.postcode"),
-            Column("location_district", description="The location postcode's outward code (e.g. M15)."),
-            Column("location_region", "common:place.region", vocabulary="region"),
+            Column("id", OPP + "id", required=True, value=_of("id")),
+            Column("employer_id", OPP + "employer", required=True, value=_of("employer")),
+            Column("title", OPP + "title", required=True, value=_of("title")),
+            Column("summary", OPP + "summary", required=True, value=_of("summary")),
+            Column("description", OPP + "description", required=True, value=_text("description")),
+            Column("type", OPP + "type", vocabulary="opportunity_type", required=True, value=_of("type")),
+            Column("format", OPP + "format", vocabulary="format", required=True, value=_of("format")),
+            Column("location_name", "common:place.name", value=_location("name")),
+            Column("location_address", "common:place.address", value=_location("address")),
+            Column("location_postcode", "common:place.postcode", value=_location("postcode")),
+            Column(
+                "location_district",
+                description="The location postcode's outward code (e.g. M15).",
+                value=_location("district"),
+            ),
+            Column("location_region", "common:place.region", vocabulary="region", value=_location("region")),
             Column(
                 "region",
                 vocabulary="region",
                 description="Where it takes place: the location's region, else the employer's first site; empty for online opportunities, which are open to teachers anywhere. The site's browse pages, search and statistics use the same rule, listing online ones under Online (anywhere).",
+                value=lambda r, o: r.region_of(o),
             ),  # fmt: skip
-            Column("availability", OPP + "availability.kind", required=True),
-            Column("availability_notes", OPP + "availability.notes"),
-            Column("first_date", type="date", description="The first date it runs; empty when on request."),
-            Column("last_date", type="date", description="The last date it runs; empty when on request."),
-            Column("duration_hours", OPP + "duration_hours", required=True),
-            Column("capacity", OPP + "capacity"),
-            Column("cost_gbp", OPP + "cost", required=True),
-            Column("closes", OPP + "closes"),
-            Column("apply_instructions", OPP + "how_to_apply.instructions", required=True),
-            Column("apply_email", OPP + "how_to_apply.email"),
-            Column("apply_url", OPP + "how_to_apply.url"),
-            Column("accessibility", OPP + "accessibility"),
+            Column(
+                "availability",
+                OPP + "availability.kind",
+                required=True,
+                value=lambda r, o: "on-request" if o.on_request else "dates",
+            ),
+            Column("availability_notes", OPP + "availability.notes", value=_of("availability_notes")),
+            Column(
+                "first_date",
+                type="date",
+                description="The first date it runs; empty when on request.",
+                value=_of("first_date"),
+            ),
+            Column(
+                "last_date",
+                type="date",
+                description="The last date it runs; empty when on request.",
+                value=_of("last_date"),
+            ),
+            Column("duration_hours", OPP + "duration_hours", required=True, value=_of("duration_hours")),
+            Column("capacity", OPP + "capacity", value=_of("capacity")),
+            Column("cost_gbp", OPP + "cost", required=True, value=_of("cost")),
+            Column("closes", OPP + "closes", value=_of("closes")),
+            Column(
+                "apply_instructions", OPP + "how_to_apply.instructions", required=True, value=_apply("instructions")
+            ),
+            Column("apply_email", OPP + "how_to_apply.email", value=_apply("email")),
+            Column("apply_url", OPP + "how_to_apply.url", value=_apply("url")),
+            Column("accessibility", OPP + "accessibility", value=_of("accessibility")),
             Column(
                 "status",
                 required=True,
                 description="Where the opportunity stands on the package's created date (the build date).",
                 values=STATES,
+                value=lambda r, o: r.state(o),
             ),
-            Column("first_published", OPP + "published", required=True),
-            Column("last_updated", OPP + "reviewed", required=True),
-            Column("record_hash", required=True, description=RECORD_HASH),
+            Column("first_published", OPP + "published", required=True, value=_of("published")),
+            Column("last_updated", OPP + "reviewed", required=True, value=_of("reviewed")),
+            Column(
+                "record_hash",
+                required=True,
+                description=RECORD_HASH,
+                value=lambda r, o: nested.record_hash(nested.opportunity(o, r)),
+            ),
         ),
         "opportunity",
-        _opportunity_rows,
+        None,
         ("id",),
         (
             ("employer_id", "employers", "id"),
@@ -297,20 +366,21 @@ TABLES: tuple[Table, ...] = (
         "Opportunity dates",
         "The fixed dates of each opportunity, earliest first; none for opportunities on request.",
         (
-            Column("opportunity_id", OPP + "id", required=True),
+            Column("opportunity_id", OPP + "id", required=True, value=ENTRY_ID),
             Column(
                 "position",
                 type="integer",
                 required=True,
                 description="1 for the earliest date, 2 for the next, and so on.",
+                value=POSITION,
             ),
-            Column("start", OPP + "availability.dates.start", required=True),
-            Column("end", OPP + "availability.dates.end", required=True),
-            Column("start_time", OPP + "availability.dates.start_time"),
-            Column("end_time", OPP + "availability.dates.end_time"),
+            Column("start", OPP + "availability.dates.start", required=True, value=_item("start")),
+            Column("end", OPP + "availability.dates.end", required=True, value=_item("end")),
+            Column("start_time", OPP + "availability.dates.start_time", value=_item("start_time")),
+            Column("end_time", OPP + "availability.dates.end_time", value=_item("end_time")),
         ),
         "opportunity",
-        lambda r, o: ((o.id, i, s.start, s.end, s.start_time, s.end_time) for i, s in enumerate(o.sessions, 1)),
+        lambda o: o.sessions,
         ("opportunity_id", "position"),
         (("opportunity_id", "opportunities", "id"),),
         ("start",),
@@ -336,12 +406,14 @@ TABLES: tuple[Table, ...] = (
         "What participants need",
         "One row per requirement, in the order the employer lists them.",
         (
-            Column("opportunity_id", OPP + "id", required=True),
-            Column("position", type="integer", required=True, description="Order in the employer's list."),
-            Column("requirement", OPP + "requirements", required=True),
+            Column("opportunity_id", OPP + "id", required=True, value=ENTRY_ID),
+            Column(
+                "position", type="integer", required=True, description="Order in the employer's list.", value=POSITION
+            ),
+            Column("requirement", OPP + "requirements", required=True, value=ITEM),
         ),
         "opportunity",
-        lambda r, o: ((o.id, i, x) for i, x in enumerate(o.requirements, 1)),
+        lambda o: o.requirements,
         ("opportunity_id", "position"),
         (("opportunity_id", "opportunities", "id"),),
     ),
@@ -351,11 +423,11 @@ TABLES: tuple[Table, ...] = (
             f"Code list: {name.replace('_', ' ')}",
             f"The codes used in other tables for {name.replace('_', ' ')}, with their labels.",
             (
-                Column("code", required=True, description="The code used in the other tables."),
-                Column("label", required=True, description="The label shown on the website."),
+                Column("code", required=True, description="The code used in the other tables.", value=_item("code")),
+                Column("label", required=True, description="The label shown on the website.", value=_item("label")),
             ),
             None,
-            _code_list(vocabulary),
+            _terms(vocabulary),
             ("code",),
         )
         for vocabulary, name in CODE_TABLES.items()
