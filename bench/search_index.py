@@ -26,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from stemx.config import BuildConfig  # noqa: E402
 from stemx.content import load_register  # noqa: E402
+from stemx.output import standalone  # noqa: E402
 from stemx.search import write_search  # noqa: E402
 from stemx.search.database import ORDERS  # noqa: E402
 
@@ -50,7 +51,9 @@ def main() -> None:
         out.mkdir(parents=True, exist_ok=True)
         config = BuildConfig(content_dir=args.content, out_dir=Path(tmp) / "published", today=args.today)
         started = time.perf_counter()
-        files = write_search(register, out, config)
+        writer = standalone(out, config, "search index")
+        write_search(register, writer, config)
+        files = writer.output.count("search index")
         seconds = time.perf_counter() - started
         index = next((out / "search").glob("index-*"))
         pieces = [p for order in ORDERS for p in (index / order).iterdir()]

@@ -1,4 +1,4 @@
-"""What a rebuild can reuse from the last build, so it redoes only what changed.
+"""The cache folder: what a rebuild can reuse from the last build, so it redoes only what changed.
 
 - EntryCache: what each content file said when checked. Checking (parse, schema, rules) is a
   pure function of the file's bytes, its place in the content folder and the checking code,
@@ -6,13 +6,10 @@
   instead of 400).
 - Store: the SQLite table (a row per content file) behind EntryCache and behind each entry's
   share of the data files (opendata/entryrows.py).
-- PageCache: the inputs each page was rendered from; unchanged pages are linked from the
-  published site.
-- carry_over / mark: a whole output folder (a search shard, data/) carried over when the
-  digest of its inputs matches.
+- The output manifest (which inputs each published file was made from) is output.py's.
 
 Caches live in the cache folder (SQLite for checked files and for each entry's share of the data
-files, pickle for the page manifest), written only by this program; a missing, stale or
+files, pickle for the output manifest), written only by this program; a missing, stale or
 unreadable one is simply rebuilt, and one another build is busy writing is done without.
 Each build ends by tidying the folder (tidy): only the caches of the folders built most
 recently are kept, so building many content folders cannot fill a disk; `build.py clean`
@@ -25,7 +22,6 @@ import hashlib
 import os
 import pickle
 import re
-import shutil
 import sqlite3
 import time
 from functools import cache
@@ -214,98 +210,3 @@ class EntryCache(Store):
     def get(self, key: Key | None) -> FileResult | None:
         result: FileResult | None = super().get(key)
         return result
-
-
-ID_FILE = ".stemx-pages"  # in the site: which page manifest it was built with
-
-
-class PageCache:
-    """Which inputs each page was rendered from, so a rebuild renders only pages whose inputs
-    changed and links the others from the published site.
-
-    A page's key is a digest of everything that decides its bytes: the code, templates,
-    static files and settings of the build, and the page's own inputs as the renderer names
-    them (entry digests, position in a list, the counts it shows). The manifest lives in the
-    cache folder; the site holds its digest, so a site built any other way is never mixed in.
-    """
-
-    def __init__(self, cache_dir: Path, out_dir: Path, settings: tuple[object, ...]) -> None:
-        self.path = cache_file(cache_dir, "pages", out_dir)
-        self.published = out_dir
-        self._base = hashlib.blake2b(repr(settings).encode(), digest_size=16).digest()
-        self.old: dict[str, bytes] = self._load()
-        self.new: dict[str, bytes] = {}
-
-    def _load(self) -> dict[str, bytes]:
-        try:
-            with self.path.open("rb") as f:
-                manifest: dict[str, bytes] = pickle.load(f)
-            if (self.published / ID_FILE).read_text(encoding="ascii") == _digest(manifest):
-                return manifest
-        except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, ImportError):
-            pass
-        return {}
-
-    def key(self, file: str, inputs: tuple[object, ...]) -> bytes:
-        return hashlib.blake2b(repr((file, inputs)).encode(), digest_size=16, key=self._base).digest()
-
-    def save(self, stage: Path) -> None:
-        """Write the manifest beside the finished site (`finish` moves it in place after the swap)."""
-        (stage / ID_FILE).write_text(_digest(self.new), encoding="ascii")
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self.path.with_name(self.path.name + ".new").open("wb") as f:
-            pickle.dump(self.new, f, protocol=pickle.HIGHEST_PROTOCOL)
-
-    @staticmethod
-    def finish(cache_dir: Path, out_dir: Path) -> None:
-        final = cache_file(cache_dir, "pages", out_dir)
-        pending = final.with_name(final.name + ".new")
-        if pending.exists():
-            os.replace(pending, final)
-
-
-def _digest(manifest: dict[str, bytes]) -> str:
-    digest = hashlib.blake2b(digest_size=16)
-    for file in sorted(manifest):
-        digest.update(file.encode() + b"\0" + manifest[file])
-    return digest.hexdigest()
-
-
-@cache
-def build_inputs(*folders: Path) -> str:
-    """A digest of the code and of these folders (templates, static files): everything besides
-    the content and the settings that shapes the pages."""
-    digest = hashlib.blake2b(checker_version().encode(), digest_size=16)
-    for folder in folders:
-        for path in sorted(folder.rglob("*")):
-            if path.is_file():
-                digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
-
-
-INPUTS_FILE = ".stemx-inputs"  # in a carried-over folder: the digest of what it was made from
-
-
-def carry_over(published: Path, staged: Path, inputs: str, ignore: tuple[str, ...] = ()) -> bool:
-    """Link the published folder into the staging site when it was made from the same inputs
-    (leaving out files named in `ignore`, which another stage writes there)."""
-    try:
-        if (published / INPUTS_FILE).read_text(encoding="ascii") != inputs:
-            return False
-    except OSError:
-        return False
-    shutil.copytree(
-        published, staged, copy_function=_link_or_copy, dirs_exist_ok=True, ignore=shutil.ignore_patterns(*ignore)
-    )
-    return True
-
-
-def mark(staged: Path, inputs: str) -> None:
-    (staged / INPUTS_FILE).write_text(inputs, encoding="ascii")
-
-
-def _link_or_copy(source: str, target: str) -> None:
-    try:
-        os.link(source, target)
-    except OSError:  # another filesystem, or links not allowed
-        shutil.copy2(source, target)

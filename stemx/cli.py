@@ -14,11 +14,14 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from .config import DEFAULT_ORIGIN, ROOT, BuildConfig, default_today
-from .content import Progress, Validation, validate_content
+from .content import Validation, validate_content
 from .errors import ContentError, Problem, StemxError, UsageError
+
+if TYPE_CHECKING:
+    from .pipeline import Progress
 
 
 def _date(text: str) -> date:
@@ -193,18 +196,21 @@ def progress_bar() -> Iterator[Progress | None]:
     from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
     from rich.progress import Progress as Bar
 
+    from .pipeline import Progress
+
     with Bar(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), transient=True
     ) as bar:
         task = bar.add_task("Checking files", total=None)
 
-        def update(done: int, total: int) -> None:
-            if done < 0:
-                bar.update(task, description=f"Writing ({-done} of {total} stages)", completed=-done - 1, total=total)
-            elif done % 500 == 0 or done == total:
+        def checked(done: int, total: int) -> None:
+            if done % 500 == 0 or done == total:
                 bar.update(task, completed=done, total=total)
 
-        yield update
+        def stage(name: str, number: int, total: int) -> None:
+            bar.update(task, description=f"Writing {name} ({number} of {total})", completed=number - 1, total=total)
+
+        yield Progress(checked, stage)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

@@ -20,14 +20,16 @@ def print_build_report(report: BuildReport, config: BuildConfig, console: Consol
     table.add_column("Seconds", justify="right")
     total_files = 0
     total_seconds = 0.0
-    for name, seconds, files in report.timings:
-        table.add_row(name, f"{files:,}" if files else "", f"{seconds:.2f}")
-        total_files += files
-        total_seconds += seconds
+    for t in report.timings:
+        name = f"{t.stage} (alongside)" if t.alongside else t.stage
+        table.add_row(name, f"{t.files:,}" if t.files else "", f"{t.seconds:.2f}")
+        total_files += t.files
+        total_seconds += t.seconds
     table.add_row("total", f"{total_files:,}", f"{report.seconds or total_seconds:.2f}", style="bold")
     console.print(table)
     console.print(
         f"{report.employers:,} employers, {report.opportunities:,} opportunities, "
-        f"{report.validation.warnings} warning(s). Site written to {display_path(config.out_dir)}/",
+        f"{report.validation.warnings} warning(s). Site written to {display_path(config.out_dir)}/"
+        + (f" ({report.reused:,} unchanged files reused from the last build)" if report.reused else ""),
         markup=False,
     )

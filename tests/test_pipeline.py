@@ -12,6 +12,7 @@ import pytest
 from stemx import pipeline
 from stemx.config import BuildConfig
 from stemx.errors import BuildError, ContentError
+from stemx.schedule import Stage
 from tests.conftest import CASES, ROOT, TODAY
 
 
@@ -40,12 +41,10 @@ def test_a_failing_stage_leaves_the_published_site_untouched(
     marker = published(tmp_path / "site")
 
     def broken(register, out, cfg):
-        (out / "half.html").write_text("half")
+        out.text("half.html", "half")
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(pipeline, "stages", lambda: [("broken", broken)])
-
-    monkeypatch.setattr(pipeline, "alongside", lambda: [])
+    monkeypatch.setattr(pipeline, "stages", lambda: [Stage("broken", broken)])
     with pytest.raises(KeyboardInterrupt):
         pipeline.build(config(minimal_content, tmp_path / "site"))
     assert marker.read_text() == "previous site"
@@ -56,15 +55,12 @@ def test_a_complete_build_replaces_the_site(tmp_path: Path, minimal_content: Pat
     published(tmp_path / "site")
 
     def page(register, out, cfg):
-        (out / "index.html").write_text(f"{len(register.opportunities)} opportunities")
-        return 1
+        out.text("index.html", f"{len(register.opportunities)} opportunities")
 
-    monkeypatch.setattr(pipeline, "stages", lambda: [("pages", page)])
-
-    monkeypatch.setattr(pipeline, "alongside", lambda: [])
+    monkeypatch.setattr(pipeline, "stages", lambda: [Stage("pages", page)])
     report = pipeline.build(config(minimal_content, tmp_path / "site"))
     assert (tmp_path / "site" / "index.html").read_text() == "1 opportunities"
-    assert report.timings[-1][0] == "pages" and report.timings[-1][2] == 1
+    assert (report.timings[-1].stage, report.timings[-1].files) == ("pages", 1)
     deadline = time.monotonic() + 30  # the replaced copy is removed by a process of its own
     while sorted(p.name for p in tmp_path.iterdir()) != ["site"] and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -89,12 +85,13 @@ def test_a_stage_failing_in_its_own_process_fails_the_build_with_its_error(
     marker = published(tmp_path / "site")
 
     def pages(register, out, cfg):
-        (out / "half.html").write_text("half")
-        raise ValueError("two pages would be written to x/index.html")
+        out.text("half.html", "half")
+        raise ValueError("something went wrong in x/index.html")
 
-    monkeypatch.setattr(pipeline, "alongside", lambda: [("pages", pages, "process")])
-    monkeypatch.setattr(pipeline, "stages", lambda: [("last", lambda *a: 0)])
-    with pytest.raises(BuildError, match="two pages would be written to x/index.html"):
+    monkeypatch.setattr(
+        pipeline, "stages", lambda: [Stage("pages", pages, where="process"), Stage("last", lambda *a: None)]
+    )
+    with pytest.raises(BuildError, match="something went wrong in x/index.html"):
         pipeline.build(config(minimal_content, tmp_path / "site"))
     assert marker.read_text() == "previous site"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]

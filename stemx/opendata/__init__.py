@@ -9,14 +9,15 @@ import hashlib
 import json
 import shutil
 from contextlib import ExitStack
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from ..cache import build_inputs, carry_over, mark
 from ..config import BuildConfig
 from ..model import Register
+from ..output import Writer
 from ..schemas import SCHEMA_DIR, SCHEMA_FILES
-from .bundle import write_bundle
+from .bundle import ZIP_NAME, write_bundle
 from .changes import changes_resource, previous_version, write_changes
 from .entryrows import Encoded, encode_rows, shares, tables_of
 from .package import LICENCE, NAME, TITLE, citation, table_resource, version, write_package
@@ -36,43 +37,44 @@ DATASETTE = "datasette-metadata.json"
 _WHOLE: tuple[tuple[Entity, str], ...] = (("employer", "employers.json"), ("opportunity", "opportunities.json"))
 
 
-def write_open_data(register: Register, out: Path, config: BuildConfig) -> int:
-    """Write out/data/, or carry it over from the published site when nothing it is made from
-    has changed; returns the number of files."""
-    inputs = _inputs(register, config)
-    # The data pages (index.html) are written into data/ by their own stage: not carried over.
-    if inputs and carry_over(config.out_dir / "data", out / "data", inputs, ignore=("index.html",)):
-        return sum(1 for p in (out / "data").rglob("*") if p.is_file() and not p.name.startswith("."))
-    files = _write_open_data(register, out, config)
-    if inputs:
-        mark(out / "data", inputs)
-    return files
+@dataclass(frozen=True, slots=True)
+class OpenData:
+    """What the open-data stage made: rows per resource, and each file under data/ with its size."""
+
+    rows: dict[str, int]
+    downloads: tuple[tuple[str, int], ...]
 
 
-def _inputs(register: Register, config: BuildConfig) -> str | None:
-    """A digest of every entry and setting the data files are made from; None without entry digests."""
-    if not register.digests:
-        return None
+def write_open_data(register: Register, out: Writer, config: BuildConfig) -> OpenData:
+    """Write data/, or carry it over from the published site when no entry has changed (the
+    settings, a previous release among them, are in every key)."""
+    key = out.group_key((_entries_digest(register),)) if register.digests and out.output.reusing else None
+    if key is not None and (carried := out.carry(key)) is not None:
+        return carried
+    made = _write_open_data(register, out.output.folder / "data", config)
+    for name in made.files:
+        out.wrote(f"data/{name}", key)
+    result = OpenData(
+        made.rows, tuple(sorted((name, (out.output.folder / "data" / name).stat().st_size) for name in made.files))
+    )
+    return out.remember(key, result) if key is not None else result
+
+
+def _entries_digest(register: Register) -> str:
+    """A digest of every entry's file (each entry's digest, in path order)."""
     digest = hashlib.blake2b(digest_size=16)
-    previous = config.previous_data / "datapackage.json" if config.previous_data else None
-    settings: tuple[object, ...] = (
-        build_inputs(config.templates_dir, config.static_dir),
-        config.base_url,
-        config.site_origin,
-    )
-    settings += (
-        config.repository,
-        config.today.isoformat(),
-        previous.read_bytes() if previous and previous.is_file() else None,
-    )
-    digest.update(repr(settings).encode())
     for source in sorted(register.digests):
         digest.update(source.encode() + b"\0" + register.digests[source])
     return digest.hexdigest()
 
 
-def _write_open_data(register: Register, out: Path, config: BuildConfig) -> int:
-    data = out / "data"
+@dataclass(frozen=True, slots=True)
+class _Made:
+    rows: dict[str, int]  # rows per resource
+    files: list[str]  # below data/
+
+
+def _write_open_data(register: Register, data: Path, config: BuildConfig) -> _Made:
     (data / "json").mkdir(parents=True, exist_ok=True)
     schemas = {t.name: table_schema(t) for t in TABLES}
     rows = _write_tables(
@@ -118,7 +120,8 @@ def _write_open_data(register: Register, out: Path, config: BuildConfig) -> int:
     members = ["datapackage.json", "README.md", *(r["path"] for r in resources)]
     members += [f["path"] for f in other if f["path"].startswith("schemas/")]
     write_bundle(data, members)
-    return len(resources) + len(other) + 2
+    files = [*(r["path"] for r in resources), *(f["path"] for f in other), "datapackage.json", ZIP_NAME]
+    return _Made({r["name"]: r["rows"] for r in resources}, files)
 
 
 def _write_tables(register: Register, data: Path, types: dict[str, list[str]], config: BuildConfig) -> dict[str, int]:

@@ -19,17 +19,14 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from ..cache import carry_over, mark
 from ..config import BuildConfig
 from ..errors import BuildError
 from ..model import Register
+from ..output import Writer
 from ..schemas import vocabularies
-from ..site.env import make_environment
-from ..site.pages import Writer
 from .database import CARDS_PER_FILE, ORDERS, Staging
 from .records import FILTERS, FIXED_OPTIONS, Record, places, positions, records, token
 from .runtime import write_runtime
@@ -48,32 +45,32 @@ def _options() -> dict[str, list[tuple[str, str]]]:
     }
 
 
-def write_search(register: Register, out: Path, config: BuildConfig, cancel: threading.Event | None = None) -> int:
-    folder = out / "search"
-    folder.mkdir(parents=True, exist_ok=True)
+def write_search(register: Register, out: Writer, config: BuildConfig) -> None:
     with Staging() as staging:
         inputs = _Fingerprint()
         staging.add(inputs.watch(records(register, config)))
-        if cancel is not None and cancel.is_set():
+        if out.cancelled():
             raise BuildError("search indexing stopped: another stage failed")
         name = f"index-{inputs.hexdigest()[:16]}"
         # The same records give the same index: the published one is linked, not built again.
-        if not carry_over(config.out_dir / "search" / name, folder / name, inputs.hexdigest()):
-            staging.write(staging.folder, folder / name / "cards")
+        key = out.group_key((inputs.hexdigest(),))
+        if out.carry(key) is None:
+            folder = out.folder(f"search/{name}/", key)
+            staging.write(staging.folder, folder / "cards")
             for order in ORDERS:
-                _cut(staging.folder / f"{order}.sqlite", folder / name / order)
-            mark(folder / name, inputs.hexdigest())
-    runtime = write_runtime(folder)
+                _cut(staging.folder / f"{order}.sqlite", folder / order)
+            out.sealed(f"search/{name}/")
+            out.remember(key, name)
+    runtime = write_runtime(out)
     districts = {d: [round(lat, 4), round(lon, 4)] for d, (lat, lon) in sorted(positions().items())}
-    (folder / "districts.json").write_text(json.dumps(districts, separators=(",", ":")), encoding="utf-8")
-    (folder / "places.json").write_text(
-        json.dumps(places(), separators=(",", ":"), ensure_ascii=False), encoding="utf-8"
-    )
+    out.text("search/districts.json", json.dumps(districts, separators=(",", ":")))
+    out.text("search/places.json", json.dumps(places(), separators=(",", ":"), ensure_ascii=False))
+    index = out.output.folder / "search" / name
     manifest = {
         "dbs": {
             order: {
                 "url": config.url(f"search/{name}/{order}/"),
-                "size": sum(p.stat().st_size for p in (folder / name / order).iterdir()),
+                "size": sum(p.stat().st_size for p in (index / order).iterdir()),
             }
             for order in ORDERS
         },
@@ -84,9 +81,7 @@ def write_search(register: Register, out: Path, config: BuildConfig, cancel: thr
         "districts": config.url("search/districts.json"),
         "places": config.url("search/places.json"),
     }
-    write = Writer(make_environment(config), out, config)
-    write.page("search/", "search.html", filters=FILTERS, options=_options(), manifest=manifest)
-    return sum(1 for p in folder.rglob("*") if p.is_file())
+    out.page("search/", "search.html", filters=FILTERS, options=_options(), manifest=manifest)
 
 
 def _cut(database: Path, into: Path) -> None:

@@ -11,18 +11,18 @@ from __future__ import annotations
 
 import json
 import shutil
-from pathlib import Path
 
 import rjsmin
 
 from ..config import ROOT
 from ..errors import BuildError
+from ..output import Writer
 
 PACKAGE = ROOT / "node_modules" / "@sqlite.org" / "sqlite-wasm"
 
 
-def write_runtime(folder: Path) -> str:
-    """Copy the runtime into `folder`; return the name of the sub-folder it is in."""
+def write_runtime(out: Writer) -> str:
+    """Copy the runtime into search/sqlite-wasm-<version>/; return that folder's name."""
     try:
         version = json.loads((PACKAGE / "package.json").read_text(encoding="utf-8"))["version"]
         module = (PACKAGE / "dist" / "index.mjs").read_text(encoding="utf-8")
@@ -31,8 +31,7 @@ def write_runtime(folder: Path) -> str:
             f"SQLite's WebAssembly build is missing from {PACKAGE}: run `npm ci` in {ROOT} (`make install` does)"
         ) from None
     name = f"sqlite-wasm-{version}"
-    target = folder / name
-    target.mkdir(parents=True, exist_ok=True)
+    target = out.folder(f"search/{name}/")
     # keep_bang_comments keeps the licence notices (/*! ... */).
     (target / "sqlite3.mjs").write_text(rjsmin.jsmin(module, keep_bang_comments=True), encoding="utf-8")
     shutil.copyfile(PACKAGE / "dist" / "sqlite3.wasm", target / "sqlite3.wasm")
@@ -42,4 +41,5 @@ def write_runtime(folder: Path) -> str:
         "JavaScript wrapper is under the Apache License 2.0 (https://www.apache.org/licenses/LICENSE-2.0).\n",
         encoding="utf-8",
     )
+    out.sealed(f"search/{name}/")
     return name

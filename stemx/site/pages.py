@@ -8,19 +8,14 @@ from __future__ import annotations
 
 import heapq
 import math
-import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from jinja2 import Environment
-
-from ..cache import PageCache
-from ..config import BuildConfig
 from ..model import Employer, Opportunity, Register
+from ..output import Writer
 from ..schemas import WHERE, vocabularies
 
 PAGE_SIZE = 20
@@ -148,59 +143,6 @@ def facet_nav(
     return nav
 
 
-class Writer:
-    """Renders templates to files below the output folder and counts them.
-
-    Refuses to write one path twice: two entries must never share an address. With a page
-    cache, a page whose inputs (its `key`) are unchanged is linked from the published site.
-    """
-
-    def __init__(self, env: Environment, out: Path, config: BuildConfig, pages: PageCache | None = None) -> None:
-        self.env, self.out, self.config, self.pages = env, out, config, pages
-        self.written: set[str] = set()
-        self.reused = 0
-        self._folders: set[Path] = set()
-
-    def page(self, path: str, template: str, key: tuple[Any, ...] | None = None, **context: Any) -> None:
-        """Write `path` (e.g. "opportunities/x/" -> opportunities/x/index.html)."""
-        file = path + "index.html" if path.endswith("/") or path == "" else path
-        if not self.reuse(file, None if key is None else (template, key)):
-            self.text(file, self.env.get_template(template).render(page_path=path, **context))
-
-    def reuse(self, file: str, key: tuple[Any, ...] | None) -> bool:
-        """Link `file` from the published site if it was made from the same inputs; else
-        remember the inputs (the caller then writes it) and return False."""
-        if self.pages is None or key is None or None in key:  # None: an input without a digest
-            return False
-        digest = self.pages.key(file, key)
-        self.pages.new[file] = digest
-        if self.pages.old.get(file) != digest:
-            return False
-        try:
-            self._claim(file)
-            os.link(self.pages.published / file, self.out / file)
-        except FileNotFoundError:  # gone from the published site: write it
-            self.written.discard(file)
-            return False
-        self.reused += 1
-        return True
-
-    def text(self, file: str, content: str) -> None:
-        self._claim(file)
-        target = self.out / file
-        target.unlink(missing_ok=True)  # it may be a link to the published site's file: never write through it
-        target.write_text(content, encoding="utf-8", newline="\n")
-
-    def _claim(self, file: str) -> None:
-        if file in self.written:
-            raise ValueError(f"two pages would be written to {file}")
-        self.written.add(file)
-        target = self.out / file
-        if target.parent not in self._folders:  # one mkdir per folder, not per file
-            target.parent.mkdir(parents=True, exist_ok=True)
-            self._folders.add(target.parent)
-
-
 def page_path(base: str, number: int) -> str:
     return base if number == 1 else f"{base}page/{number}/"
 
@@ -222,24 +164,24 @@ def paginate(
     base: str,
     items: Sequence[Any],
     template: str,
-    key: Callable[[Any], tuple[Any, ...]] | None = None,
+    inputs: Callable[[Any], tuple[Any, ...]] | None = None,
     **context: Any,
 ) -> None:
     """Pages base/, base/page/2/, ... of PAGE_SIZE items each (one empty page when none).
 
-    `key` gives an item's inputs (what its card shows); a page's key is those of its items,
-    its place in the list, and the other context (strings and pre-rendered markup)."""
+    `inputs` gives an item's inputs (what its card shows); a page's inputs are those of its
+    items, its place in the list, and the other context (strings and pre-rendered markup)."""
     pages = max(1, math.ceil(len(items) / PAGE_SIZE))
     shared = tuple(sorted((name, value) for name, value in context.items() if isinstance(value, str)))
     if any(not isinstance(value, str | Register) for value in context.values()):
-        key = None  # an input the key would not see: always render
+        inputs = None  # an input the key would not see: always render
     for number in range(1, pages + 1):
         path = page_path(base, number)
         shown = items[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
         write.page(
             path,
             template,
-            key=None if key is None else (shared, number, pages, len(items), *map(key, shown)),
+            inputs=None if inputs is None else (shared, number, pages, len(items), *map(inputs, shown)),
             items=shown,
             total=len(items),
             pagination={

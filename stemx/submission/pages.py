@@ -12,7 +12,6 @@ the entry's file. Without JavaScript the form page explains those routes.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup
@@ -20,9 +19,8 @@ from markupsafe import Markup
 from ..config import BuildConfig
 from ..content import FOLDERS
 from ..model import Register
+from ..output import Writer
 from ..schemas import vocabularies
-from ..site.env import make_environment
-from ..site.pages import Writer
 from .answers import slug
 from .forms import form_description
 from .issue_forms import CHANGE_FORM, FORMS
@@ -83,11 +81,10 @@ def employer_shards(register: Register) -> dict[str, list[list[str]]]:
     return shards
 
 
-def write_submit_pages(register: Register, out: Path, config: BuildConfig) -> int:
+def write_submit_pages(register: Register, write: Writer, config: BuildConfig) -> None:
     """Write submit/, a form per kind of entry, submit/next/ and the employer picker's files.
     The links point to config.repository ("owner/name") and the email route to config.inbox."""
     links = github_links(config.repository)
-    write = Writer(make_environment(config), out, config)
     write.page(
         "submit/",
         "submit.html",
@@ -120,4 +117,3 @@ def write_submit_pages(register: Register, out: Path, config: BuildConfig) -> in
     # and for the smallest one among the words typed
     index = {key: len(rows) for key, rows in sorted(shards.items())}
     write.text("submit/employers/index.json", json.dumps(index, separators=(",", ":")))
-    return len(write.written)

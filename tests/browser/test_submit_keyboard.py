@@ -25,6 +25,7 @@ from playwright.sync_api import expect
 from stemx.cli import main
 from stemx.config import BuildConfig
 from stemx.content import EntryFile, check_file, load_register
+from stemx.output import standalone
 from stemx.rules import PERSONAL_EMAIL
 from stemx.submission.pages import write_submit_pages
 from tests.browser.conftest import collect_errors
@@ -43,7 +44,7 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     out = tmp_path_factory.mktemp("submit")
     config = BuildConfig(out_dir=out, today=TODAY)
-    write_submit_pages(load_register(MINIMAL, TODAY), out, config)
+    write_submit_pages(load_register(MINIMAL, TODAY), standalone(out, config, "submit pages"), config)
     pages = {str(p.relative_to(out)) for p in out.rglob("index.html")}
     assert pages == {f"submit/{p}index.html" for p in ("", "employer/", "opportunity/", "next/")}
     assert json.loads((out / "submit" / "employers" / "ha.json").read_text()) == [

@@ -64,12 +64,16 @@ def main() -> None:
 
     from stemx.config import BuildConfig
     from stemx.opendata import write_open_data
+    from stemx.output import standalone
 
     n, out = int(sys.argv[1]), Path(sys.argv[2])
     started = time.perf_counter()
     reg = register(n)
     built = time.perf_counter()
-    files = write_open_data(reg, out, BuildConfig(out_dir=out, today=TODAY))
+    config = BuildConfig(out_dir=out, today=TODAY)
+    writer = standalone(out, config, "open data")
+    write_open_data(reg, writer, config)
+    files = len(writer.paths)
     done = time.perf_counter()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(

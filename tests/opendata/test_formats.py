@@ -16,6 +16,7 @@ from stemx.config import BuildConfig
 from stemx.model import Register
 from stemx.opendata import write_open_data
 from stemx.opendata.tables import TABLES
+from stemx.output import standalone
 from tests.conftest import ROOT, TODAY, build_site
 from tests.opendata.helpers import csv_rows
 
@@ -69,7 +70,7 @@ def test_minimal_register_validates(tmp_path: Path, minimal_content: Path) -> No
 
 def test_empty_register_still_makes_a_valid_package(tmp_path: Path) -> None:
     config = BuildConfig(out_dir=tmp_path, today=TODAY)
-    write_open_data(Register({}, {}, TODAY), tmp_path, config)
+    write_open_data(Register({}, {}, TODAY), standalone(tmp_path, config, "open data"), config)
     valid(tmp_path / "data")
     assert csv_rows(tmp_path / "data", "opportunities") == []
     assert json.loads((tmp_path / "data" / "opportunities.json").read_text(encoding="utf-8")) == []

@@ -14,6 +14,7 @@ import pytest
 
 from stemx.config import BuildConfig
 from stemx.opendata import write_open_data
+from stemx.output import standalone
 from tests.opendata import synthetic
 from tests.opendata.helpers import csv_rows
 
@@ -22,7 +23,8 @@ def _peak(n: int, out: Path) -> int:
     register = synthetic.register(n)
     tracemalloc.start()
     try:
-        write_open_data(register, out, BuildConfig(out_dir=out, today=synthetic.TODAY))
+        config = BuildConfig(out_dir=out, today=synthetic.TODAY)
+        write_open_data(register, standalone(out, config, "open data"), config)
         return tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()

@@ -10,6 +10,7 @@ import pytest
 from stemx import pipeline
 from stemx.config import BuildConfig
 from stemx.pipeline import build
+from stemx.schedule import Stage
 from tests.conftest import ROOT, TODAY
 
 OPPORTUNITY = "opportunities/don-cnc-internal-course.yaml"  # offered by don-precision-forgings
@@ -99,10 +100,10 @@ def test_a_failed_rebuild_leaves_every_published_file_as_it_was(tmp_path: Path, 
     edit(content / OPPORTUNITY, "title: Join", "title: Now join")
     stages = pipeline.stages()
 
-    def broken(*args: object) -> int:
+    def broken(*args: object) -> None:
         raise RuntimeError("stage failed")
 
-    monkeypatch.setattr(pipeline, "stages", lambda: [*stages[:-1], ("broken", broken)])
+    monkeypatch.setattr(pipeline, "stages", lambda: [*stages[:-1], Stage("broken", broken, after=stages[-1].after)])
     with pytest.raises(RuntimeError):
         build(config(content, site, cache))
     after = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}

@@ -1,0 +1,344 @@
+"""The output layer: every file of the site is written through one Output, which alone knows
+what each file was made from.
+
+A stage gets a Writer (the Output seen by that stage) and hands it pages and files with the
+inputs they are made from. The Output then
+- keys each file: a digest of the build's settings (every BuildConfig field that shapes output,
+  and the code, templates and static files), the file's name and the inputs the stage names.
+  A file written without inputs is always made again, so a forgotten input costs time, never
+  a stale page;
+- reuses: a file whose key is unchanged is linked from the published site instead of written;
+- carries over a stage's whole group of files (data/, a search index) when the group's inputs
+  are unchanged, with the result the stage reported when it made them;
+- refuses a path two stages (or one stage twice) would write, naming both, in every process;
+- keeps the manifest (path -> producer and key), which the next build reuses from and the
+  sitemap is made from.
+
+The manifest lives in the cache folder; the site holds its digest, so a site built any other
+way is never mixed in.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import shutil
+import threading
+from dataclasses import fields
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from .cache import cache_file, checker_version
+from .config import BuildConfig
+from .errors import BuildError
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
+    from .model import Register
+
+MANIFEST_ID = ".stemx-manifest"  # in the site: the digest of the manifest it was built with
+
+# BuildConfig fields that change no byte of the output: where things are read from and written
+# to, and how strictly warnings count. Every other field is in every file's key.
+NOT_OUTPUT = frozenset({"content_dir", "out_dir", "cache_dir", "strict"})
+
+
+class OutputCollision(BuildError):
+    """Two producers would write the same path."""
+
+
+class Made(NamedTuple):  # a tuple: the manifest has a line per file, pickled at every build
+    """One line of the manifest: who made a path, from what, and how many files it is (a
+    path ending in "/" is a whole folder one producer owns)."""
+
+    producer: str
+    key: bytes | None = None  # None: made without declared inputs, so never reused
+    files: int = 1
+
+
+@cache
+def folder_digest(folder: Path) -> str:
+    """A digest of every file below `folder` (templates, static files, a previous release)."""
+    digest = hashlib.blake2b(digest_size=16)
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def settings_digest(config: BuildConfig) -> bytes:
+    """What every file of the build is made from besides its own inputs: the code and each
+    setting that shapes output (a folder setting by its files' contents, not its name)."""
+    digest = hashlib.blake2b(checker_version().encode(), digest_size=16)
+    for f in fields(config):
+        if f.name in NOT_OUTPUT:
+            continue
+        value = getattr(config, f.name)
+        shown = folder_digest(value) if isinstance(value, Path) and value.is_dir() else repr(value)
+        digest.update(f"{f.name}={shown}\n".encode())
+    return digest.digest()
+
+
+class Output:
+    """The site being built in `folder` (a staging folder swapped in when the build is done)."""
+
+    def __init__(self, folder: Path, config: BuildConfig, register: Register | None = None) -> None:
+        self.folder, self.config = folder, config
+        self.published = config.out_dir
+        self._base = settings_digest(config)
+        # Reuse needs a cache folder (for the manifest) and digests of the entries (for keys).
+        self._manifest = (
+            cache_file(config.cache_dir, "manifest", config.out_dir)
+            if config.cache_dir is not None and register is not None and register.digests
+            else None
+        )
+        self.old: dict[str, Made] = {}
+        self.old_results: dict[str, tuple[bytes, Any]] = {}
+        if self._manifest is not None:
+            self.old, self.old_results = self._load(self._manifest)
+        self.made: dict[str, Made] = {}
+        self.results: dict[str, tuple[bytes, Any]] = {}  # producer -> (group key, result)
+        self.reused = 0
+        self._folders: set[str] = set()  # folders made so far (one mkdir each)
+        self._lock = threading.Lock()  # the search stage writes from a thread
+
+    def writer(self, producer: str, cancel: threading.Event | None = None) -> Writer:
+        return Writer(self, producer, cancel or threading.Event())
+
+    # -- keys and the manifest
+
+    def key(self, path: str, inputs: tuple[object, ...]) -> bytes:
+        return hashlib.blake2b(repr((path, inputs)).encode(), digest_size=16, key=self._base).digest()
+
+    @property
+    def reusing(self) -> bool:
+        return self._manifest is not None
+
+    def claim(self, path: str, made: Made) -> None:
+        """Record `path` as `made`; a path already made, or one inside a folder another
+        stage owns, is an error naming both producers."""
+        with self._lock:
+            other = self.made.get(path)
+            end = path.rfind("/", 0, len(path) - 1)
+            while other is None and end > 0:  # each folder around it, innermost first
+                other = self.made.get(path[: end + 1])
+                end = path.rfind("/", 0, end)
+            if other is not None:
+                raise OutputCollision(_collision(path, other.producer, made.producer))
+            self.made[path] = made
+
+    def merge(self, made: dict[str, Made], results: dict[str, tuple[bytes, Any]], reused: int) -> None:
+        """Add what a stage in another process made (collisions are found here)."""
+        for path, record in made.items():
+            self.claim(path, record)
+        self.results |= results
+        self.reused += reused
+
+    def count(self, producer: str) -> int:
+        return sum(m.files for m in self.made.values() if m.producer == producer)
+
+    def pages(self) -> list[str]:
+        """Every page's address ("" for the home page, "opportunities/x/"), from the manifest."""
+        return [p[: -len("index.html")] for p in self.made if p == "index.html" or p.endswith("/index.html")]
+
+    def save(self) -> None:
+        """Write the manifest beside the finished site (`publish` moves it in place after the swap)."""
+        if self._manifest is None:
+            return
+        (self.folder / MANIFEST_ID).write_text(_digest(self.made), encoding="ascii")
+        self._manifest.parent.mkdir(parents=True, exist_ok=True)
+        with self._manifest.with_name(self._manifest.name + ".new").open("wb") as f:
+            pickle.dump((self.made, self.results), f, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def publish(self) -> None:
+        """The site is in place: its manifest becomes the one the next build reuses from."""
+        if self._manifest is not None:
+            pending = self._manifest.with_name(self._manifest.name + ".new")
+            if pending.exists():
+                os.replace(pending, self._manifest)
+
+    def _load(self, path: Path) -> tuple[dict[str, Made], dict[str, tuple[bytes, Any]]]:
+        try:
+            with path.open("rb") as f:
+                made, results = pickle.load(f)
+            if (self.published / MANIFEST_ID).read_text(encoding="ascii") == _digest(made):
+                return made, results
+        except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, ImportError):
+            pass
+        return {}, {}
+
+    # -- files on disk
+
+    def target(self, path: str) -> Path:
+        """The staged file for `path`, its folder made; never a link into the published site."""
+        target = self.folder / path
+        parent = path.rpartition("/")[0]
+        if parent and parent not in self._folders:  # one mkdir per folder, not per file
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.add(parent)
+        return target
+
+    def link(self, path: str) -> bool:
+        """Link `path` (a file, or a folder ending in "/") from the published site."""
+        source, target = self.published / path, self.target(path.rstrip("/"))
+        try:
+            if path.endswith("/"):
+                if not source.is_dir():
+                    return False
+                shutil.copytree(source, target, copy_function=_link_or_copy, dirs_exist_ok=True)
+            else:
+                _link_or_copy(str(source), str(target))
+        except FileNotFoundError:
+            return False
+        return True
+
+
+class Writer:
+    """The Output as one stage sees it: everything it writes is recorded under its name."""
+
+    def __init__(self, output: Output, producer: str, cancel: threading.Event) -> None:
+        self.output, self.producer, self.config = output, producer, output.config
+        self._cancel = cancel
+        self._env: Environment | None = None
+        self.paths: list[str] = []  # what this stage made, in order
+
+    @property
+    def env(self) -> Environment:
+        """The stage's templates (made on first use; a stage may add its own globals)."""
+        if self._env is None:
+            from .site.env import make_environment
+
+            self._env = make_environment(self.config)
+        return self._env
+
+    def cancelled(self) -> bool:
+        """True once another stage has failed: a long stage stops early."""
+        return self._cancel.is_set()
+
+    def page(self, path: str, template: str, inputs: tuple[Any, ...] | None = None, **context: Any) -> None:
+        """Render `template` to `path` ("opportunities/x/" -> opportunities/x/index.html) unless
+        the page was made from the same inputs last time."""
+        file = path + "index.html" if path.endswith("/") or path == "" else path
+        key = self.key(file, None if inputs is None else (template, inputs))
+        if not self.reused(file, key):
+            self.text(file, self.env.get_template(template).render(page_path=path, **context), key)
+
+    def key(self, file: str, inputs: tuple[Any, ...] | None) -> bytes | None:
+        """The key of `file` made from `inputs`; None (always made) without a manifest to
+        reuse from, or when an input has no digest (None)."""
+        if inputs is None or not self.output.reusing or None in inputs:
+            return None
+        return self.output.key(file, inputs)
+
+    def reused(self, file: str, key: bytes | None) -> bool:
+        """Link `file` from the published site if the last build made it from the same inputs."""
+        old = self.output.old.get(file) if key is not None else None
+        if old is None or old.key != key or old.producer != self.producer:
+            return False
+        self._claim(file, Made(self.producer, key))
+        if not self.output.link(file):  # gone from the published site: the caller writes it
+            del self.output.made[file]
+            self.paths.pop()
+            return False
+        self.output.reused += 1
+        return True
+
+    def text(self, file: str, content: str, key: bytes | None = None) -> None:
+        self.data(file, content.encode("utf-8"), key)
+
+    def data(self, file: str, data: bytes, key: bytes | None = None) -> None:
+        self.path(file, key).write_bytes(data)
+
+    def path(self, file: str, key: bytes | None = None) -> Path:
+        """Claim `file` for a library that writes it itself (SQLite, a zip); returns where."""
+        self._claim(file, Made(self.producer, key))
+        target = self.output.target(file)
+        target.unlink(missing_ok=True)
+        return target
+
+    def wrote(self, file: str, key: bytes | None = None) -> None:
+        """Claim a file a library has written already (the open data's SQLite, XLSX and zip)."""
+        self._claim(file, Made(self.producer, key))
+
+    def folder(self, folder: str, key: bytes | None = None) -> Path:
+        """Claim a whole folder ("search/index-x/") that only this stage writes into; call
+        sealed() when it is complete, so the manifest knows how many files it holds."""
+        self._claim(folder, Made(self.producer, key, files=0))
+        target = self.output.target(folder.rstrip("/"))
+        target.mkdir(parents=True, exist_ok=True)
+        return target
+
+    def sealed(self, folder: str) -> None:
+        record = self.output.made[folder]
+        files = sum(len(names) for _, _, names in os.walk(self.output.folder / folder))
+        self.output.made[folder] = Made(record.producer, record.key, files)
+
+    def copy(self, source: Path, folder: str) -> None:
+        """Copy a folder of files as they are (the static files) into a folder of the site."""
+        target = self.folder(folder)
+        shutil.copytree(source, target, dirs_exist_ok=True)
+        self.sealed(folder)
+
+    # -- a group: files made together from one set of inputs (data/, a search index)
+
+    def group_key(self, inputs: tuple[Any, ...]) -> bytes:
+        return self.output.key(f"{self.producer}:", inputs)
+
+    def carry(self, key: bytes) -> Any | None:
+        """If this stage made a group from these inputs (`key`) last time, link all its files
+        from the published site and return the result the stage reported then; else None."""
+        if self.output.old_results.get(self.producer, (None,))[0] != key:
+            return None
+        group = [(p, m) for p, m in self.output.old.items() if m.producer == self.producer and m.key == key]
+        if not group or not all((self.output.published / path).exists() for path, _ in group):
+            return None  # nothing to carry, or someone removed part of the published copy
+        for path, made in group:
+            self._claim(path, made)
+            self.output.link(path)
+        self.output.reused += len(group)
+        return self.remember(key, self.output.old_results[self.producer][1])
+
+    def remember(self, key: bytes, result: Any) -> Any:
+        """Keep what the stage reports about a group it made, for the build that carries it over."""
+        self.output.results[self.producer] = (key, result)
+        return result
+
+    def _claim(self, path: str, made: Made) -> None:
+        self.output.claim(path, made)
+        self.paths.append(path)
+
+
+def standalone(folder: Path, config: BuildConfig, producer: str) -> Writer:
+    """A Writer into `folder` for running one stage on its own (tests, benchmarks): nothing is reused."""
+    folder.mkdir(parents=True, exist_ok=True)
+    return Output(folder, config).writer(producer)
+
+
+def _collision(path: str, first: str, second: str) -> str:
+    who = f"the {first} stage" if first == second else f"the {first} and {second} stages"
+    return (
+        f"{who} would both write {path}: two entries or pages share an address. "
+        "Check for two files with the same id, or a page address an entry's id also uses."
+    )
+
+
+def _digest(manifest: dict[str, Made]) -> str:
+    digest = hashlib.blake2b(digest_size=16)
+    for path in sorted(manifest):
+        digest.update(path.encode() + b"\0" + (manifest[path].key or b""))
+    return digest.hexdigest()
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    try:
+        os.link(source, target)
+    except FileExistsError:
+        os.unlink(target)
+        os.link(source, target)
+    except OSError as error:  # another filesystem, or links not allowed
+        if isinstance(error, FileNotFoundError):
+            raise
+        shutil.copy2(source, target)

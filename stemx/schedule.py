@@ -1,0 +1,151 @@
+"""Running the output stages: each says where it runs and which stages it runs after.
+
+- "here": in order, in this process, once the stages it runs after are done;
+- "process": in a forked child, from the start (rendering is CPU-bound Python, so a thread
+  would wait on the GIL); what it wrote comes back to this process's Output;
+- "thread": from the start, in a thread (the search index: most of its work is SQLite's,
+  which runs without the GIL).
+On a 2-core machine both cores are then busy. When one stage fails the others are stopped:
+the child is terminated and the thread told through its Writer (cancelled()).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import multiprocessing.connection
+import signal
+import threading
+import time
+import traceback
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from .config import BuildConfig
+from .errors import BuildError
+from .model import Register
+from .output import Output, Writer
+
+Where = Literal["here", "process", "thread"]
+
+
+@dataclass(frozen=True, slots=True)
+class Stage:
+    name: str
+    # (register, writer, config, *the results of the stages in `after`) -> this stage's result
+    run: Callable[..., Any]
+    where: Where = "here"
+    after: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Timing:
+    stage: str
+    seconds: float
+    files: int
+    alongside: bool  # ran beside the others: its seconds overlap theirs
+
+
+StageProgress = Callable[[str, int, int], None]  # (stage, its number, how many) as each starts
+
+
+def run_stages(
+    stages: Sequence[Stage], register: Register, config: BuildConfig, output: Output,
+    progress: StageProgress | None = None,
+) -> tuple[dict[str, Any], list[Timing]]:  # fmt: skip
+    """Run every stage; returns each one's result and timing. A failure stops the others and is raised."""
+    for stage in stages:
+        if stage.where != "here" and stage.after:
+            raise ValueError(f"{stage.name}: a stage run alongside starts first, so it cannot run after others")
+    results: dict[str, Any] = {}
+    timings: list[Timing] = []
+    cancel = threading.Event()
+    background: dict[str, _Child | Future[tuple[float, Any]]] = {}
+    here = [s for s in stages if s.where == "here"]
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        try:
+            # Processes fork before the thread starts: a fork copies only the calling thread.
+            for stage in sorted((s for s in stages if s.where != "here"), key=lambda s: s.where != "process"):
+                writer = output.writer(stage.name, cancel)
+                args = (register, writer, config)
+                background[stage.name] = (
+                    _Child(stage, output, *args) if stage.where == "process" else pool.submit(_timed, stage.run, *args)
+                )
+
+            def result_of(name: str) -> Any:
+                if name in background:  # wait for it
+                    seconds, results[name] = background.pop(name).result()
+                    timings.append(Timing(name, seconds, output.count(name), alongside=True))
+                return results[name]
+
+            for number, stage in enumerate(here, 1):
+                earlier = [result_of(name) for name in stage.after]
+                if progress:
+                    progress(stage.name, number, len(here))
+                seconds, results[stage.name] = _timed(stage.run, register, output.writer(stage.name), config, *earlier)
+                timings.append(Timing(stage.name, seconds, output.count(stage.name), alongside=False))
+            for name in list(background):
+                result_of(name)
+        except BaseException:
+            cancel.set()
+            for job in background.values():
+                if isinstance(job, _Child):
+                    job.stop()
+            raise
+    return results, timings
+
+
+def _timed(run: Callable[..., Any], *args: Any) -> tuple[float, Any]:
+    started = time.perf_counter()
+    result = run(*args)
+    return time.perf_counter() - started, result
+
+
+class _Child:
+    """A stage in a forked child process. result() gives (seconds, result), having added what
+    the child wrote to this process's Output, or raises BuildError with the child's error.
+
+    Where fork is not available the stage simply runs in this process, when result() is asked."""
+
+    def __init__(self, stage: Stage, output: Output, *args: Any) -> None:
+        self._stage, self._output, self._args = stage, output, args
+        self._process = None
+        if "fork" in multiprocessing.get_all_start_methods():
+            context = multiprocessing.get_context("fork")  # the child inherits the register, not a copy sent to it
+            self._results, sender = context.Pipe(duplex=False)
+            self._process = context.Process(target=self._run, args=(sender,))
+            self._process.start()
+            sender.close()
+
+    def _run(self, sender: multiprocessing.connection.Connection) -> None:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)  # stop() terminates the child outright
+        try:
+            seconds, result = _timed(self._stage.run, *self._args)
+            output = self._output
+            sender.send(("ok", (seconds, result, output.made, output.results, output.reused)))
+        except BaseException as error:  # sent to the parent, which reports it and fails the build
+            sender.send(("error", str(error) if isinstance(error, BuildError) else traceback.format_exc()))
+
+    def result(self) -> tuple[float, Any]:
+        if self._process is None:
+            return _timed(self._stage.run, *self._args)
+        try:
+            status, value = self._results.recv()
+        except EOFError:
+            status, value = "error", f"the process ended unexpectedly (exit code {self._process.exitcode})"
+        self._process.join()
+        if status != "ok":
+            raise BuildError(f"{self._stage.name} failed: {value}")
+        seconds, result, made, results, reused = value
+        self._output.merge(made, results, reused)
+        return seconds, result
+
+    def stop(self) -> None:
+        if self._process is not None and self._process.is_alive():
+            self._process.terminate()
+        if self._process is not None:
+            self._process.join()
+
+
+__all__ = ["Stage", "StageProgress", "Timing", "Writer", "run_stages"]

@@ -1,0 +1,251 @@
+"""The output layer: keys cover every setting and every entry field, two writers of one path
+are refused by name, and the manifest (not the disk) gives the sitemap."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import fields, replace
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from stemx import pipeline
+from stemx.config import BuildConfig
+from stemx.errors import BuildError
+from stemx.output import NOT_OUTPUT, Output, OutputCollision, settings_digest
+from stemx.pipeline import build
+from stemx.schedule import Stage
+from tests.conftest import CASES, ROOT, TODAY
+
+MINIMAL = CASES / "valid" / "minimal" / "content"
+EMPLOYER, OPPORTUNITY = "harbourline-marine", "harbourline-battery-lab-visit"
+
+
+def files(site: Path) -> dict[str, bytes]:
+    found = {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    return {k: v for k, v in found.items() if ".stemx-" not in k}  # the manifest's id: cache builds only
+
+
+def inodes(site: Path) -> dict[str, int]:
+    return {p.relative_to(site).as_posix(): p.stat().st_ino for p in site.rglob("*") if p.is_file()}
+
+
+# -- collisions and the manifest
+
+
+def test_one_stage_writing_a_path_twice_is_refused_by_name(tmp_path: Path) -> None:
+    out = Output(tmp_path, BuildConfig(out_dir=tmp_path / "site", today=TODAY)).writer("pages")
+    out.text("a/index.html", "one")
+    with pytest.raises(OutputCollision, match="the pages stage would both write a/index.html"):
+        out.text("a/index.html", "two")
+
+
+def test_a_path_inside_a_folder_another_stage_owns_is_refused(tmp_path: Path) -> None:
+    output = Output(tmp_path, BuildConfig(out_dir=tmp_path / "site", today=TODAY))
+    output.writer("search index").folder("search/index-1/")
+    with pytest.raises(OutputCollision, match="the search index and pages stages would both write search/index-1/x"):
+        output.writer("pages").text("search/index-1/x", "")
+
+
+def test_two_stages_in_different_processes_writing_one_path_fail_the_build_naming_both(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def pages(register: Any, out: Any, config: Any) -> None:
+        out.text("data/index.html", "from the pages process")
+
+    def data(register: Any, out: Any, config: Any, _pages: None) -> None:
+        out.text("data/index.html", "from the main process")
+
+    monkeypatch.setattr(
+        pipeline,
+        "stages",
+        lambda: [Stage("pages", pages, where="process"), Stage("data pages", data, after=("pages",))],
+    )
+    with pytest.raises(BuildError, match="the pages and data pages stages would both write data/index.html"):
+        build(BuildConfig(content_dir=MINIMAL, out_dir=tmp_path / "site", today=TODAY))
+    assert not (tmp_path / "site").exists()
+
+
+def test_the_cli_reports_a_collision_as_a_message_not_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from stemx.cli import main
+
+    def twice(register: Any, out: Any, config: Any) -> None:
+        out.text("x.html", "")
+        out.text("x.html", "")
+
+    monkeypatch.setattr(pipeline, "stages", lambda: [Stage("feeds", twice)])
+    args = ["build", "--content", str(MINIMAL), "--out", str(tmp_path / "site"), "--today", "2026-11-24"]
+    assert main(args) == 1
+    out, err = capsys.readouterr()
+    assert "the feeds stage would both write x.html" in out + err
+    assert "Traceback" not in out + err
+
+
+def test_the_sitemap_lists_the_pages_in_the_manifest(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    build(BuildConfig(content_dir=MINIMAL, out_dir=site, today=TODAY))
+    listed = (site / "sitemap.xml").read_text(encoding="utf-8")
+    on_disk = sorted(p.parent.relative_to(site).as_posix() for p in site.rglob("index.html"))
+    assert listed.count("<loc>") == len(on_disk)
+    for page in on_disk:
+        assert f"<loc>https://stem-exchange.example.org/{'' if page == '.' else page + '/'}</loc>" in listed
+
+
+# -- every setting that shapes output is in every key
+
+OTHER_TEMPLATES, OTHER_STATIC = "other-templates", "other-static"
+
+
+def _changed(field: str, config: BuildConfig, tmp: Path) -> BuildConfig:
+    """The same build with one setting changed (in a way that shows in the output)."""
+    if field == "templates_dir":
+        shutil.copytree(config.templates_dir, tmp / OTHER_TEMPLATES)
+        base = tmp / OTHER_TEMPLATES / "base.html"
+        base.write_text(base.read_text(encoding="utf-8").replace("</body>", "<!-- changed --></body>"), "utf-8")
+        return replace(config, templates_dir=tmp / OTHER_TEMPLATES)
+    if field == "static_dir":
+        shutil.copytree(config.static_dir, tmp / OTHER_STATIC)
+        (tmp / OTHER_STATIC / "site.css").write_text("/* changed */\n", encoding="utf-8")
+        return replace(config, static_dir=tmp / OTHER_STATIC)
+    if field == "previous_data":
+        previous = tmp / "previous"
+        shutil.copytree(config.out_dir / "data", previous)
+        return replace(config, previous_data=previous)
+    values = {
+        "base_url": "/stem-exchange/",
+        "site_origin": "https://teachers.example.org",
+        "today": TODAY + timedelta(days=1),
+        "repository": "another-owner/register",
+        "inbox": "entries@example.org",
+    }
+    return replace(config, **{field: values[field]})
+
+
+OUTPUT_FIELDS = [f.name for f in fields(BuildConfig) if f.name not in NOT_OUTPUT]
+
+
+def test_every_setting_is_either_in_every_key_or_named_as_shaping_no_output() -> None:
+    assert {"content_dir", "out_dir", "cache_dir", "strict"} == NOT_OUTPUT
+    # A new BuildConfig field lands in every key by default; this list makes the test say how
+    # to change it, so that the build below proves it.
+    assert OUTPUT_FIELDS == [
+        "base_url", "site_origin", "today", "previous_data", "templates_dir", "static_dir", "repository", "inbox",
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("field", OUTPUT_FIELDS)
+def test_changing_a_setting_rebuilds_every_output(tmp_path: Path, field: str) -> None:
+    config = BuildConfig(content_dir=MINIMAL, out_dir=tmp_path / "site", today=TODAY, cache_dir=tmp_path / "cache")
+    build(config)
+    changed = _changed(field, config, tmp_path)
+    assert settings_digest(changed) != settings_digest(config)
+    report = build(changed)
+    assert report.reused == 0
+    build(replace(changed, out_dir=tmp_path / "clean", cache_dir=None))
+    assert files(tmp_path / "site") == files(tmp_path / "clean")
+
+
+# -- every entry field is in the keys of the outputs that show it
+
+
+def _load(path: Path) -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return data
+
+
+SECOND_EMPLOYER = "tamar-grid-services"
+
+EMPLOYER_CHANGES: dict[str, object] = {
+    "name": "Harbourline Marine Engineering Ltd",
+    "org_id": "GB-COH-01234567",
+    "summary": "Builds electric drives for harbour ferries and opens its test lab to teachers.",
+    "description": "We build **electric drive systems** for ferries.",
+    "website": "https://www.example.org/harbourline-marine",
+    "sector": "energy-and-utilities",
+    "size": "large",
+    "locations": [{"name": "Harbourline Yard, Falmouth", "postcode": "TR11 4AA", "region": "south-west"}],
+    "regions_served": ["south-west"],
+    "subjects": ["physics"],
+    "offers": ["site-visit", "cpd-session"],
+    "contact": {"team": "Schools team", "email": "schools@example.org", "publish": True},
+    "registered": "2026-02-02",
+    "reviewed": "2026-09-02",
+}
+OPPORTUNITY_CHANGES: dict[str, object] = {
+    "employer": SECOND_EMPLOYER,
+    "title": "Battery lab visit: testing ferry power modules",
+    "summary": "Watch cells being cycled and packs load-tested, with lesson-ready data sets to take away.",
+    "description": "A half-day in our battery test lab, with a *live* capacity test.",
+    "type": "cpd-session",
+    "audience": ["fe-teachers"],
+    "subjects": ["physics"],
+    "format": "hybrid",
+    "location": {"name": "Harbourline Yard, Falmouth", "postcode": "TR11 4AA", "region": "south-west"},
+    "availability": {"kind": "on-request", "notes": "Any weekday in term time."},
+    "duration_hours": 4,
+    "capacity": 10,
+    "cost": 25,
+    "closes": "2027-03-02",
+    "how_to_apply": {"instructions": "Use the booking form.", "url": "https://www.example.org/book"},
+    "requirements": ["Photo ID at reception"],
+    "accessibility": "Step-free throughout.",
+    "status": "withdrawn",
+    "published": "2026-09-30",
+    "reviewed": "2026-10-03",
+}
+
+
+def test_the_entry_field_lists_cover_the_schemas() -> None:
+    for kind, changes in (("employer", EMPLOYER_CHANGES), ("opportunity", OPPORTUNITY_CHANGES)):
+        schema = json.loads((ROOT / "schemas" / f"{kind}.schema.json").read_text(encoding="utf-8"))
+        assert set(schema["properties"]) - {"id"} == set(changes), kind  # id: tested by renaming below
+
+
+def _content(tmp_path: Path) -> Path:
+    content = tmp_path / "content"
+    shutil.copytree(MINIMAL, content)
+    second = _load(content / "employers" / f"{EMPLOYER}.yaml") | {"id": SECOND_EMPLOYER, "name": "Tamar Grid Services"}
+    (content / "employers" / f"{SECOND_EMPLOYER}.yaml").write_text(yaml.safe_dump(second), encoding="utf-8")
+    return content
+
+
+CHANGES = [("employer", k) for k in EMPLOYER_CHANGES] + [("opportunity", k) for k in OPPORTUNITY_CHANGES]
+
+
+@pytest.mark.parametrize(("kind", "field"), [*CHANGES, ("employer", "id"), ("opportunity", "id")])
+def test_changing_an_entry_field_rebuilds_what_shows_it(tmp_path: Path, kind: str, field: str) -> None:
+    content = _content(tmp_path)
+    config = BuildConfig(content_dir=content, out_dir=tmp_path / "site", today=TODAY, cache_dir=tmp_path / "cache")
+    build(config)
+    before = inodes(tmp_path / "site")
+    entry_id = EMPLOYER if kind == "employer" else OPPORTUNITY
+    folder = {"employer": "employers", "opportunity": "opportunities"}[kind]
+    path = content / folder / f"{entry_id}.yaml"
+    data = _load(path)
+    if field == "id":
+        entry_id = data["id"] = entry_id + "-renamed"
+        path.unlink()
+        path = path.with_name(f"{entry_id}.yaml")
+        if kind == "employer":  # its opportunity follows it
+            opportunity = content / "opportunities" / f"{OPPORTUNITY}.yaml"
+            opportunity.write_text(yaml.safe_dump(_load(opportunity) | {"employer": entry_id}), encoding="utf-8")
+    else:
+        changes = EMPLOYER_CHANGES if kind == "employer" else OPPORTUNITY_CHANGES
+        assert data.get(field) != changes[field]
+        data[field] = changes[field]
+        if field == "availability":
+            data.pop("closes", None)  # a closing date is for dated opportunities only
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    report = build(config)
+    assert report.reused > 0  # the rest of the site was linked, not made again
+    after = inodes(tmp_path / "site")
+    for shown in (f"{folder}/{entry_id}/index.html", f"data/{folder}.csv", f"data/{folder}.json"):
+        assert after[shown] != before.get(shown), shown  # made again, not linked
+    build(replace(config, out_dir=tmp_path / "clean", cache_dir=None))
+    assert files(tmp_path / "site") == files(tmp_path / "clean")
