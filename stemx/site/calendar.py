@@ -46,8 +46,10 @@ def _escape(text: str) -> str:
 
 def _fold(line: str) -> str:
     """Lines of at most 75 octets, continued with a leading space (RFC 5545 section 3.1)."""
-    if len(line) <= 75 and line.isascii():  # almost every line: nothing to do
-        return line
+    if line.isascii():  # a character is an octet: cut by position
+        if len(line) <= 75:  # almost every line: nothing to do
+            return line
+        return "\r\n ".join([line[:75], *(line[i : i + 74] for i in range(75, len(line), 74))])
     out, current, size = [], "", 0
     for char in line:
         width = len(char.encode("utf-8"))

@@ -156,6 +156,17 @@ def test_calendars_follow_rfc_5545(built_site: Path) -> None:
     assert b"DTSTART;TZID=Europe/London:20270118T090000" in raw
 
 
+def test_long_lines_fold_at_75_octets_and_unfold_to_the_original() -> None:
+    from stemx.site.calendar import _fold
+
+    for line in ["x" * n for n in (74, 75, 76, 149, 150, 151, 400)] + ["é" * 60 + "x" * 30, "a, b; c " * 40]:
+        folded = _fold(line).encode("utf-8").split(b"\r\n")
+        assert all(len(part) <= 75 for part in folded)
+        assert all(part.startswith(b" ") for part in folded[1:])
+        assert b"".join([folded[0], *(part[1:] for part in folded[1:])]).decode("utf-8") == line
+        assert len(folded) == max(1, -(-(len(line.encode("utf-8")) - 1) // 74))  # as full as 75 octets allow
+
+
 LONDON = ZoneInfo("Europe/London")
 
 
