@@ -66,22 +66,10 @@ def parser() -> argparse.ArgumentParser:
     ):
         b = sub.add_parser(name, help=text)
         content_options(b)
-        b.add_argument("--out", type=Path, default=ROOT / "site", help="output folder (default: site/)")
-        b.add_argument("--base-url", default="/", help="path the site is served under, e.g. /stem-exchange/")
-        b.add_argument("--site-origin", default=DEFAULT_ORIGIN, help="scheme and host for absolute links")
-        b.add_argument("--previous-data", type=Path, default=None, help="a previous site/data folder, to list changes")
-        b.add_argument(
-            "--repository",
-            default=BuildConfig.__dataclass_fields__["repository"].default,
-            help="GitHub owner/name for submission links",
-        )
-        b.add_argument(
-            "--inbox",
-            default=BuildConfig.__dataclass_fields__["inbox"].default,
-            help="email address that receives submissions sent by email",
-        )
+        _site_options(b)
         if name == "serve":
             b.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000)")
+    _deploy_options(sub.add_parser("deploy", help="publish a built site to S3-compatible storage: changed files only"))
     f = sub.add_parser("forms", help="regenerate the GitHub issue forms from the schemas")
     f.add_argument("--check", action="store_true", help="only report forms that differ from the schemas (exit 1)")
 
@@ -108,6 +96,32 @@ def parser() -> argparse.ArgumentParser:
     n.add_argument("--content", type=Path, default=ROOT / "content", help="content folder (default: content/)")
     n.add_argument("--today", type=_date, default=None, help="the date to record (default: today)")
     return p
+
+
+def _site_options(b: argparse.ArgumentParser) -> None:
+    """The settings of the site a build writes (BuildConfig's fields, with its defaults)."""
+    defaults = BuildConfig.__dataclass_fields__
+    b.add_argument("--out", type=Path, default=ROOT / "site", help="output folder (default: site/)")
+    b.add_argument("--base-url", default="/", help="path the site is served under, e.g. /stem-exchange/")
+    b.add_argument("--site-origin", default=DEFAULT_ORIGIN, help="scheme and host for absolute links")
+    b.add_argument("--previous-data", type=Path, default=None, help="a previous site/data folder, to list changes")
+    b.add_argument(
+        "--repository", default=defaults["repository"].default, help="GitHub owner/name for submission links"
+    )
+    b.add_argument(
+        "--inbox", default=defaults["inbox"].default, help="email address that receives submissions sent by email"
+    )
+
+
+def _deploy_options(d: argparse.ArgumentParser) -> None:
+    d.add_argument("--site", type=Path, default=ROOT / "site", help="the built site (default: site/)")
+    d.add_argument("--bucket", required=True, help="BUCKET or BUCKET/PREFIX to publish into")
+    d.add_argument(
+        "--endpoint", required=True, help="the storage's S3 endpoint, e.g. https://s3.eu-west-2.amazonaws.com"
+    )
+    d.add_argument("--region", default="", help="the bucket's region, where the storage needs one")
+    d.add_argument("--provider", default="Other", help="rclone's name for the storage: AWS, Cloudflare, Minio, ...")
+    d.add_argument("--dry-run", action="store_true", help="only report what would be uploaded and deleted")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -213,6 +227,15 @@ def progress_bar() -> Iterator[Progress | None]:
         yield Progress(checked, stage)
 
 
+def cmd_deploy(args: argparse.Namespace) -> int:
+    from .content import display_path
+    from .deploy import deploy
+
+    done = deploy(args.site, args.bucket, args.endpoint, args.region, args.provider, args.dry_run)
+    print(f"{'Would deploy' if args.dry_run else 'Deployed'} {display_path(args.site)}/ to {args.bucket}: {done}")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from .serve import serve
 
@@ -259,6 +282,7 @@ COMMANDS = {
     "validate": cmd_validate,
     "build": cmd_build,
     "serve": cmd_serve,
+    "deploy": cmd_deploy,
     "forms": cmd_forms,
     "issue-to-yaml": cmd_issue_to_yaml,
     "from-email": cmd_from_email,
