@@ -6,6 +6,7 @@ Values of controlled lists stay as their codes (e.g. "north-west"); labels come 
 
 from __future__ import annotations
 
+import hashlib
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -266,6 +267,15 @@ class Register:
 
     def digest(self, entry: Employer | Opportunity) -> bytes | None:
         return self.digests.get(entry.source)
+
+    def content_digest(self) -> str | None:
+        """A digest of every entry's file (each one's digest, in path order); None without digests."""
+        if not self.digests:
+            return None
+        digest = hashlib.blake2b(digest_size=16)
+        for source in sorted(self.digests):
+            digest.update(source.encode() + b"\0" + self.digests[source])
+        return digest.hexdigest()
 
     def opportunities_of(self, employer_id: str) -> list[Opportunity]:
         return self._by_employer.get(employer_id, [])

@@ -25,6 +25,7 @@ import os
 import pickle
 import shutil
 import threading
+from collections.abc import Callable
 from dataclasses import fields
 from functools import cache
 from pathlib import Path
@@ -88,6 +89,7 @@ class Output:
     def __init__(self, folder: Path, config: BuildConfig, register: Register | None = None) -> None:
         self.folder, self.config = folder, config
         self.published = config.out_dir
+        self._root, self._published = str(folder), str(config.out_dir)
         self._base = settings_digest(config)
         # Reuse needs a cache folder (for the manifest) and digests of the entries (for keys).
         self._manifest = (
@@ -173,24 +175,27 @@ class Output:
     # -- files on disk
 
     def target(self, path: str) -> Path:
-        """The staged file for `path`, its folder made; never a link into the published site."""
-        target = self.folder / path
+        """The staged file for `path`, its folder made."""
+        return Path(self._staged(path))
+
+    def _staged(self, path: str) -> str:
+        # Strings, not Paths: at 100,000 files a build, pathlib's parsing costs more than the link.
         parent = path.rpartition("/")[0]
         if parent and parent not in self._folders:  # one mkdir per folder, not per file
-            target.parent.mkdir(parents=True, exist_ok=True)
+            os.makedirs(f"{self._root}/{parent}", exist_ok=True)
             self._folders.add(parent)
-        return target
+        return f"{self._root}/{path}"
 
     def link(self, path: str) -> bool:
         """Link `path` (a file, or a folder ending in "/") from the published site."""
-        source, target = self.published / path, self.target(path.rstrip("/"))
+        source, target = f"{self._published}/{path}", self._staged(path.rstrip("/"))
         try:
             if path.endswith("/"):
-                if not source.is_dir():
+                if not os.path.isdir(source):
                     return False
                 shutil.copytree(source, target, copy_function=_link_or_copy, dirs_exist_ok=True)
             else:
-                _link_or_copy(str(source), str(target))
+                _link_or_copy(source, target)
         except FileNotFoundError:
             return False
         return True
@@ -218,13 +223,22 @@ class Writer:
         """True once another stage has failed: a long stage stops early."""
         return self._cancel.is_set()
 
-    def page(self, path: str, template: str, inputs: tuple[Any, ...] | None = None, **context: Any) -> None:
+    def page(
+        self,
+        path: str,
+        template: str,
+        inputs: tuple[Any, ...] | None = None,
+        lazy: Callable[[], dict[str, Any]] | None = None,
+        **context: Any,
+    ) -> None:
         """Render `template` to `path` ("opportunities/x/" -> opportunities/x/index.html) unless
-        the page was made from the same inputs last time."""
+        the page was made from the same inputs last time. `lazy` gives context that is worth
+        making only when the page is rendered (structured data, links)."""
         file = path + "index.html" if path.endswith("/") or path == "" else path
         key = self.key(file, None if inputs is None else (template, inputs))
         if not self.reused(file, key):
-            self.text(file, self.env.get_template(template).render(page_path=path, **context), key)
+            more = lazy() if lazy is not None else {}
+            self.text(file, self.env.get_template(template).render(page_path=path, **context, **more), key)
 
     def key(self, file: str, inputs: tuple[Any, ...] | None) -> bytes | None:
         """The key of `file` made from `inputs`; None (always made) without a manifest to

@@ -249,3 +249,15 @@ def test_changing_an_entry_field_rebuilds_what_shows_it(tmp_path: Path, kind: st
         assert after[shown] != before.get(shown), shown  # made again, not linked
     build(replace(config, out_dir=tmp_path / "clean", cache_dir=None))
     assert files(tmp_path / "site") == files(tmp_path / "clean")
+
+
+def test_an_unchanged_register_carries_data_and_the_search_index_over_whole(tmp_path: Path) -> None:
+    config = BuildConfig(content_dir=MINIMAL, out_dir=tmp_path / "site", today=TODAY, cache_dir=tmp_path / "cache")
+    build(config)
+    before = inodes(tmp_path / "site")
+    report = build(config)
+    after = inodes(tmp_path / "site")
+    carried = [p for p in after if p.startswith(("data/", "search/index-")) and p != "data/index.html"]
+    assert len(carried) > 40
+    assert [p for p in carried if after[p] != before[p]] == []  # linked from the last build, not made again
+    assert report.reused >= len(carried)

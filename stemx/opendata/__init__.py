@@ -5,7 +5,6 @@ previous release is given, the list of changes since it.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 from contextlib import ExitStack
@@ -48,7 +47,8 @@ class OpenData:
 def write_open_data(register: Register, out: Writer, config: BuildConfig) -> OpenData:
     """Write data/, or carry it over from the published site when no entry has changed (the
     settings, a previous release among them, are in every key)."""
-    key = out.group_key((_entries_digest(register),)) if register.digests and out.output.reusing else None
+    entries = register.content_digest()
+    key = out.group_key((entries,)) if entries and out.output.reusing else None
     if key is not None and (carried := out.carry(key)) is not None:
         return carried
     made = _write_open_data(register, out.output.folder / "data", config)
@@ -58,14 +58,6 @@ def write_open_data(register: Register, out: Writer, config: BuildConfig) -> Ope
         made.rows, tuple(sorted((name, (out.output.folder / "data" / name).stat().st_size) for name in made.files))
     )
     return out.remember(key, result) if key is not None else result
-
-
-def _entries_digest(register: Register) -> str:
-    """A digest of every entry's file (each entry's digest, in path order)."""
-    digest = hashlib.blake2b(digest_size=16)
-    for source in sorted(register.digests):
-        digest.update(source.encode() + b"\0" + register.digests[source])
-    return digest.hexdigest()
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,8 +5,8 @@ The build writes, below search/:
   PIECE-byte files. Any static host serves whole files, compressed or not; no Range
   requests are needed. The
   folder is named by a digest of everything the index is made from, so a visitor in the
-  middle of a session never mixes pieces of two builds, and an unchanged index is carried
-  over from the published site instead of being built again;
+  middle of a session never mixes pieces of two builds; when no entry and no setting has
+  changed, the published index is carried over without its records even being made;
 - index-<digest>/cards/<n>.json: what each result shows, CARDS_PER_FILE to a file;
 - sqlite-wasm-<version>/: SQLite's WebAssembly build from npm (see runtime.py);
 - districts.json: postcode district positions, for "near me";
@@ -46,20 +46,14 @@ def _options() -> dict[str, list[tuple[str, str]]]:
 
 
 def write_search(register: Register, out: Writer, config: BuildConfig) -> None:
-    with Staging() as staging:
-        inputs = _Fingerprint()
-        staging.add(inputs.watch(records(register, config)))
-        if out.cancelled():
-            raise BuildError("search indexing stopped: another stage failed")
-        name = f"index-{inputs.hexdigest()[:16]}"
-        # The same records give the same index: the published one is linked, not built again.
-        key = out.group_key((inputs.hexdigest(),))
-        if out.carry(key) is None:
-            folder = out.folder(f"search/{name}/", key)
-            staging.write(staging.folder, folder / "cards")
-            for order in ORDERS:
-                _cut(staging.folder / f"{order}.sqlite", folder / order)
-            out.sealed(f"search/{name}/")
+    # The same entries (and settings, in every key) give the same index: the published one is
+    # linked without even making the records.
+    entries = register.content_digest()
+    key = out.group_key((entries,)) if entries and out.output.reusing else None
+    name = out.carry(key) if key is not None else None
+    if name is None:
+        name = _write_index(register, out, config, key)
+        if key is not None:
             out.remember(key, name)
     runtime = write_runtime(out)
     districts = {d: [round(lat, 4), round(lon, 4)] for d, (lat, lon) in sorted(positions().items())}
@@ -82,6 +76,22 @@ def write_search(register: Register, out: Writer, config: BuildConfig) -> None:
         "places": config.url("search/places.json"),
     }
     out.page("search/", "search.html", filters=FILTERS, options=_options(), manifest=manifest)
+
+
+def _write_index(register: Register, out: Writer, config: BuildConfig, key: bytes | None) -> str:
+    """The databases and cards under search/index-<digest of the records>/; returns that name."""
+    with Staging() as staging:
+        inputs = _Fingerprint()
+        staging.add(inputs.watch(records(register, config)))
+        if out.cancelled():
+            raise BuildError("search indexing stopped: another stage failed")
+        name = f"index-{inputs.hexdigest()[:16]}"
+        folder = out.folder(f"search/{name}/", key)
+        staging.write(staging.folder, folder / "cards")
+        for order in ORDERS:
+            _cut(staging.folder / f"{order}.sqlite", folder / order)
+        out.sealed(f"search/{name}/")
+    return name
 
 
 def _cut(database: Path, into: Path) -> None:

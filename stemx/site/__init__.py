@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from jinja2 import Environment
@@ -138,13 +139,17 @@ def opportunity_pages(site: Site) -> None:
             f"opportunities/{o.id}/",
             "opportunity.html",
             inputs=site.card_key(o),
+            lazy=partial(_rendered_only, register, o, config),
             o=o,
             employer=register.employers[o.employer],
             state=register.state(o),
-            structured=seo.education_event(register, o, config),
-            plan=plan_item(register, o, config),
             **site.common,
         )
+
+
+def _rendered_only(register: Register, o: Opportunity, config: BuildConfig) -> dict[str, Any]:
+    """An opportunity page's structured data and planner item: made only when it is rendered."""
+    return {"structured": seo.education_event(register, o, config), "plan": plan_item(register, o, config)}
 
 
 def employer_pages(site: Site) -> None:
