@@ -257,7 +257,8 @@ def test_an_unchanged_register_carries_data_and_the_search_index_over_whole(tmp_
     before = inodes(tmp_path / "site")
     report = build(config)
     after = inodes(tmp_path / "site")
-    carried = [p for p in after if p.startswith(("data/", "search/index-")) and p != "data/index.html"]
+    pages = ("data/index.html", "data/dictionary/index.html")  # the data pages stage writes those
+    carried = [p for p in after if p.startswith(("data/", "search/index-")) and p not in pages]
     assert len(carried) > 40
     assert [p for p in carried if after[p] != before[p]] == []  # linked from the last build, not made again
     assert report.reused >= len(carried)
