@@ -26,13 +26,10 @@ import sqlite3
 import time
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
 from .config import ROOT
 from .load import LoadError, read_bytes
-
-if TYPE_CHECKING:
-    from .content import EntryFile, FileResult
 
 Key = tuple[str, str, bytes]  # (kind, path as shown, digest of the bytes)
 
@@ -198,15 +195,12 @@ class EntryCache(Store):
         super().__init__(cache_file(cache_dir, "entries", content_dir, ".sqlite"))
         self.digests: dict[str, bytes] = {}  # path as shown -> digest of the bytes, for page keys
 
-    def key(self, entry: EntryFile) -> Key | None:
+    def key(self, kind: str, source: str, path: Path) -> Key | None:
+        """The key of a content file of this kind, shown as `source`, read from `path`."""
         try:
-            data = read_bytes(entry.path)
+            data = read_bytes(path)
         except LoadError:
             return None  # the check itself reports the unreadable file or link
         digest = hashlib.blake2b(data, digest_size=16).digest()
-        self.digests[entry.source] = digest
-        return (entry.kind, entry.source, digest)
-
-    def get(self, key: Key | None) -> FileResult | None:
-        result: FileResult | None = super().get(key)
-        return result
+        self.digests[source] = digest
+        return (kind, source, digest)

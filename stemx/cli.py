@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
-from .config import DEFAULT_ORIGIN, ROOT, BuildConfig, default_today
+from .config import ROOT, BuildConfig, default_today
 from .content import Validation, validate_content
 from .errors import ContentError, Problem, StemxError, UsageError
 
@@ -42,7 +42,8 @@ def parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     def content_options(cmd: argparse.ArgumentParser) -> None:
-        cmd.add_argument("--content", type=Path, default=ROOT / "content", help="content folder (default: content/)")
+        content = BuildConfig.__dataclass_fields__["content_dir"].default
+        cmd.add_argument("--content", type=Path, default=content, help="content folder (default: content/)")
         cmd.add_argument("--today", type=_date, default=None, help="the date the build describes (default: today)")
         cmd.add_argument("--strict", action="store_true", help="treat warnings as errors")
         cmd.add_argument(
@@ -101,9 +102,11 @@ def parser() -> argparse.ArgumentParser:
 def _site_options(b: argparse.ArgumentParser) -> None:
     """The settings of the site a build writes (BuildConfig's fields, with its defaults)."""
     defaults = BuildConfig.__dataclass_fields__
-    b.add_argument("--out", type=Path, default=ROOT / "site", help="output folder (default: site/)")
-    b.add_argument("--base-url", default="/", help="path the site is served under, e.g. /stem-exchange/")
-    b.add_argument("--site-origin", default=DEFAULT_ORIGIN, help="scheme and host for absolute links")
+    b.add_argument("--out", type=Path, default=defaults["out_dir"].default, help="output folder (default: site/)")
+    b.add_argument(
+        "--base-url", default=defaults["base_url"].default, help="path the site is served under, e.g. /stem-exchange/"
+    )
+    b.add_argument("--site-origin", default=defaults["site_origin"].default, help="scheme and host for absolute links")
     b.add_argument("--previous-data", type=Path, default=None, help="a previous site/data folder, to list changes")
     b.add_argument(
         "--repository", default=defaults["repository"].default, help="GitHub owner/name for submission links"

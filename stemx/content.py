@@ -257,11 +257,11 @@ def _check_all(
         for entry, result in zip(files, _read_all(files), strict=True):
             yield in_context(entry, result, exists, today, keep)
         return
-    keys = [cache.key(entry) for entry in files]
+    keys = [cache.key(entry.kind, entry.source, entry.path) for entry in files]
     missing = {i for i, key in enumerate(keys) if not cache.has(key)}
     fresh = _read_all([files[i] for i in sorted(missing)])  # in file order, like this loop
     for i, (entry, key) in enumerate(zip(files, keys, strict=True)):
-        kept = next(fresh) if i in missing else cache.get(key)
+        kept: FileResult | None = next(fresh) if i in missing else cache.get(key)
         if kept is None:  # a row that could not be read back: check the file again
             kept = read_file(entry)
             missing.add(i)

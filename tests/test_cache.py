@@ -35,7 +35,7 @@ def test_a_second_run_reuses_every_result_and_says_the_same(tmp_path: Path) -> N
         assert result.employers == fresh.employers and result.opportunities == fresh.opportunities
     assert saved.stat().st_mtime_ns == written  # nothing new to remember: the file is not rewritten
     cached = cache.EntryCache(tmp_path / "cache", content)
-    assert all(cached.get(cached.key(f)) for f in _files(content))
+    assert all(cached.get(cached.key(f.kind, f.source, f.path)) for f in _files(content))
 
 
 def test_a_changed_file_is_checked_again_and_a_deleted_one_forgotten(tmp_path: Path) -> None:
