@@ -301,10 +301,15 @@ class Writer:
     def group_key(self, inputs: tuple[Any, ...]) -> bytes:
         return self.output.key(f"{self.producer}:", inputs)
 
-    def carry(self, key: bytes) -> Any | None:
+    def entries_key(self, register: Register) -> bytes | None:
+        """The key of a group made from every entry (and the settings); None when nothing is reused."""
+        entries = register.content_digest()
+        return self.group_key((entries,)) if entries and self.output.reusing else None
+
+    def carry(self, key: bytes | None) -> Any | None:
         """If this stage made a group from these inputs (`key`) last time, link all its files
         from the published site and return the result the stage reported then; else None."""
-        if self.output.old_results.get(self.producer, (None,))[0] != key:
+        if key is None or self.output.old_results.get(self.producer, (None,))[0] != key:
             return None
         group = [(p, m) for p, m in self.output.old.items() if m.producer == self.producer and m.key == key]
         if not group or not all((self.output.published / path).exists() for path, _ in group):
@@ -315,9 +320,10 @@ class Writer:
         self.output.reused += len(group)
         return self.remember(key, self.output.old_results[self.producer][1])
 
-    def remember(self, key: bytes, result: Any) -> Any:
+    def remember(self, key: bytes | None, result: Any) -> Any:
         """Keep what the stage reports about a group it made, for the build that carries it over."""
-        self.output.results[self.producer] = (key, result)
+        if key is not None:
+            self.output.results[self.producer] = (key, result)
         return result
 
     def _claim(self, path: str, made: Made) -> None:

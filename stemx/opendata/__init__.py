@@ -47,9 +47,8 @@ class OpenData:
 def write_open_data(register: Register, out: Writer, config: BuildConfig) -> OpenData:
     """Write data/, or carry it over from the published site when no entry has changed (the
     settings, a previous release among them, are in every key)."""
-    entries = register.content_digest()
-    key = out.group_key((entries,)) if entries and out.output.reusing else None
-    if key is not None and (carried := out.carry(key)) is not None:
+    key = out.entries_key(register)
+    if (carried := out.carry(key)) is not None:
         return carried
     made = _write_open_data(register, out.output.folder / "data", config)
     for name in made.files:
@@ -57,7 +56,7 @@ def write_open_data(register: Register, out: Writer, config: BuildConfig) -> Ope
     result = OpenData(
         made.rows, tuple(sorted((name, (out.output.folder / "data" / name).stat().st_size) for name in made.files))
     )
-    return out.remember(key, result) if key is not None else result
+    return out.remember(key, result)
 
 
 @dataclass(frozen=True, slots=True)

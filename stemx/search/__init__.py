@@ -48,13 +48,10 @@ def _options() -> dict[str, list[tuple[str, str]]]:
 def write_search(register: Register, out: Writer, config: BuildConfig) -> None:
     # The same entries (and settings, in every key) give the same index: the published one is
     # linked without even making the records.
-    entries = register.content_digest()
-    key = out.group_key((entries,)) if entries and out.output.reusing else None
-    name = out.carry(key) if key is not None else None
+    key = out.entries_key(register)
+    name = out.carry(key)
     if name is None:
-        name = _write_index(register, out, config, key)
-        if key is not None:
-            out.remember(key, name)
+        name = out.remember(key, _write_index(register, out, config, key))
     runtime = write_runtime(out)
     districts = {d: [round(lat, 4), round(lon, 4)] for d, (lat, lon) in sorted(positions().items())}
     out.text("search/districts.json", json.dumps(districts, separators=(",", ":")))
