@@ -8,7 +8,9 @@
 Each measurement runs in a fresh process; its peak memory is sampled over the whole process
 tree (bench/memory.py): the summed peak of every process of the command, and the largest
 single process. A command that fails is reported as failed, with the
-end of its output, and the run goes on. Results are printed as a table and written to
+end of its output, and the run goes on. Last, `serve` is started on the built site and a title
+is saved `--repeat` times (bench/serve.py): the seconds until the served page shows it, and
+until the whole build after it is done. Results are printed as a table and written to
 bench/out/results-<size>.json.
 """
 
@@ -32,6 +34,7 @@ ROOT = BENCH.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import memory  # noqa: E402
+from bench import serve as served  # noqa: E402
 from bench.generate import MARKER, generate  # noqa: E402
 from bench.hugo import write_site  # noqa: E402
 
@@ -122,6 +125,12 @@ def ours(args: argparse.Namespace, content: Path, out: Path) -> dict[str, dict[s
         for name, cmd, before in steps:
             print(f"{name}...", flush=True)
             results[name] = measure(args.repeat, cmd, before)
+        print("serve: saved edits...", flush=True)
+        serve = [py, "build.py", "serve", *build[3:]]
+        try:
+            results |= served.run(serve, ROOT, one_file, f"opportunities/{one_file.stem}/", change_one, args.repeat)
+        except RuntimeError as e:
+            results["edit to page"] = {"failed": True, "exit": 1, "error": str(e)}
     finally:
         one_file.write_text(original, encoding="utf-8")
     return results
@@ -162,7 +171,8 @@ def table(report: dict[str, Any]) -> str:
             )
             continue
         ratio = f"{r['seconds'] / reference:.2f}x" if reference and name in COMPARED else ""
-        lines.append(f"{name:22} {r['seconds']:9.2f} {r['peak_mb']:10,} {r['largest_mb']:11,} {ratio:>8}")
+        memory = f"{r['peak_mb']:10,} {r['largest_mb']:11,}" if "peak_mb" in r else f"{'':10} {'':11}"
+        lines.append(f"{name:22} {r['seconds']:9.2f} {memory} {ratio:>8}")
     return "\n".join(lines)
 
 

@@ -201,6 +201,11 @@ class EntryCache(Store):
             data = read_bytes(path)
         except LoadError:
             return None  # the check itself reports the unreadable file or link
-        digest = hashlib.blake2b(data, digest_size=16).digest()
+        digest = file_digest(data)
         self.digests[source] = digest
         return (kind, source, digest)
+
+
+def file_digest(data: bytes) -> bytes:
+    """A content file's digest: the cache's key and, through the register, every page's."""
+    return hashlib.blake2b(data, digest_size=16).digest()

@@ -63,7 +63,7 @@ def parser() -> argparse.ArgumentParser:
 
     for name, text in (
         ("build", "validate, then build the site and open data"),
-        ("serve", "build, serve on localhost, rebuild on change"),
+        ("serve", "build, serve on localhost; a saved entry is live at once, a whole build follows"),
     ):
         b = sub.add_parser(name, help=text)
         content_options(b)

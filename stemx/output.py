@@ -20,6 +20,7 @@ way is never mixed in.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
@@ -86,8 +87,12 @@ def settings_digest(config: BuildConfig) -> bytes:
 class Output:
     """The site being built in `folder` (a staging folder swapped in when the build is done)."""
 
-    def __init__(self, folder: Path, config: BuildConfig, register: Register | None = None) -> None:
-        self.folder, self.config = folder, config
+    def __init__(
+        self, folder: Path, config: BuildConfig, register: Register | None = None, *, in_place: bool = False
+    ) -> None:
+        """`in_place`: rewrite a few files of the published site itself (`serve`, as a file is
+        saved), each replaced whole, and add them to its manifest (save_in_place)."""
+        self.folder, self.config, self.in_place = folder, config, in_place
         self.published = config.out_dir
         self._root, self._published = str(folder), str(config.out_dir)
         self._base = settings_digest(config)
@@ -99,8 +104,19 @@ class Output:
         )
         self.old: dict[str, Made] = {}
         self.old_results: dict[str, tuple[bytes, Any]] = {}
-        if self._manifest is not None:
+        self._removed: set[str] = set()
+        self._id: str | None = None  # in place: the published manifest's digest, while it is withdrawn
+        if self._manifest is not None and not in_place:
             self.old, self.old_results = self._load(self._manifest)
+        elif self._manifest is not None:
+            # Until the manifest knows the new files, no build may reuse from this folder: a
+            # build stopped half-way then costs time, never a stale page.
+            id_file = self.published / MANIFEST_ID
+            try:
+                self._id = id_file.read_text(encoding="ascii")
+                id_file.unlink()
+            except OSError:
+                pass
         self.made: dict[str, Made] = {}
         self.results: dict[str, tuple[bytes, Any]] = {}  # producer -> (group key, result)
         self.reused = 0
@@ -162,17 +178,59 @@ class Output:
             if pending.exists():
                 os.replace(pending, self._manifest)
 
-    def _load(self, path: Path) -> tuple[dict[str, Made], dict[str, tuple[bytes, Any]]]:
+    def save_in_place(self) -> None:
+        """Add the files rewritten in place to the published site's manifest (and drop the removed
+        ones), so the next build reuses them; without a readable manifest, reuse stays off."""
+        if self._manifest is None or self._id is None:
+            return
+        made, results = self._load(self._manifest, self._id)
+        if not made:
+            return
+        made |= self.made
+        for path in self._removed:
+            made.pop(path, None)
+        pending = self._manifest.with_name(f"{self._manifest.name}.{os.getpid()}.new")
+        with pending.open("wb") as f:
+            pickle.dump((made, results), f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(pending, self._manifest)
+        self.put(MANIFEST_ID, _digest(made).encode("ascii"))  # last: the manifest is whole
+
+    def _load(self, path: Path, expected: str | None = None) -> tuple[dict[str, Made], dict[str, tuple[bytes, Any]]]:
+        """The manifest at `path` if it is the published site's (its digest is `expected`, or the one in the site)."""
         try:
             with path.open("rb") as f:
                 made, results = pickle.load(f)
-            if (self.published / MANIFEST_ID).read_text(encoding="ascii") == _digest(made):
+            if (expected or (self.published / MANIFEST_ID).read_text(encoding="ascii")) == _digest(made):
                 return made, results
         except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, ImportError):
             pass
         return {}, {}
 
     # -- files on disk
+
+    def put(self, path: str, data: bytes) -> None:
+        """Write the file at `path`; in place, into a temporary file renamed over it, so a
+        visitor reads the old file or the new one, never half of one."""
+        target = self._staged(path)
+        if self.in_place:
+            temporary = f"{target}.{os.getpid()}.tmp"
+            with open(temporary, "wb") as f:
+                f.write(data)
+            os.replace(temporary, target)
+            return
+        with contextlib.suppress(FileNotFoundError):  # never write through a link into the published site
+            os.unlink(target)
+        with open(target, "wb") as f:
+            f.write(data)
+
+    def remove(self, path: str) -> None:
+        """In place: delete a file the site no longer has (an entry's page, once its file is gone)."""
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(f"{self._root}/{path}")
+        if path.endswith("/index.html"):  # an empty folder would be served as a file listing
+            with contextlib.suppress(OSError):
+                os.rmdir(f"{self._root}/{path.removesuffix('/index.html')}")
+        self._removed.add(path)
 
     def target(self, path: str) -> Path:
         """The staged file for `path`, its folder made."""
@@ -264,7 +322,8 @@ class Writer:
         self.data(file, content.encode("utf-8"), key)
 
     def data(self, file: str, data: bytes, key: bytes | None = None) -> None:
-        self.path(file, key).write_bytes(data)
+        self._claim(file, Made(self.producer, key))
+        self.output.put(file, data)
 
     def path(self, file: str, key: bytes | None = None) -> Path:
         """Claim `file` for a library that writes it itself (SQLite, a zip); returns where."""

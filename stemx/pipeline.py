@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from .cache import tidy
 from .config import BuildConfig
 from .content import Validation, register_from, validate_content
+from .model import Register
 from .output import Output
 from .publish import staging
 from .schedule import Stage, StageProgress, Timing, run_stages
@@ -31,19 +32,18 @@ def stages() -> list[Stage]:
     from .opendata import write_open_data
     from .opendata.pages import write_data_pages
     from .search import write_search
+    from .site import STAGE as PAGES
     from .site import render_site, write_sitemap
     from .submission.pages import write_submit_pages
 
     return [
-        Stage("pages, feeds, calendars", render_site, where="process"),
+        Stage(PAGES, render_site, where="process"),
         Stage("search index", write_search, where="thread"),
         Stage("open data", write_open_data),
         Stage("data pages", write_data_pages, after=("open data",)),
         Stage("submit pages", write_submit_pages),
         # Last: it lists every page the others wrote.
-        Stage(
-            "sitemap", write_sitemap, after=("pages, feeds, calendars", "search index", "data pages", "submit pages")
-        ),
+        Stage("sitemap", write_sitemap, after=(PAGES, "search index", "data pages", "submit pages")),
     ]
 
 
@@ -55,6 +55,7 @@ class BuildReport:
     timings: list[Timing] = field(default_factory=list)
     reused: int = 0  # files linked from the published site rather than written
     seconds: float = 0.0  # start to finish: less than the sum of the stages, which overlap
+    register: Register | None = field(default=None, repr=False)  # what was built (serve keeps it)
 
 
 def build(config: BuildConfig, progress: Progress | None = None) -> BuildReport:
@@ -64,7 +65,7 @@ def build(config: BuildConfig, progress: Progress | None = None) -> BuildReport:
         config.content_dir, config.today, progress=progress.checked if progress else None, cache_dir=config.cache_dir
     )
     register = register_from(validation, config.today, config.strict)
-    report = BuildReport(validation, len(register.employers), len(register.opportunities))
+    report = BuildReport(validation, len(register.employers), len(register.opportunities), register=register)
     report.timings.append(Timing("load and validate", time.perf_counter() - begun, 0, alongside=False))
     with staging(config.out_dir) as folder:
         output = Output(folder, config, register)

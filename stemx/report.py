@@ -13,7 +13,7 @@ from .pipeline import BuildReport
 def print_build_report(report: BuildReport, config: BuildConfig, console: Console | None = None) -> None:
     console = console or Console(stderr=True, highlight=False)
     for problem in report.validation.problems:  # warnings only: errors stop the build earlier
-        console.print(str(problem), markup=False)
+        console.print(str(problem), markup=False, soft_wrap=True)
     table = Table(title="Build summary", title_justify="left")
     table.add_column("Stage")
     table.add_column("Files", justify="right")

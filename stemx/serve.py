@@ -1,7 +1,13 @@
-"""`python build.py serve`: build, serve on localhost, rebuild when content, templates or code change.
+"""`python build.py serve`: build, serve on localhost, and keep the site up to date as files change.
 
-Each rebuild goes through the same atomic swap as `build`, so the server never shows a
-half-written site; an invalid change is reported and the last good site stays up.
+When an entry file is saved, its own pages are rewritten in place at once from the register
+kept in memory (live.py); then a whole build runs, through the same atomic swap as `build`,
+and brings the lists, feeds, search index and open data up to date. A change to a template,
+the code or the schemas goes straight to the whole build. An invalid change is reported and
+the last good pages stay up.
+
+Whole builds run in the main thread (Ctrl+C stops one cleanly); the watcher runs in a thread
+of its own, so a file saved during a build is live at once and starts the next build.
 """
 
 from __future__ import annotations
@@ -11,10 +17,12 @@ import http.server
 import threading
 from pathlib import Path
 
+from rich.console import Console
 from watchfiles import watch
 
 from .config import ROOT, BuildConfig
 from .errors import ContentError
+from .live import Live
 from .pipeline import build
 from .report import print_build_report
 
@@ -24,29 +32,92 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def _rebuild(config: BuildConfig) -> None:
-    try:
-        print_build_report(build(config), config)
-    except ContentError as e:
-        for problem in e.problems:
-            print(problem)
-        print("The content has errors; still serving the last good build.")
+class Builds:
+    """Whole builds one at a time, and live edits between and during them."""
+
+    def __init__(self, config: BuildConfig, console: Console | None = None) -> None:
+        self.config = config
+        self.console = console or Console(stderr=True, highlight=False)
+        self.live: Live | None = None
+        self.pending: set[Path] = set()  # changed since the last build began
+        self._wake = threading.Condition()
+
+    def build(self) -> None:
+        """One whole build; a good one becomes the register live edits start from."""
+        try:
+            report = build(self.config)
+        except ContentError as e:
+            for problem in e.problems:
+                self.console.print(str(problem), markup=False, soft_wrap=True)
+            self.console.print("The content has errors; still serving the last good build.")
+            return
+        print_build_report(report, self.config, self.console)
+        if report.register is not None:
+            with self._wake:
+                self.live = Live(self.config, report.register)
+                # The swap replaced the pages written live while it ran: write them again.
+                if self.pending:
+                    self._apply(self.pending, quiet=True)
+
+    def changed(self, paths: set[Path]) -> None:
+        """Files changed (the watcher's thread): entry files are live at once; a build follows."""
+        with self._wake:
+            if self.live is not None:
+                self._apply(paths)
+            self.pending |= paths
+            self._wake.notify()
+
+    def run(self, stop: threading.Event) -> None:
+        """Build whenever something changed, until `stop` is set."""
+        while not stop.is_set():
+            with self._wake:
+                self._wake.wait_for(lambda: bool(self.pending) or stop.is_set())
+                self.pending = set()
+            if not stop.is_set():
+                self.build()
+
+    def _apply(self, paths: set[Path], quiet: bool = False) -> None:
+        assert self.live is not None
+        edit = self.live.apply(paths)
+        if edit is None:
+            return  # not only entry files: the whole build does it
+        for problem in edit.problems:
+            self.console.print(str(problem), markup=False, soft_wrap=True)
+        if edit.failed:
+            self.console.print("Not updated: the file has errors; the last good pages stay up.")
+        elif not quiet:
+            shown = ", ".join(edit.pages[:3]) + (f" and {len(edit.pages) - 3:,} more" if len(edit.pages) > 3 else "")
+            self.console.print(
+                f"Updated {shown} in {edit.seconds:.2f} s; lists, search and open data follow with the next build.",
+                markup=False,
+                soft_wrap=True,
+            )
 
 
 def serve(config: BuildConfig, port: int = 8000) -> None:
-    _rebuild(config)
+    builds = Builds(config)
+    builds.build()
     # The handler resolves the folder per request, so a swapped-in build is served at once.
     handler = functools.partial(_Handler, directory=str(config.out_dir))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    print(f"Serving {config.out_dir} at http://127.0.0.1:{port}{config.base_url} (Ctrl+C to stop)")
+    builds.console.print(
+        f"Serving {config.out_dir} at http://127.0.0.1:{port}{config.base_url} (Ctrl+C to stop)", markup=False
+    )
     watched = [
         p
         for p in (config.content_dir, config.templates_dir, config.static_dir, ROOT / "schemas", ROOT / "stemx")
         if Path(p).exists()
     ]
+    stop = threading.Event()
+
+    def watcher() -> None:
+        for changes in watch(*watched, stop_event=stop):
+            builds.changed({Path(path) for _, path in changes})
+
+    threading.Thread(target=watcher, daemon=True).start()
     try:
-        for _changes in watch(*watched):
-            _rebuild(config)
+        builds.run(stop)
     finally:
+        stop.set()
         httpd.shutdown()

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cached_property, partial
 from typing import Any
 
 from jinja2 import Environment
@@ -17,6 +18,7 @@ from . import calendar, feeds, seo
 from .pages import EMPLOYER_FACETS, OPPORTUNITY_FACETS, Browse, browse, facet_nav, latest, paginate
 from .plan import plan_item
 
+STAGE = "pages, feeds, calendars"  # the stage's name: the producer of its files in the manifest
 ABOUT_PAGES = ("about", "about/teachers", "about/employers", "about/researchers")
 
 
@@ -27,16 +29,30 @@ class Site:
 
     register: Register
     config: BuildConfig
-    env: Environment
     write: Writer
-    b: Browse
-    common: dict[str, Any]
+    env: Environment = field(init=False)
+    common: dict[str, Any] = field(init=False)
     cards: dict[str, Markup] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        self.env = self.write.env
+        self.common = {"register": self.register}
         # Looked up once: each lookup checks the template file on disk again.
         self._card = self.env.get_template("_card.html")
         self._nav = self.env.get_template("_facets.html")
+        register, config = self.register, self.config
+        self.env.globals |= {
+            "card": self.card,
+            "add_links": lambda o, s: calendar.add_links(register, o, s, config),
+            "place_text": lambda o: calendar.place_text(register, o),
+        }
+
+    @cached_property
+    def b(self) -> Browse:
+        """The browse lists: made only when a list is written (not for one entry's pages)."""
+        b = browse(self.register)
+        self.env.globals["open_counts"] = b.open_counts
+        return b
 
     def card_key(self, o: Opportunity) -> tuple[object, ...]:
         """What an opportunity's card shows: the entry and its employer (the build's date is in every key)."""
@@ -55,14 +71,7 @@ class Site:
 
 def render_site(register: Register, out: Writer, config: BuildConfig) -> None:
     """Every page, calendar and feed, section by section, and the static files."""
-    env = out.env
-    site = Site(register, config, env, out, browse(register), {"register": register})
-    env.globals |= {
-        "card": site.card,
-        "open_counts": site.b.open_counts,
-        "add_links": lambda o, s: calendar.add_links(register, o, s, config),
-        "place_text": lambda o: calendar.place_text(register, o),
-    }
+    site = Site(register, config, out)
     for section in (home, opportunity_lists, opportunity_pages, employer_pages, calendars_and_feeds, about_pages):
         section(site)
     out.copy(config.static_dir, "static/")
@@ -132,19 +141,37 @@ def opportunity_lists(site: Site) -> None:
     )
 
 
+def render_entries(
+    register: Register, out: Writer, config: BuildConfig, opportunities: Iterable[str], employers: Iterable[str]
+) -> None:
+    """Only the pages of these entries (by id): each opportunity's page and calendar, each
+    employer's page. `serve` writes them the moment a file is saved; the lists, feeds and
+    other files that show the entries follow with the next whole build."""
+    site = Site(register, config, out)
+    for o in map(register.opportunities.__getitem__, opportunities):
+        opportunity_page(site, o)
+        opportunity_calendar(site, o)
+    for e in map(register.employers.__getitem__, employers):
+        employer_page(site, e)
+
+
 def opportunity_pages(site: Site) -> None:
-    register, config = site.register, site.config
-    for o in register.opportunities.values():
-        site.write.page(
-            f"opportunities/{o.id}/",
-            "opportunity.html",
-            inputs=site.card_key(o),
-            lazy=partial(_rendered_only, register, o, config),
-            o=o,
-            employer=register.employers[o.employer],
-            state=register.state(o),
-            **site.common,
-        )
+    for o in site.register.opportunities.values():
+        opportunity_page(site, o)
+
+
+def opportunity_page(site: Site, o: Opportunity) -> None:
+    register = site.register
+    site.write.page(
+        f"opportunities/{o.id}/",
+        "opportunity.html",
+        inputs=site.card_key(o),
+        lazy=partial(_rendered_only, register, o, site.config),
+        o=o,
+        employer=register.employers[o.employer],
+        state=register.state(o),
+        **site.common,
+    )
 
 
 def _rendered_only(register: Register, o: Opportunity, config: BuildConfig) -> dict[str, Any]:
@@ -181,17 +208,22 @@ def employer_pages(site: Site) -> None:
                 **site.common,
             )
     for e in b.employers:
-        offered = register.opportunities_of(e.id)
-        site.write.page(
-            f"employers/{e.id}/",
-            "employer.html",
-            inputs=(register.digest(e), *(site.card_key(o) for o in offered)),
-            e=e,
-            open=[o for o in offered if register.state(o) == "open"],
-            not_open=[o for o in offered if register.state(o) != "open"],
-            structured=seo.organization(e, site.config),
-            **site.common,
-        )
+        employer_page(site, e)
+
+
+def employer_page(site: Site, e: Employer) -> None:
+    register = site.register
+    offered = register.opportunities_of(e.id)
+    site.write.page(
+        f"employers/{e.id}/",
+        "employer.html",
+        inputs=(register.digest(e), *(site.card_key(o) for o in offered)),
+        e=e,
+        open=[o for o in offered if register.state(o) == "open"],
+        not_open=[o for o in offered if register.state(o) != "open"],
+        structured=seo.organization(e, site.config),
+        **site.common,
+    )
 
 
 def calendars_and_feeds(site: Site) -> None:
@@ -200,14 +232,8 @@ def calendars_and_feeds(site: Site) -> None:
     calendar rather than kept: keeping them grew the pages process by 1.5 GB at 600,000
     opportunities."""
     register, config, write, b, v = site.register, site.config, site.write, site.b, vocabularies()
-
-    def events_of(o: Opportunity) -> list[str]:
-        return calendar.events(register, o, config) if o.sessions else []
-
     for o in register.opportunities.values():
-        file = f"calendar/{o.id}.ics"
-        if o.sessions and not write.reused(file, key := write.key(file, site.card_key(o))):
-            write.text(file, calendar.calendar(o.title, events_of(o), calendar.timed_years((o,))), key)
+        opportunity_calendar(site, o)
     newest = latest(register, register.opportunities.values(), feeds.FEED_SIZE)
     write.text("feed.xml", feeds.atom(site.env, register, config, "New opportunities", "feed.xml", newest))
     for facet in feeds.FACETS:
@@ -216,12 +242,20 @@ def calendars_and_feeds(site: Site) -> None:
             label = v.label(facet.vocabulary, code)
             ics = f"calendar/{facet.segment}/{code}.ics"
             if not write.reused(ics, key := write.key(ics, tuple(site.card_key(o) for o in items))):
-                event_lines = (line for o in items for line in events_of(o))
+                event_lines = (line for o in items if o.sessions for line in calendar.events(register, o, config))
                 title = f"STEM Exchange: {label}"
                 write.text(ics, calendar.calendar(title, event_lines, calendar.timed_years(items)), key)
             feed = f"feeds/{facet.segment}/{code}.xml"
             newest = latest(register, items, feeds.FEED_SIZE)
             write.text(feed, feeds.atom(site.env, register, config, f"New opportunities: {label}", feed, newest))
+
+
+def opportunity_calendar(site: Site, o: Opportunity) -> None:
+    """The opportunity's own calendar, when it has sessions."""
+    file, write = f"calendar/{o.id}.ics", site.write
+    if o.sessions and not write.reused(file, key := write.key(file, site.card_key(o))):
+        events = calendar.events(site.register, o, site.config)
+        write.text(file, calendar.calendar(o.title, events, calendar.timed_years((o,))), key)
 
 
 def about_pages(site: Site) -> None:

@@ -1,0 +1,168 @@
+"""Live edits under serve (live.py): a saved entry's own pages are rewritten in place, the same
+bytes a whole build writes, and the manifest stays true so the next build reuses correctly."""
+
+import re
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from stemx.config import BuildConfig
+from stemx.live import Live
+from stemx.output import MANIFEST_ID
+from stemx.pipeline import build
+from tests.conftest import ROOT, TODAY
+
+NEW_TITLE = "Wind turbine blade inspection: a live edited title"
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> tuple[BuildConfig, Live]:
+    """The sample content copied, built with a cache (as serve builds it), and a Live on its register."""
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    config = BuildConfig(content_dir=content, out_dir=tmp_path / "site", cache_dir=tmp_path / "cache", today=TODAY)
+    report = build(config)
+    assert report.register is not None
+    return config, Live(config, report.register)
+
+
+def fresh(config: BuildConfig) -> Path:
+    """The same content built from nothing: what every page must equal."""
+    out = config.out_dir.with_name("fresh")
+    shutil.rmtree(out, ignore_errors=True)
+    build(replace(config, out_dir=out, cache_dir=None))
+    return out
+
+
+def with_sessions(config: BuildConfig) -> Path:
+    """An opportunity file with dated sessions (so it has a calendar of its own)."""
+    for path in sorted((config.content_dir / "opportunities").glob("*.yaml")):
+        if "\n  kind: dates" in path.read_text():
+            return path
+    raise AssertionError("no sample opportunity has sessions")
+
+
+def retitle(path: Path, title: str) -> str:
+    old = path.read_text()
+    path.write_text(re.sub(r"^title: .*$", f'title: "{title}"', old, count=1, flags=re.M))
+    return old
+
+
+def employer_of(path: Path) -> str:
+    found = re.search(r"^employer: (\S+)", path.read_text(), flags=re.M)
+    assert found
+    return found[1]
+
+
+def same(config: BuildConfig, reference: Path, *pages: str) -> None:
+    for page in pages:
+        assert (config.out_dir / page).read_bytes() == (reference / page).read_bytes(), page
+
+
+def test_a_saved_title_rewrites_the_entry_pages_as_a_whole_build_would(served) -> None:
+    config, live = served
+    path = with_sessions(config)
+    retitle(path, NEW_TITLE)
+    edit = live.apply({path})
+    assert edit is not None and not edit.failed
+    assert edit.seconds < 5
+    employer = employer_of(path)
+    assert edit.pages == [f"opportunities/{path.stem}/", f"employers/{employer}/"]
+    page = f"opportunities/{path.stem}/index.html"
+    assert NEW_TITLE in (config.out_dir / page).read_text()
+    # The lists follow with the next whole build, not before.
+    assert NEW_TITLE not in (config.out_dir / "opportunities" / "index.html").read_text()
+    reference = fresh(config)
+    same(config, reference, page, f"employers/{employer}/index.html", f"calendar/{path.stem}.ics")
+
+    report = build(config)  # what serve runs next
+    assert report.reused > 100  # the manifest was kept: unchanged pages are reused, not rendered
+    assert _differences(config.out_dir, reference) == []
+
+
+def test_an_employer_edit_rewrites_its_opportunities_pages(served) -> None:
+    config, live = served
+    opportunity = with_sessions(config)
+    employer = config.content_dir / "employers" / f"{employer_of(opportunity)}.yaml"
+    text = employer.read_text()
+    employer.write_text(re.sub(r"^name: .*$", "name: Renamed Employer Ltd (sample)", text, count=1, flags=re.M))
+    edit = live.apply({employer})
+    assert edit is not None and not edit.failed
+    assert f"opportunities/{opportunity.stem}/" in edit.pages
+    assert "Renamed Employer Ltd" in (config.out_dir / f"opportunities/{opportunity.stem}/index.html").read_text()
+    same(config, fresh(config), f"opportunities/{opportunity.stem}/index.html", f"employers/{employer.stem}/index.html")
+
+
+def test_an_invalid_edit_is_reported_by_file_line_and_field_and_changes_nothing(served) -> None:
+    config, live = served
+    path = with_sessions(config)
+    page = config.out_dir / f"opportunities/{path.stem}/index.html"
+    before = page.read_bytes()
+    path.write_text(re.sub(r"^format: .*$", "format: by pigeon", path.read_text(), count=1, flags=re.M))
+    edit = live.apply({path})
+    assert edit is not None and edit.failed and edit.pages == []
+    problem = next(p for p in edit.problems if p.severity == "error")
+    assert problem.path.endswith(f"opportunities/{path.name}") and problem.line > 1 and problem.field == "format"
+    assert page.read_bytes() == before
+    assert (config.out_dir / MANIFEST_ID).exists()  # nothing written, so reuse stays on
+
+
+def test_a_removed_opportunity_loses_its_page_and_leaves_its_employer(served) -> None:
+    config, live = served
+    path = with_sessions(config)
+    employer = employer_of(path)
+    path.unlink()
+    edit = live.apply({path})
+    assert edit is not None and not edit.failed
+    assert not (config.out_dir / "opportunities" / path.stem).exists()  # no empty folder to list
+    assert not (config.out_dir / "calendar" / f"{path.stem}.ics").exists()
+    reference = fresh(config)
+    same(config, reference, f"employers/{employer}/index.html")
+    build(config)
+    assert _differences(config.out_dir, reference) == []
+
+
+def test_a_new_opportunity_is_live_at_once(served) -> None:
+    config, live = served
+    source = with_sessions(config)
+    copy = source.with_name("a-new-sample-opportunity.yaml")
+    copy.write_text(re.sub(r"^id: .*$", f"id: {copy.stem}", source.read_text(), count=1, flags=re.M))
+    edit = live.apply({copy})
+    assert edit is not None and not edit.failed
+    same(config, fresh(config), f"opportunities/{copy.stem}/index.html", f"employers/{employer_of(copy)}/index.html")
+
+
+def test_an_edit_undone_while_serve_is_stopped_is_not_reused_stale(served) -> None:
+    """serve is stopped after a live edit, before its whole build; the edit is undone; a cold
+    build must then rewrite the page the live edit left, not reuse it."""
+    config, live = served
+    path = with_sessions(config)
+    original = retitle(path, NEW_TITLE)
+    live.apply({path})
+    path.write_text(original)
+    build(config)
+    page = f"opportunities/{path.stem}/index.html"
+    assert NEW_TITLE not in (config.out_dir / page).read_text()
+    assert _differences(config.out_dir, fresh(config)) == []
+
+
+def test_changes_that_are_not_entry_files_are_left_to_the_whole_build(served) -> None:
+    config, live = served
+    assert live.apply({ROOT / "templates" / "opportunity.html"}) is None
+    readme = config.content_dir / "opportunities" / "README.md"
+    readme.write_text("notes")
+    assert live.apply({readme}) is None
+    employer = next((config.content_dir / "employers").glob("*.yaml"))
+    employer.unlink()  # its opportunities would be left without one
+    assert live.apply({employer}) is None
+
+
+def _differences(site: Path, reference: Path) -> list[str]:
+    """Files that differ between two built sites (the manifest's digest aside)."""
+    files = {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()} - {MANIFEST_ID}
+    others = {p.relative_to(reference).as_posix() for p in reference.rglob("*") if p.is_file()}
+    return sorted(files ^ others) + [
+        f for f in sorted(files & others) if (site / f).read_bytes() != (reference / f).read_bytes()
+    ]

@@ -1,0 +1,107 @@
+"""`python build.py serve` as someone editing content uses it: a saved title is on the served
+page at once, the lists follow with the whole build, a broken file is reported and the last
+good page stays up, and Ctrl+C leaves no half-built folder behind."""
+
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, TODAY
+
+NEW_TITLE = "Messy data, edited while the site is served"
+OPPORTUNITY = "aire-valley-messy-data-cpd"  # sample content, open on TODAY
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Served:
+    def __init__(self, process: subprocess.Popen[str], port: int, log: Path, content: Path, out: Path) -> None:
+        self.process, self.port, self.log, self.content, self.out = process, port, log, content, out
+
+    def get(self, path: str) -> str:
+        with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/{path}", timeout=5) as response:
+            return response.read().decode("utf-8")
+
+    def until(self, check: Callable[[], bool], timeout: float, what: str) -> float:
+        """Seconds until `check` holds, polling; fails naming `what` after `timeout`."""
+        begun = time.perf_counter()
+        while time.perf_counter() - begun < timeout:
+            if self.process.poll() is not None:
+                pytest.fail(f"serve exited while waiting for {what}:\n{self.log.read_text()}")
+            if check():
+                return time.perf_counter() - begun
+            time.sleep(0.02)
+        pytest.fail(f"{what}: not within {timeout} s\n{self.log.read_text()}")
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[Served]:
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    port, log = _free_port(), tmp_path / "serve.log"
+    out = tmp_path / "site"
+    with log.open("w") as output:
+        process = subprocess.Popen(
+            [sys.executable, "build.py", "serve", "--content", str(content), "--out", str(out),
+             "--cache-dir", str(tmp_path / "cache"), "--today", TODAY.isoformat(), "--port", str(port)],
+            cwd=ROOT, stdout=output, stderr=subprocess.STDOUT, text=True,
+        )  # fmt: skip
+    server = Served(process, port, log, content, out)
+    try:
+        server.until(lambda: "Serving" in log.read_text(), 180, "the first build")
+        yield server
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)
+            try:
+                process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                raise
+
+
+def test_a_saved_title_is_served_at_once_and_the_lists_follow(served: Served) -> None:
+    page = f"opportunities/{OPPORTUNITY}/"
+    assert NEW_TITLE not in served.get(page)
+    path = served.content / "opportunities" / f"{OPPORTUNITY}.yaml"
+    text = path.read_text()
+    path.write_text(re.sub(r"^title: .*$", f'title: "{NEW_TITLE}"', text, count=1, flags=re.M))
+    seconds = served.until(lambda: NEW_TITLE in served.get(page), 10, "the edited page")
+    print(f"saved title served after {seconds:.2f} s (file watcher included)")
+    served.until(lambda: "Updated" in served.log.read_text(), 10, "the report of the edit")
+    assert f"Updated opportunities/{OPPORTUNITY}/" in " ".join(served.log.read_text().split())
+    # The whole build that follows brings the lists (and search, open data) up to date.
+    served.until(lambda: NEW_TITLE in served.get("opportunities/subject/computing/"), 180, "the list page")
+    served.until(lambda: "Build summary" in served.log.read_text().rpartition("Updated")[2], 180, "the build")
+    assert NEW_TITLE in served.get(page)  # the swap kept the edit
+
+    # A broken save: reported with file and line; the good page stays up.
+    path.write_text(text.replace("format: online", "format: by pigeon"))
+    served.until(lambda: "Not updated" in served.log.read_text(), 10, "the error report")
+    log = served.log.read_text()
+    assert re.search(rf"opportunities/{OPPORTUNITY}\.yaml:\d+", log), log
+    assert "format" in log.rpartition("Not updated")[0]
+    assert NEW_TITLE in served.get(page)
+
+
+def test_ctrl_c_stops_serve_without_leaving_a_build_folder(served: Served) -> None:
+    (served.content / "employers" / "README.md").write_text("A note beside the files: starts a whole build.\n")
+    time.sleep(1.0)  # the whole build has begun
+    served.process.send_signal(signal.SIGINT)
+    served.process.wait(timeout=60)
+    left = sorted(p.name for p in served.out.parent.iterdir() if p.name.startswith(".site."))
+    assert [name for name in left if ".staging-" in name] == []
+    assert (served.out / "index.html").exists()
