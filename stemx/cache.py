@@ -18,12 +18,14 @@ empties it.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
 import re
 import sqlite3
 import time
+from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any, cast
@@ -88,11 +90,25 @@ def clean(cache_dir: Path) -> tuple[int, int]:
     return tidy(cache_dir, keep=0)
 
 
+CHUNK = 500  # keys a query asks for (SQLite allows 32,766 parameters; older builds 999)
+
+
+def _marks(values: Sequence[object]) -> str:
+    return ",".join("?" * len(values))
+
+
+def _unpickle(data: bytes) -> Any:
+    try:
+        return pickle.loads(data)
+    except (pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, ImportError):
+        return None
+
+
 class Store:
     """A SQLite table of pickled values, a row per content file: (kind, path, digest, value).
 
-    A row is current when its digest matches; rows are read one at a time and only changed
-    ones written, so memory stays flat at any register size and a one-file change writes one
+    A row is current when its digest matches; rows are read a few hundred at a time and only
+    changed ones written, so memory stays flat at any register size and a one-file change writes one
     row. Rows of files not seen in a run are dropped when it saves."""
 
     TIMEOUT = 60.0  # seconds to wait for another build's writes before going without
@@ -128,30 +144,31 @@ class Store:
                 self.path.unlink(missing_ok=True)
         return None
 
-    def has(self, key: Key | None) -> bool:
-        return key is not None and self._row(key, "1") is not None
+    def has(self, keys: Sequence[Key | None]) -> list[bool]:
+        """Whether each key has a current row."""
+        return [row is not None for row in self._rows(keys, "1")]
 
-    def get(self, key: Key | None) -> Any:
-        """The stored value, or None when there is none for this digest (or it cannot be read)."""
-        row = self._row(key, "value") if key is not None else None
-        if row is None:
-            return None
-        try:
-            return pickle.loads(cast(bytes, row[0]))
-        except (pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, ImportError):
-            return None
+    def get(self, keys: Sequence[Key | None]) -> list[Any]:
+        """Each key's stored value, or None when there is none for its digest (or it cannot be read)."""
+        return [None if row is None else _unpickle(cast(bytes, row)) for row in self._rows(keys, "value")]
 
-    def _row(self, key: Key, column: str) -> tuple[object] | None:
-        self._seen.add(key[1])
+    def _rows(self, keys: Sequence[Key | None], column: str) -> list[object | None]:
+        """`column` of each key's current row, asked for CHUNK keys at a time rather than one by
+        one (50,000 single-row queries cost about 5 s; 100 queries of 500 rows, a fraction of that)."""
+        self._seen.update(k[1] for k in keys if k is not None)
         if self._db is None:
-            return None
-        try:
-            row: tuple[object] | None = self._db.execute(
-                f"SELECT {column} FROM entries WHERE kind = ? AND source = ? AND digest = ?", key
-            ).fetchone()
-        except sqlite3.OperationalError:
-            return None
-        return row
+            return [None] * len(keys)
+        rows: list[object | None] = []
+        for i in range(0, len(keys), CHUNK):
+            window = keys[i : i + CHUNK]
+            found: dict[Key, object] = {}
+            for kind in {k[0] for k in window if k is not None}:
+                sources = [k[1] for k in window if k is not None and k[0] == kind]
+                query = f"SELECT source, digest, {column} FROM entries WHERE kind = ? AND source IN ({_marks(sources)})"
+                with contextlib.suppress(sqlite3.OperationalError):  # busy: those files are checked again
+                    found |= {(kind, s, d): value for s, d, value in self._db.execute(query, (kind, *sources))}
+            rows += [None if k is None else found.get(k) for k in window]
+        return rows
 
     def put(self, key: Key | None, value: object) -> None:
         if key is None or self._db is None:

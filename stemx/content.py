@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from . import rules
-from .cache import EntryCache
+from .cache import CHUNK, EntryCache
 from .errors import ContentError, Problem, UsageError
 from .load import LINK_MESSAGE, LoadError, load_problem, read
 from .lookalikes import lookalike_names
@@ -258,16 +258,20 @@ def _check_all(
             yield in_context(entry, result, exists, today, keep)
         return
     keys = [cache.key(entry.kind, entry.source, entry.path) for entry in files]
-    missing = {i for i, key in enumerate(keys) if not cache.has(key)}
+    missing = {i for i, present in enumerate(cache.has(keys)) if not present}
     fresh = _read_all([files[i] for i in sorted(missing)])  # in file order, like this loop
-    for i, (entry, key) in enumerate(zip(files, keys, strict=True)):
-        kept: FileResult | None = next(fresh) if i in missing else cache.get(key)
-        if kept is None:  # a row that could not be read back: check the file again
-            kept = read_file(entry)
-            missing.add(i)
-        if i in missing:
-            cache.put(key, kept)
-        yield in_context(entry, kept, exists, today, keep)
+    for start in range(0, len(files), CHUNK):  # the kept results a chunk at a time: memory stays flat
+        window = range(start, min(start + CHUNK, len(files)))
+        kept = cache.get([None if i in missing else keys[i] for i in window])
+        for i, result in zip(window, kept, strict=True):
+            if i in missing:
+                result = next(fresh)
+            elif result is None:  # a row that could not be read back: check the file again
+                result = read_file(files[i])
+                missing.add(i)
+            if i in missing:
+                cache.put(keys[i], result)
+            yield in_context(files[i], result, exists, today, keep)
     if next(fresh, None) is not None:  # exhausting it also shuts the worker pool down
         raise AssertionError("more results than files to check")
 

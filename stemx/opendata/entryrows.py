@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from ..cache import Store, cache_file
+from ..cache import CHUNK, Store, cache_file
 from ..model import Employer, Opportunity, Register
 from . import nested
 from .csvfiles import csv_cell
@@ -75,16 +75,29 @@ def shares(register: Register, entity: Entity, cache_dir: Path | None, content_d
         if cache_dir and register.digests
         else None
     )
+    chunk: list[Employer | Opportunity] = []
     for entry in entries(register, entity):
-        key = _key(register, entity, entry) if store else None
-        share = store.get(key) if store else None
+        chunk.append(entry)
+        if len(chunk) == CHUNK:
+            yield from _chunk_shares(register, entity, chunk, store)
+            chunk = []
+    yield from _chunk_shares(register, entity, chunk, store)
+    if store:
+        store.save()
+
+
+def _chunk_shares(
+    register: Register, entity: Entity, chunk: list[Employer | Opportunity], store: Store | None
+) -> Iterator[Share]:
+    """The shares of a few hundred entries: the cached ones in one query, the rest made now."""
+    keys = [_key(register, entity, entry) for entry in chunk] if store else [None] * len(chunk)
+    kept = store.get(keys) if store else keys
+    for entry, key, share in zip(chunk, keys, kept, strict=True):
         if share is None:
             share = _share(register, entity, entry)
             if store:
                 store.put(key, share)
         yield share
-    if store:
-        store.save()
 
 
 def _key(register: Register, entity: Entity, entry: Employer | Opportunity) -> tuple[str, str, bytes] | None:
