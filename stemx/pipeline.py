@@ -15,7 +15,7 @@ from .cache import tidy
 from .config import BuildConfig
 from .content import Validation, register_from, validate_content
 from .model import Register
-from .output import Output
+from .output import Output, folder_digest
 from .publish import staging
 from .schedule import Stage, StageProgress, Timing, run_stages
 
@@ -61,6 +61,7 @@ class BuildReport:
 def build(config: BuildConfig, progress: Progress | None = None) -> BuildReport:
     """Validate the content and write the whole site; ContentError leaves `out_dir` untouched."""
     begun = time.perf_counter()
+    folder_digest.cache_clear()  # templates or static files may have changed since the last build (serve)
     validation = validate_content(
         config.content_dir, config.today, progress=progress.checked if progress else None, cache_dir=config.cache_dir
     )

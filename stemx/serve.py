@@ -2,9 +2,10 @@
 
 When an entry file is saved, its own pages are rewritten in place at once from the register
 kept in memory (live.py); then a whole build runs, through the same atomic swap as `build`,
-and brings the lists, feeds, search index and open data up to date. A change to a template,
-the code or the schemas goes straight to the whole build. An invalid change is reported and
-the last good pages stay up.
+and brings the lists, feeds, search index and open data up to date. A change to a template or
+a static file goes straight to the whole build; a change to the code or the schemas starts
+serve again (this process has read them already). An invalid change is reported and the last
+good pages stay up.
 
 Whole builds run in the main thread (Ctrl+C stops one cleanly); the watcher runs in a thread
 of its own, so a file saved during a build is live at once and starts the next build.
@@ -14,6 +15,8 @@ from __future__ import annotations
 
 import functools
 import http.server
+import os
+import sys
 import threading
 from pathlib import Path
 
@@ -25,6 +28,8 @@ from .errors import ContentError
 from .live import Live
 from .pipeline import build
 from .report import print_build_report
+
+CODE = ("stemx", "schemas")  # below the project root
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):
@@ -67,14 +72,18 @@ class Builds:
             self.pending |= paths
             self._wake.notify()
 
-    def run(self, stop: threading.Event) -> None:
-        """Build whenever something changed, until `stop` is set."""
+    def run(self, stop: threading.Event) -> bool:
+        """Build whenever something changed, until `stop` is set; True when the code changed
+        (this process still runs the old code: serve must start again)."""
         while not stop.is_set():
             with self._wake:
                 self._wake.wait_for(lambda: bool(self.pending) or stop.is_set())
-                self.pending = set()
+                paths, self.pending = self.pending, set()
+            if any(_is_code(p) for p in paths):
+                return True
             if not stop.is_set():
                 self.build()
+        return False
 
     def _apply(self, paths: set[Path], quiet: bool = False) -> None:
         assert self.live is not None
@@ -106,8 +115,8 @@ def serve(config: BuildConfig, port: int = 8000) -> None:
     )
     watched = [
         p
-        for p in (config.content_dir, config.templates_dir, config.static_dir, ROOT / "schemas", ROOT / "stemx")
-        if Path(p).exists()
+        for p in (config.content_dir, config.templates_dir, config.static_dir, *(ROOT / f for f in CODE))
+        if p.exists()
     ]
     stop = threading.Event()
 
@@ -117,7 +126,16 @@ def serve(config: BuildConfig, port: int = 8000) -> None:
 
     threading.Thread(target=watcher, daemon=True).start()
     try:
-        builds.run(stop)
+        restart = builds.run(stop)
     finally:
         stop.set()
         httpd.shutdown()
+        httpd.server_close()
+    if restart:
+        builds.console.print("The code or the schemas changed: starting serve again.")
+        os.execv(sys.executable, [sys.executable, *sys.argv])
+
+
+def _is_code(path: Path) -> bool:
+    """Whether `path` is the build's code or schemas, which a running process has already read."""
+    return any(Path(path).resolve().is_relative_to(ROOT / folder) for folder in CODE)

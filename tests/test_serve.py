@@ -2,6 +2,7 @@
 page at once, the lists follow with the whole build, a broken file is reported and the last
 good page stays up, and Ctrl+C leaves no half-built folder behind."""
 
+import io
 import re
 import shutil
 import signal
@@ -14,7 +15,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 
+from stemx.config import BuildConfig
+from stemx.serve import Builds, _is_code
 from tests.conftest import ROOT, TODAY
 
 NEW_TITLE = "Messy data, edited while the site is served"
@@ -105,3 +109,26 @@ def test_ctrl_c_stops_serve_without_leaving_a_build_folder(served: Served) -> No
     left = sorted(p.name for p in served.out.parent.iterdir() if p.name.startswith(".site."))
     assert [name for name in left if ".staging-" in name] == []
     assert (served.out / "index.html").exists()
+
+
+def test_a_template_saved_under_serve_is_in_the_next_build(tmp_path: Path) -> None:
+    """The build keys every page on the templates' contents, read again for each build of
+    the long-running serve process (not remembered from its first)."""
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    config = BuildConfig(out_dir=tmp_path / "site", cache_dir=tmp_path / "cache", templates_dir=templates, today=TODAY)
+    builds = Builds(config, Console(file=io.StringIO()))
+    builds.build()
+    template = templates / "opportunity.html"
+    template.write_text(template.read_text().replace("<h1>", '<h1 data-edited="yes">'))
+    builds.changed({template})
+    assert builds.pending == {template}
+    builds.build()
+    assert 'data-edited="yes"' in (config.out_dir / f"opportunities/{OPPORTUNITY}/index.html").read_text()
+
+
+def test_the_code_and_schemas_restart_serve_and_the_rest_does_not() -> None:
+    assert _is_code(ROOT / "stemx" / "site" / "calendar.py")
+    assert _is_code(ROOT / "schemas" / "opportunity.schema.json")
+    assert not _is_code(ROOT / "templates" / "opportunity.html")
+    assert not _is_code(ROOT / "content" / "opportunities" / f"{OPPORTUNITY}.yaml")
