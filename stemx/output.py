@@ -12,7 +12,9 @@ inputs they are made from. The Output then
   are unchanged, with the result the stage reported when it made them;
 - refuses a path two stages (or one stage twice) would write, naming both, in every process;
 - keeps the manifest (path -> producer and key), which the next build reuses from and the
-  sitemap is made from.
+  sitemap is made from;
+- in place (`serve`, as an entry file is saved): rewrites a few files of the published site,
+  each replaced whole, and adds them to its manifest.
 
 The manifest lives in the cache folder; the site holds its digest, so a site built any other
 way is never mixed in.
