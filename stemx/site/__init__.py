@@ -14,6 +14,7 @@ from ..config import BuildConfig
 from ..model import Employer, Opportunity, Register
 from ..output import Writer
 from ..schemas import vocabularies
+from ..texts import Text, TextStore
 from . import calendar, feeds, seo
 from .pages import EMPLOYER_FACETS, OPPORTUNITY_FACETS, Browse, browse, facet_nav, latest, paginate
 from .plan import plan_item
@@ -32,7 +33,10 @@ class Site:
     write: Writer
     env: Environment = field(init=False)
     common: dict[str, Any] = field(init=False)
-    cards: dict[str, Markup] = field(default_factory=dict)
+    # Each card kept on disk once rendered (TextStore): at 600,000 opportunities they would
+    # hold about 700 MB of the pages process in memory.
+    cards: dict[str, Text] = field(default_factory=dict)
+    _texts: TextStore = field(default_factory=TextStore)
 
     def __post_init__(self) -> None:
         self.env = self.write.env
@@ -61,8 +65,8 @@ class Site:
     def card(self, o: Opportunity) -> Markup:
         """An opportunity's card, rendered once: it appears on about eight listing pages."""
         if o.id not in self.cards:
-            self.cards[o.id] = Markup(self._card.render(o=o, register=self.register))
-        return self.cards[o.id]
+            self.cards[o.id] = self._texts.keep(self._card.render(o=o, register=self.register))
+        return Markup(str(self.cards[o.id]))
 
     def nav_html(self, *args: Any) -> Markup:
         """The filter navigation, rendered once per listing rather than once per page."""
