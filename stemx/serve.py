@@ -105,26 +105,31 @@ class Builds:
 
 def serve(config: BuildConfig, port: int = 8000) -> None:
     builds = Builds(config)
-    builds.build()
-    # The handler resolves the folder per request, so a swapped-in build is served at once.
-    handler = functools.partial(_Handler, directory=str(config.out_dir))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    builds.console.print(
-        f"Serving {config.out_dir} at http://127.0.0.1:{port}{config.base_url} (Ctrl+C to stop)", markup=False
-    )
     watched = [
         p
         for p in (config.content_dir, config.templates_dir, config.static_dir, *(ROOT / f for f in CODE))
         if p.exists()
     ]
-    stop = threading.Event()
+    stop, ready = threading.Event(), threading.Event()
 
     def watcher() -> None:
-        for changes in watch(*watched, stop_event=stop):
-            builds.changed({Path(path) for _, path in changes})
+        # Watching starts before the first build, so a file saved during it is built next. An
+        # empty set comes every half second: the first says the watches are in place.
+        for changes in watch(*watched, stop_event=stop, yield_on_timeout=True, rust_timeout=500):
+            ready.set()
+            if changes:
+                builds.changed({Path(path) for _, path in changes})
 
     threading.Thread(target=watcher, daemon=True).start()
+    builds.build()
+    # The handler resolves the folder per request, so a swapped-in build is served at once.
+    handler = functools.partial(_Handler, directory=str(config.out_dir))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    ready.wait()
+    builds.console.print(
+        f"Serving {config.out_dir} at http://127.0.0.1:{port}{config.base_url} (Ctrl+C to stop)", markup=False
+    )
     try:
         restart = builds.run(stop)
     finally:
