@@ -129,8 +129,8 @@ def ours(args: argparse.Namespace, content: Path, out: Path) -> dict[str, dict[s
         serve = [py, "build.py", "serve", *build[3:]]
         try:
             results |= served.run(serve, ROOT, one_file, f"opportunities/{one_file.stem}/", change_one, args.repeat)
-        except RuntimeError as e:
-            results["edit to page"] = {"failed": True, "exit": 1, "error": str(e)}
+        except Exception as e:  # noqa: BLE001 - reported in the table like any failed measurement
+            results["edit to page"] = {"failed": True, "exit": 1, "error": f"{type(e).__name__}: {e}"}
     finally:
         one_file.write_text(original, encoding="utf-8")
     return results

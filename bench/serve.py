@@ -59,8 +59,11 @@ def run(
             raise RuntimeError(f"{what}: not within {timeout} s\n{output()[-2000:]}")
 
         def shows(title: str) -> bool:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/{page}", timeout=10) as response:
-                return f"<h1>{escape(title)}</h1>" in response.read().decode("utf-8")
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/{page}", timeout=10) as response:
+                    return f"<h1>{escape(title)}</h1>" in response.read().decode("utf-8")
+            except OSError:  # the folder is being swapped for a new build's, for a moment: ask again
+                return False
 
         try:
             until(lambda: "Serving" in output(), "the first build")
