@@ -34,7 +34,7 @@ class Site:
     env: Environment = field(init=False)
     common: dict[str, Any] = field(init=False)
     # Each card kept on disk once rendered (TextStore): at 600,000 opportunities they would
-    # hold about 700 MB of the pages process in memory.
+    # hold about 500 MB of the pages process in memory.
     cards: dict[str, Text] = field(default_factory=dict)
     _texts: TextStore = field(default_factory=TextStore)
 
