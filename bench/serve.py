@@ -25,7 +25,8 @@ from markupsafe import escape
 BUILD_DONE = "Build summary"  # printed at the end of every whole build
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A port on 127.0.0.1 no one is listening on (serve's tests use it too)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
@@ -41,7 +42,7 @@ def run(
     cmd: list[str], cwd: Path, file: Path, page: str, change: Callable[[], None], repeat: int, timeout: float = 900
 ) -> dict[str, Any]:
     """`cmd` is serve's command without --port; `page` the edited entry's address ("opportunities/x/")."""
-    port = _free_port()
+    port = free_port()
     with tempfile.NamedTemporaryFile("w+", suffix=".log") as log:
         process = subprocess.Popen([*cmd, "--port", str(port)], cwd=cwd, stdout=log, stderr=subprocess.STDOUT)
 

@@ -108,8 +108,8 @@ class Store:
     """A SQLite table of pickled values, a row per content file: (kind, path, digest, value).
 
     A row is current when its digest matches; rows are read a few hundred at a time and only
-    changed ones written, so memory stays flat at any register size and a one-file change writes one
-    row. Rows of files not seen in a run are dropped when it saves."""
+    changed ones written, so memory stays flat at any register size and a one-file change
+    writes one row. Rows of files not seen in a run are dropped when it saves."""
 
     TIMEOUT = 60.0  # seconds to wait for another build's writes before going without
 

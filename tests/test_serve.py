@@ -6,7 +6,6 @@ import io
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -17,18 +16,13 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
+from bench.serve import free_port
 from stemx.config import BuildConfig
 from stemx.serve import Builds, _is_code
 from tests.conftest import ROOT, TODAY
 
 NEW_TITLE = "Messy data, edited while the site is served"
 OPPORTUNITY = "aire-valley-messy-data-cpd"  # sample content, open on TODAY
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 class Served:
@@ -55,7 +49,7 @@ class Served:
 def served(tmp_path: Path) -> Iterator[Served]:
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content", content)
-    port, log = _free_port(), tmp_path / "serve.log"
+    port, log = free_port(), tmp_path / "serve.log"
     out = tmp_path / "site"
     with log.open("w") as output:
         process = subprocess.Popen(

@@ -1,20 +1,14 @@
 """`python build.py serve`: serves the site, rebuilds on change, keeps the last good build on errors."""
 
 import shutil
-import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from pathlib import Path
 
+from bench.serve import free_port
 from tests.conftest import CASES, ROOT
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _fetch(url: str) -> str:
@@ -39,7 +33,7 @@ def _wait_for(url: str, text: str, seconds: float = 30) -> str:
 def test_serve_rebuilds_on_change_and_survives_bad_content(tmp_path: Path) -> None:
     content = tmp_path / "content"
     shutil.copytree(CASES / "valid" / "minimal" / "content", content)
-    port = _free_port()
+    port = free_port()
     cmd = [
         sys.executable,
         str(ROOT / "build.py"),
