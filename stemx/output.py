@@ -13,6 +13,9 @@ inputs they are made from. The Output then
 - refuses a path two stages (or one stage twice) would write, naming both, in every process;
 - keeps the manifest (path -> producer and key), which the next build reuses from and the
   sitemap is made from;
+- patches (a rebuild over a site it published): only new and changed files are written to the
+  staging folder; commit() moves them into the published site and deletes the ones that went,
+  instead of a whole new site made of links (at 40,000 opportunities, 90,000 folders a build);
 - in place (`serve`, as an entry file is saved): rewrites a few files of the published site,
   each replaced whole, and adds them to its manifest.
 
@@ -37,6 +40,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from .cache import cache_file, checker_version
 from .config import BuildConfig
 from .errors import BuildError
+from .publish import remove_later, set_aside
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -119,6 +123,8 @@ class Output:
                 id_file.unlink()
             except OSError:
                 pass
+        # A manifest that matches the published site: build only what changed, then move it in.
+        self.patching = bool(self.old) and not in_place
         self.made: dict[str, Made] = {}
         self.results: dict[str, tuple[bytes, Any]] = {}  # producer -> (group key, result)
         self.reused = 0
@@ -165,7 +171,7 @@ class Output:
         return [p[: -len("index.html")] for p in self.made if p == "index.html" or p.endswith("/index.html")]
 
     def save(self) -> None:
-        """Write the manifest beside the finished site (`publish` moves it in place after the swap)."""
+        """Write the manifest beside the finished site (`publish` moves it in place once the site is)."""
         if self._manifest is None:
             return
         (self.folder / MANIFEST_ID).write_text(_digest(self.made), encoding="ascii")
@@ -246,6 +252,72 @@ class Output:
             self._folders.add(parent)
         return f"{self._root}/{path}"
 
+    def keep(self, path: str) -> bool:
+        """Keep `path` as the published site has it (a file, or a folder ending in "/"): left
+        where it is when patching, else linked into the new site; False when it is not there."""
+        if self.patching:
+            return os.path.exists(f"{self._published}/{path}")
+        return self.link(path)
+
+    def find(self, path: str) -> Path:
+        """Where `path` of this build is: written by it, or kept from the published site."""
+        staged = self.folder / path
+        return staged if not self.patching or staged.exists() else self.published / path
+
+    def commit(self) -> None:
+        """Patching: move this build's files into the published site, delete those it no longer
+        has, then the manifest id. Until that last step the site has none, so a build stopped
+        half-way leaves a site no build reuses from (the next one is made whole)."""
+        published = self.published
+        (published / MANIFEST_ID).unlink(missing_ok=True)
+        aside = self._move_in("")
+        for path in self.old.keys() - self.made.keys():
+            if not self._covered(path):
+                target = published / path
+                if path.endswith("/"):
+                    if target.is_dir():
+                        aside.append(set_aside(target, published))
+                    continue
+                target.unlink(missing_ok=True)
+                with contextlib.suppress(OSError):  # an empty folder would be served as a file listing
+                    target.parent.rmdir()
+        os.replace(self.folder / MANIFEST_ID, published / MANIFEST_ID)
+        remove_later(aside)
+
+    def _move_in(self, folder: str) -> list[Path]:
+        """Move what is staged below `folder` into the published site: a file replaces its
+        namesake; a folder one stage owns, or one the site lacks, moves whole. Returns the
+        replaced folders, set aside for removal."""
+        aside: list[Path] = []
+        with os.scandir(f"{self._root}/{folder}") as items:
+            for item in items:
+                path = folder + item.name
+                target = f"{self._published}/{path}"
+                if path == MANIFEST_ID:
+                    continue
+                if not item.is_dir():
+                    if os.path.isdir(target):  # a folder last time, a file now
+                        aside.append(set_aside(Path(target), self.published))
+                    os.replace(item.path, target)
+                elif path + "/" in self.made or not os.path.isdir(target):
+                    if os.path.lexists(target):
+                        aside.append(set_aside(Path(target), self.published))
+                    os.replace(item.path, target)
+                else:
+                    aside += self._move_in(path + "/")
+        return aside
+
+    def _covered(self, path: str) -> bool:
+        """Whether `path` is, or is inside, something this build made."""
+        if path in self.made:
+            return True
+        end = path.rfind("/", 0, len(path) - 1)
+        while end > 0:
+            if path[: end + 1] in self.made:
+                return True
+            end = path.rfind("/", 0, end)
+        return False
+
     def link(self, path: str) -> bool:
         """Link `path` (a file, or a folder ending in "/") from the published site."""
         source, target = f"{self._published}/{path}", self._staged(path.rstrip("/"))
@@ -313,7 +385,7 @@ class Writer:
         if old is None or old.key != key or old.producer != self.producer:
             return False
         self._claim(file, Made(self.producer, key))
-        if not self.output.link(file):  # gone from the published site: the caller writes it
+        if not self.output.keep(file):  # gone from the published site: the caller writes it
             del self.output.made[file]
             self.paths.pop()
             return False
@@ -377,7 +449,7 @@ class Writer:
             return None  # nothing to carry, or someone removed part of the published copy
         for path, made in group:
             self._claim(path, made)
-            self.output.link(path)
+            self.output.keep(path)
         self.output.reused += len(group)
         return self.remember(key, self.output.old_results[self.producer][1])
 

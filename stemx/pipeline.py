@@ -68,10 +68,12 @@ def build(config: BuildConfig, progress: Progress | None = None) -> BuildReport:
     register = register_from(validation, config.today, config.strict)
     report = BuildReport(validation, len(register.employers), len(register.opportunities), register=register)
     report.timings.append(Timing("load and validate", time.perf_counter() - begun, 0, alongside=False))
-    with staging(config.out_dir) as folder:
-        output = Output(folder, config, register)
+    with staging(config.out_dir) as staged:
+        output = Output(staged.folder, config, register)
         _, timings = run_stages(stages(), register, config, output, progress.stage if progress else None)
         output.save()
+        if output.patching:
+            staged.commit = output.commit
     output.publish()
     if config.cache_dir is not None:
         tidy(config.cache_dir)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import time
 from dataclasses import fields, replace
 from datetime import timedelta
 from pathlib import Path
@@ -16,7 +17,7 @@ import yaml
 from stemx import pipeline
 from stemx.config import BuildConfig
 from stemx.errors import BuildError
-from stemx.output import NOT_OUTPUT, Output, OutputCollision, settings_digest
+from stemx.output import MANIFEST_ID, NOT_OUTPUT, Output, OutputCollision, settings_digest
 from stemx.pipeline import build
 from stemx.schedule import Stage
 from tests.conftest import CASES, ROOT, TODAY
@@ -262,3 +263,89 @@ def test_an_unchanged_register_carries_data_and_the_search_index_over_whole(tmp_
     assert len(carried) > 40
     assert [p for p in carried if after[p] != before[p]] == []  # linked from the last build, not made again
     assert report.reused >= len(carried)
+
+
+# -- a rebuild patches the published site
+
+
+def _settled(parent: Path, deadline: float = 30) -> list[str]:
+    """The folder's names once the replaced copies' background removal has finished."""
+    end = time.monotonic() + deadline
+    while any(".old-" in p.name for p in parent.iterdir()) and time.monotonic() < end:
+        time.sleep(0.05)
+    return sorted(p.name for p in parent.iterdir())
+
+
+def test_a_rebuild_moves_only_what_changed_into_the_published_site_and_deletes_what_went(tmp_path: Path) -> None:
+    content = _content(tmp_path)
+    gone = content / "employers" / "gone-employer.yaml"
+    gone.write_text(yaml.safe_dump(_load(content / "employers" / f"{SECOND_EMPLOYER}.yaml") | {"id": gone.stem}))
+    config = BuildConfig(content_dir=content, out_dir=tmp_path / "site", today=TODAY, cache_dir=tmp_path / "cache")
+    build(config)
+    site = tmp_path / "site"
+    folder, before = site.stat().st_ino, inodes(site)
+    path = content / "opportunities" / f"{OPPORTUNITY}.yaml"
+    path.write_text(yaml.safe_dump(_load(path) | {"title": "A patched title"}), encoding="utf-8")
+    gone.unlink()
+    report = build(config)
+    after = inodes(site)
+    assert site.stat().st_ino == folder  # patched where it stands, not replaced by a new folder
+    assert after[f"opportunities/{OPPORTUNITY}/index.html"] != before[f"opportunities/{OPPORTUNITY}/index.html"]
+    unchanged = f"employers/{SECOND_EMPLOYER}/index.html"
+    assert after[unchanged] == before[unchanged]  # left where it was
+    assert report.reused > 0
+    assert before[f"employers/{gone.stem}/index.html"]
+    assert not (site / "employers" / gone.stem).exists()  # its page and its folder went
+    assert _settled(tmp_path) == ["cache", "content", "site"]  # no staging or replaced copy left
+    build(replace(config, out_dir=tmp_path / "clean", cache_dir=None))
+    assert files(site) == files(tmp_path / "clean")
+
+
+def test_a_folder_one_stage_owns_is_replaced_whole_so_a_removed_file_goes(tmp_path: Path) -> None:
+    static = tmp_path / "static"
+    shutil.copytree(ROOT / "static", static)
+    config = BuildConfig(
+        content_dir=MINIMAL, out_dir=tmp_path / "site", today=TODAY, cache_dir=tmp_path / "cache", static_dir=static
+    )
+    (static / "old-file.txt").write_text("to be removed", encoding="utf-8")
+    build(config)
+    assert (tmp_path / "site" / "static" / "old-file.txt").exists()
+    (static / "old-file.txt").unlink()
+    build(config)
+    assert not (tmp_path / "site" / "static" / "old-file.txt").exists()
+    build(replace(config, out_dir=tmp_path / "clean", cache_dir=None))
+    assert files(tmp_path / "site") == files(tmp_path / "clean")
+
+
+def test_a_site_whose_last_patch_was_cut_short_is_built_again_whole(tmp_path: Path) -> None:
+    config = BuildConfig(content_dir=MINIMAL, out_dir=tmp_path / "site", today=TODAY, cache_dir=tmp_path / "cache")
+    build(config)
+    # What a build stopped while moving files in leaves: no manifest id, some files of each build.
+    (tmp_path / "site" / MANIFEST_ID).unlink()
+    (tmp_path / "site" / f"opportunities/{OPPORTUNITY}/index.html").write_text("half of a patch", encoding="utf-8")
+    folder = (tmp_path / "site").stat().st_ino
+    report = build(config)
+    assert report.reused == 0
+    assert (tmp_path / "site").stat().st_ino != folder  # made whole and swapped in
+    build(replace(config, out_dir=tmp_path / "clean", cache_dir=None))
+    assert files(tmp_path / "site") == files(tmp_path / "clean")
+
+
+def test_a_rebuild_that_fails_leaves_the_published_site_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = BuildConfig(content_dir=MINIMAL, out_dir=tmp_path / "site", today=TODAY, cache_dir=tmp_path / "cache")
+    build(config)
+    before = files(tmp_path / "site")
+    real = pipeline.stages
+
+    def broken(register: Any, out: Any, cfg: Any, *_: Any) -> None:
+        out.text("half.html", "half a site")
+        raise BuildError("a stage failed")
+
+    monkeypatch.setattr(pipeline, "stages", lambda: [*real()[:-1], Stage("broken", broken, after=("open data",))])
+    with pytest.raises(BuildError):
+        build(config)
+    assert files(tmp_path / "site") == before
+    assert (tmp_path / "site" / MANIFEST_ID).exists()  # still reused from: nothing of it changed
+    assert _settled(tmp_path) == ["cache", "site"]

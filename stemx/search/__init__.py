@@ -56,7 +56,7 @@ def write_search(register: Register, out: Writer, config: BuildConfig) -> None:
     districts = {d: [round(lat, 4), round(lon, 4)] for d, (lat, lon) in sorted(positions().items())}
     out.text("search/districts.json", json.dumps(districts, separators=(",", ":")))
     out.text("search/places.json", json.dumps(places(), separators=(",", ":"), ensure_ascii=False))
-    index = out.output.folder / "search" / name
+    index = out.output.find(f"search/{name}")
     manifest = {
         "dbs": {
             order: {
