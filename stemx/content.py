@@ -71,6 +71,9 @@ def discover(content_dir: Path) -> tuple[list[EntryFile], list[Problem]]:
     files: list[EntryFile] = []
     problems: list[Problem] = []
     shown = display_path(content_dir)  # once: resolving each of 600,000 paths costs seconds
+    if not any((content_dir / folder).is_dir() for folder in FOLDERS.values()):
+        # Most likely the wrong folder: building it would publish an empty register over the site.
+        raise UsageError(f"{shown} has no employers/ or opportunities/ folder: is it the content folder?")
     for kind, folder in FOLDERS.items():
         directory = content_dir / folder
         if not directory.is_dir():

@@ -29,11 +29,29 @@ def test_warnings_fail_only_with_strict(capsys) -> None:
     assert code == 1
 
 
+def published_site(out: Path) -> Path:
+    out.mkdir()
+    (out / "index.html").write_text("previous site")
+    return out / "index.html"
+
+
 def test_usage_errors_exit_two(capsys, tmp_path: Path) -> None:
     assert main(["validate", "--content", str(tmp_path / "missing")]) == 2
     assert "content folder not found" in capsys.readouterr().err
     assert main(["validate", "--today", "tomorrow"]) == 2
     assert main(["frobnicate"]) == 2
+
+
+def test_a_folder_without_entry_folders_is_refused_rather_than_built_as_an_empty_register(
+    capsys, tmp_path: Path
+) -> None:
+    """`--content` one level too high: building it would publish an empty site over the real one."""
+    (tmp_path / "wrong" / "content" / "employers").mkdir(parents=True)
+    published = published_site(tmp_path / "site")
+    code = main(["build", "--content", str(tmp_path / "wrong"), "--out", str(tmp_path / "site"), "--no-cache"])
+    assert code == 2
+    assert "has no employers/ or opportunities/ folder: is it the content folder?" in capsys.readouterr().err
+    assert published.read_text() == "previous site"
 
 
 def test_named_files_are_checked_against_the_whole_content(capsys, tmp_path: Path, minimal_content: Path) -> None:
