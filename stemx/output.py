@@ -91,7 +91,7 @@ def settings_digest(config: BuildConfig) -> bytes:
 
 
 class Output:
-    """The site being built in `folder` (a staging folder swapped in when the build is done)."""
+    """The site being built in `folder`: a staging folder, swapped in or moved in (commit) when the build is done."""
 
     def __init__(
         self, folder: Path, config: BuildConfig, register: Register | None = None, *, in_place: bool = False
@@ -279,8 +279,9 @@ class Output:
                         aside.append(set_aside(target, published))
                     continue
                 target.unlink(missing_ok=True)
-                with contextlib.suppress(OSError):  # an empty folder would be served as a file listing
-                    target.parent.rmdir()
+                if target.parent != published:
+                    with contextlib.suppress(OSError):  # an empty folder would be served as a file listing
+                        target.parent.rmdir()
         os.replace(self.folder / MANIFEST_ID, published / MANIFEST_ID)
         remove_later(aside)
 

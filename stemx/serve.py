@@ -1,7 +1,7 @@
 """`python build.py serve`: build, serve on localhost, and keep the site up to date as files change.
 
 When an entry file is saved, its own pages are rewritten in place at once from the register
-kept in memory (live.py); then a whole build runs, through the same atomic swap as `build`,
+kept in memory (live.py); then a whole build runs, staged and put in place like `build`,
 and brings the lists, feeds, search index and open data up to date. A change to a template or
 a static file goes straight to the whole build; a change to the code or the schemas starts
 serve again (this process has read them already). An invalid change is reported and the last
@@ -60,7 +60,7 @@ class Builds:
         if report.register is not None:
             with self._wake:
                 self.live = Live(self.config, report.register)
-                # The swap replaced the pages written live while it ran: write them again.
+                # The build may have put older copies of pages written live while it ran in place: write them again.
                 if self.pending:
                     self._apply(self.pending, quiet=True)
 
@@ -122,7 +122,7 @@ def serve(config: BuildConfig, port: int = 8000) -> None:
 
     threading.Thread(target=watcher, daemon=True).start()
     builds.build()
-    # The handler resolves the folder per request, so a swapped-in build is served at once.
+    # The handler resolves the folder per request, so a build swapped in whole is served at once.
     handler = functools.partial(_Handler, directory=str(config.out_dir))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()

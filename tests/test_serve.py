@@ -84,7 +84,7 @@ def test_a_saved_title_is_served_at_once_and_the_lists_follow(served: Served) ->
     # The whole build that follows brings the lists (and search, open data) up to date.
     served.until(lambda: NEW_TITLE in served.get("opportunities/subject/computing/"), 180, "the list page")
     served.until(lambda: "Build summary" in served.log.read_text().rpartition("Updated")[2], 180, "the build")
-    assert NEW_TITLE in served.get(page)  # the swap kept the edit
+    assert NEW_TITLE in served.get(page)  # the whole build that followed kept the edit
 
     # A broken save: reported with file and line; the good page stays up.
     path.write_text(text.replace("format: online", "format: by pigeon"))
