@@ -264,6 +264,26 @@ class Output:
         staged = self.folder / path
         return staged if not self.patching or staged.exists() else self.published / path
 
+    def kept(self) -> list[str]:
+        """The paths this build left as the published site has them (patching)."""
+        old = self.old
+        return [p for p, m in self.made.items() if m.key is not None and old.get(p) == m]
+
+    def worth_patching(self) -> bool:
+        """Whether at least half of the site's files are kept: else (a new build date, a template
+        changed) moving most files in one by one would be slower than a swap, and visitors would
+        meet a mix of old and new pages for longer."""
+        if not self.patching:
+            return False
+        kept = sum(self.made[p].files for p in self.kept())
+        return 2 * kept >= sum(m.files for m in self.made.values())
+
+    def complete(self) -> None:
+        """Patching no more: link the kept files into the staging folder, so it is the whole site."""
+        for path in self.kept():
+            if not os.path.lexists(self._staged(path.rstrip("/"))):
+                self.link(path)
+
     def commit(self) -> None:
         """Patching: move this build's files into the published site, delete those it no longer
         has, then the manifest id. Until that last step the site has none, so a build stopped

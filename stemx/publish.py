@@ -1,10 +1,10 @@
 """Write the site into a staging folder and put it in place only when it is complete.
 
 A build that fails or is interrupted leaves the published folder untouched. A first build
-(or one that cannot trust what is published) is swapped in whole; a rebuild over a site this
-program published writes only its new and changed files into the staging folder, and the
-output layer then moves them in and deletes the files that went (Output.commit): a handful
-of renames instead of a folder per page made again. Replaced copies are removed by a separate
+(or one that cannot trust what is published, or that changes most files) is swapped in whole;
+a rebuild over a site this program published writes only its new and changed files into the
+staging folder, and the output layer then moves them in and deletes the files that went
+(Output.commit): a handful of renames instead of a folder per page made again. Replaced copies are removed by a separate
 process, so the build does not wait for them (deleting 144,000 files takes about 6 s).
 """
 

@@ -277,28 +277,52 @@ def _settled(parent: Path, deadline: float = 30) -> list[str]:
 
 
 def test_a_rebuild_moves_only_what_changed_into_the_published_site_and_deletes_what_went(tmp_path: Path) -> None:
-    content = _content(tmp_path)
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)  # the sample register: a change leaves most files as they are
+    path = sorted((content / "opportunities").glob("*.yaml"))[0]
+    employer = _load(path)["employer"]
+    other = next(p.stem for p in sorted((content / "employers").glob("*.yaml")) if p.stem != employer)
     gone = content / "employers" / "gone-employer.yaml"
-    gone.write_text(yaml.safe_dump(_load(content / "employers" / f"{SECOND_EMPLOYER}.yaml") | {"id": gone.stem}))
+    gone.write_text(yaml.safe_dump(_load(content / "employers" / f"{other}.yaml") | {"id": gone.stem}))
     config = BuildConfig(content_dir=content, out_dir=tmp_path / "site", today=TODAY, cache_dir=tmp_path / "cache")
     build(config)
     site = tmp_path / "site"
+    (site / "static" / "stray.txt").write_text("not made by this build", encoding="utf-8")
     folder, before = site.stat().st_ino, inodes(site)
-    path = content / "opportunities" / f"{OPPORTUNITY}.yaml"
     path.write_text(yaml.safe_dump(_load(path) | {"title": "A patched title"}), encoding="utf-8")
     gone.unlink()
     report = build(config)
     after = inodes(site)
     assert site.stat().st_ino == folder  # patched where it stands, not replaced by a new folder
-    assert after[f"opportunities/{OPPORTUNITY}/index.html"] != before[f"opportunities/{OPPORTUNITY}/index.html"]
-    unchanged = f"employers/{SECOND_EMPLOYER}/index.html"
+    page = f"opportunities/{path.stem}/index.html"
+    assert after[page] != before[page]
+    unchanged = f"employers/{other}/index.html"
     assert after[unchanged] == before[unchanged]  # left where it was
-    assert report.reused > 0
+    assert report.reused > len(after) / 2
     assert before[f"employers/{gone.stem}/index.html"]
     assert not (site / "employers" / gone.stem).exists()  # its page and its folder went
+    assert not (site / "static" / "stray.txt").exists()  # a folder one stage owns is replaced whole
     assert _settled(tmp_path) == ["cache", "content", "site"]  # no staging or replaced copy left
     build(replace(config, out_dir=tmp_path / "clean", cache_dir=None))
     assert files(site) == files(tmp_path / "clean")
+
+
+def test_a_rebuild_that_changes_most_files_is_swapped_in_whole_with_the_rest_linked(tmp_path: Path) -> None:
+    """In a one-opportunity register a new title shows on most pages: moving them in one by one
+    would leave visitors a mix of old and new pages for longer than a swap."""
+    content = _content(tmp_path)
+    config = BuildConfig(content_dir=content, out_dir=tmp_path / "site", today=TODAY, cache_dir=tmp_path / "cache")
+    build(config)
+    folder, before = (tmp_path / "site").stat().st_ino, inodes(tmp_path / "site")
+    path = content / "opportunities" / f"{OPPORTUNITY}.yaml"
+    path.write_text(yaml.safe_dump(_load(path) | {"title": "A new title"}), encoding="utf-8")
+    report = build(config)
+    after = inodes(tmp_path / "site")
+    assert (tmp_path / "site").stat().st_ino != folder
+    unchanged = f"employers/{SECOND_EMPLOYER}/index.html"
+    assert report.reused > 0 and after[unchanged] == before[unchanged]  # linked into the new site, not made
+    build(replace(config, out_dir=tmp_path / "clean", cache_dir=None))
+    assert files(tmp_path / "site") == files(tmp_path / "clean")
 
 
 def test_a_folder_one_stage_owns_is_replaced_whole_so_a_removed_file_goes(tmp_path: Path) -> None:
