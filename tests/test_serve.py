@@ -95,6 +95,19 @@ def test_a_saved_title_is_served_at_once_and_the_lists_follow(served: Served) ->
     assert NEW_TITLE in served.get(page)
 
 
+def test_an_invalid_save_is_reported_and_the_last_good_pages_stay_up(served: Served) -> None:
+    page = f"opportunities/{OPPORTUNITY}/"
+    before = served.get(page)
+    entry = served.content / "opportunities" / f"{OPPORTUNITY}.yaml"
+    entry.write_text(f"id: {OPPORTUNITY}\n", encoding="utf-8")  # most fields missing
+    served.until(lambda: "still serving the last good build" in served.log.read_text(), 120, "the whole build's report")
+    log = served.log.read_text()
+    assert "Not updated: the file has errors; the last good pages stay up." in log
+    assert f"{OPPORTUNITY}.yaml:1:1: employer: required field 'employer' is missing" in log  # file, line, field
+    assert "Traceback" not in log
+    assert served.get(page) == before
+
+
 def test_ctrl_c_stops_serve_without_leaving_a_build_folder(served: Served) -> None:
     (served.content / "employers" / "README.md").write_text("A note beside the files: starts a whole build.\n")
     time.sleep(1.0)  # the whole build has begun
