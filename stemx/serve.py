@@ -60,7 +60,7 @@ class Builds:
         if report.register is not None:
             with self._wake:
                 self.live = Live(self.config, report.register)
-                # The build may have put older copies of pages written live while it ran in place: write them again.
+                # Pages written live while the build ran may have been overwritten by its older copies: write them again.
                 if self.pending:
                     self._apply(self.pending, quiet=True)
 

@@ -20,6 +20,13 @@ def sample_content() -> Path:
     return ROOT / "content"
 
 
+def published(out: Path) -> Path:
+    """A folder standing for a previously published site; returns its one page."""
+    out.mkdir()
+    (out / "index.html").write_text("previous site")
+    return out / "index.html"
+
+
 def build_site(content: Path, out: Path, base_url: str = "/") -> Path:
     """Build a content folder with the real pipeline, as `python build.py build` does."""
     from stemx.config import BuildConfig

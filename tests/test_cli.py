@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from stemx.cli import main
-from tests.conftest import CASES
+from tests.conftest import CASES, published
 
 
 def validate(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -29,12 +29,6 @@ def test_warnings_fail_only_with_strict(capsys) -> None:
     assert code == 1
 
 
-def published_site(out: Path) -> Path:
-    out.mkdir()
-    (out / "index.html").write_text("previous site")
-    return out / "index.html"
-
-
 def test_usage_errors_exit_two(capsys, tmp_path: Path) -> None:
     assert main(["validate", "--content", str(tmp_path / "missing")]) == 2
     assert "content folder not found" in capsys.readouterr().err
@@ -47,11 +41,11 @@ def test_a_folder_without_entry_folders_is_refused_rather_than_built_as_an_empty
 ) -> None:
     """`--content` one level too high: building it would publish an empty site over the real one."""
     (tmp_path / "wrong" / "content" / "employers").mkdir(parents=True)
-    published = published_site(tmp_path / "site")
+    marker = published(tmp_path / "site")
     code = main(["build", "--content", str(tmp_path / "wrong"), "--out", str(tmp_path / "site"), "--no-cache"])
     assert code == 2
     assert "has no employers/ or opportunities/ folder: is it the content folder?" in capsys.readouterr().err
-    assert published.read_text() == "previous site"
+    assert marker.read_text() == "previous site"
 
 
 def test_named_files_are_checked_against_the_whole_content(capsys, tmp_path: Path, minimal_content: Path) -> None:

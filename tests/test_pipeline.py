@@ -13,17 +13,11 @@ from stemx import pipeline
 from stemx.config import BuildConfig
 from stemx.errors import BuildError, ContentError
 from stemx.schedule import Stage
-from tests.conftest import CASES, ROOT, TODAY
+from tests.conftest import CASES, ROOT, TODAY, published
 
 
 def config(content: Path, out: Path) -> BuildConfig:
     return BuildConfig(content_dir=content, out_dir=out, today=TODAY)
-
-
-def published(out: Path) -> Path:
-    out.mkdir()
-    (out / "index.html").write_text("previous site")
-    return out / "index.html"
 
 
 def test_invalid_content_leaves_the_published_site_untouched(tmp_path: Path) -> None:
