@@ -147,11 +147,7 @@ class Output:
         """Record `path` as `made`; a path already made, or one inside a folder another
         stage owns, is an error naming both producers."""
         with self._lock:
-            other = self.made.get(path)
-            end = path.rfind("/", 0, len(path) - 1)
-            while other is None and end > 0:  # each folder around it, innermost first
-                other = self.made.get(path[: end + 1])
-                end = path.rfind("/", 0, end)
+            other = self._owner(path)
             if other is not None:
                 raise OutputCollision(_collision(path, other.producer, made.producer))
             self.made[path] = made
@@ -264,25 +260,21 @@ class Output:
         staged = self.folder / path
         return staged if not self.patching or staged.exists() else self.published / path
 
-    def kept(self) -> list[str]:
-        """The paths this build left as the published site has them (patching)."""
-        old = self.old
-        return [p for p, m in self.made.items() if m.key is not None and old.get(p) == m]
-
-    def worth_patching(self) -> bool:
-        """Whether at least half of the site's files are kept: else (a new build date, a template
-        changed) moving most files in one by one would be slower than a swap, and visitors would
-        meet a mix of old and new pages for longer."""
+    def settle(self) -> bool:
+        """When patching, whether to move the staged files in (commit) rather than swap: yes when at
+        least half of the site's files are kept. Else (a new build date, a template changed) moving
+        most files in one by one would be slower than a swap and leave visitors a mix of old and
+        new pages for longer, so the kept files are linked into the staging folder, which is then
+        the whole site."""
         if not self.patching:
             return False
-        kept = sum(self.made[p].files for p in self.kept())
-        return 2 * kept >= sum(m.files for m in self.made.values())
-
-    def complete(self) -> None:
-        """Patching no more: link the kept files into the staging folder, so it is the whole site."""
-        for path in self.kept():
-            if not os.path.lexists(self._staged(path.rstrip("/"))):
+        kept = [p for p, m in self.made.items() if m.key is not None and self.old.get(p) == m]
+        if 2 * sum(self.made[p].files for p in kept) >= sum(m.files for m in self.made.values()):
+            return True
+        for path in kept:
+            if not os.path.lexists(self._staged(path.rstrip("/"))):  # rewritten: it was gone from the site
                 self.link(path)
+        return False
 
     def commit(self) -> None:
         """Patching: move this build's files into the published site, delete those it no longer
@@ -292,7 +284,7 @@ class Output:
         (published / MANIFEST_ID).unlink(missing_ok=True)
         aside = self._move_in("")
         for path in self.old.keys() - self.made.keys():
-            if not self._covered(path):
+            if self._owner(path) is None:
                 target = published / path
                 if path.endswith("/"):
                     if target.is_dir():
@@ -328,16 +320,14 @@ class Output:
                     aside += self._move_in(path + "/")
         return aside
 
-    def _covered(self, path: str) -> bool:
-        """Whether `path` is, or is inside, something this build made."""
-        if path in self.made:
-            return True
+    def _owner(self, path: str) -> Made | None:
+        """What this build made at `path`, or the folder around it one stage owns, innermost first."""
+        found = self.made.get(path)
         end = path.rfind("/", 0, len(path) - 1)
-        while end > 0:
-            if path[: end + 1] in self.made:
-                return True
+        while found is None and end > 0:
+            found = self.made.get(path[: end + 1])
             end = path.rfind("/", 0, end)
-        return False
+        return found
 
     def link(self, path: str) -> bool:
         """Link `path` (a file, or a folder ending in "/") from the published site."""

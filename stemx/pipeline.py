@@ -71,10 +71,8 @@ def build(config: BuildConfig, progress: Progress | None = None) -> BuildReport:
     with staging(config.out_dir) as staged:
         output = Output(staged.folder, config, register)
         _, timings = run_stages(stages(), register, config, output, progress.stage if progress else None)
-        if output.worth_patching():
+        if output.settle():
             staged.commit = output.commit
-        elif output.patching:
-            output.complete()  # most files changed: the staging folder becomes the whole site, swapped in
         output.save()
     output.publish()
     if config.cache_dir is not None:

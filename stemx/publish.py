@@ -4,8 +4,9 @@ A build that fails or is interrupted leaves the published folder untouched. A fi
 (or one that cannot trust what is published, or that changes most files) is swapped in whole;
 a rebuild over a site this program published writes only its new and changed files into the
 staging folder, and the output layer then moves them in and deletes the files that went
-(Output.commit): a handful of renames instead of a folder per page made again. Replaced copies are removed by a separate
-process, so the build does not wait for them (deleting 144,000 files takes about 6 s).
+(Output.commit): a handful of renames instead of a folder per page made again. Replaced
+copies are removed by a separate process, so the build does not wait for them (deleting
+144,000 files takes about 6 s).
 """
 
 from __future__ import annotations
