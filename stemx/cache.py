@@ -90,6 +90,19 @@ def clean(cache_dir: Path) -> tuple[int, int]:
     return tidy(cache_dir, keep=0)
 
 
+def hold(path: Path) -> sqlite3.Connection | None:
+    """Hold the lock of the (empty) database at `path` until the connection closes: one build at a
+    time uses a cache that must match the published site. None when another build holds it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db = sqlite3.connect(path, timeout=0, isolation_level=None)
+    try:
+        db.execute("BEGIN EXCLUSIVE")
+    except sqlite3.OperationalError:
+        db.close()
+        return None
+    return db
+
+
 CHUNK = 500  # keys a query asks for (SQLite allows 32,766 parameters; older builds 999)
 
 

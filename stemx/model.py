@@ -268,6 +268,21 @@ class Register:
     def digest(self, entry: Employer | Opportunity) -> bytes | None:
         return self.digests.get(entry.source)
 
+    def entry_key(self, entry: Employer | Opportunity) -> bytes | None:
+        """What an entry's own share of the register-wide files (its data rows, its search
+        record) is made from besides the code and settings: its file, and the context those
+        show (an employer's opportunity count; an opportunity's status on the build date and
+        its employer's file, which gives its place, region, name and sector). None without digests."""
+        own = self.digest(entry)
+        if own is None:
+            return None
+        if isinstance(entry, Employer):
+            context: tuple[object, ...] = (len(self.opportunities_of(entry.id)),)
+        else:
+            employer = self.employers.get(entry.employer)
+            context = (self.today.isoformat(), self.digest(employer) if employer else None)
+        return hashlib.blake2b(own + repr(context).encode(), digest_size=16).digest()
+
     def content_digest(self) -> str | None:
         """A digest of every entry's file (each one's digest, in path order); None without digests."""
         if not self.digests:

@@ -336,9 +336,9 @@ class Output:
             if path.endswith("/"):
                 if not os.path.isdir(source):
                     return False
-                shutil.copytree(source, target, copy_function=_link_or_copy, dirs_exist_ok=True)
+                shutil.copytree(source, target, copy_function=link_or_copy, dirs_exist_ok=True)
             else:
-                _link_or_copy(source, target)
+                link_or_copy(source, target)
         except FileNotFoundError:
             return False
         return True
@@ -464,6 +464,11 @@ class Writer:
         self.output.reused += len(group)
         return self.remember(key, self.output.old_results[self.producer][1])
 
+    def previous(self) -> Any | None:
+        """What this stage reported about its group when it made the published site (None
+        without one): the search stage patches the index it names."""
+        return self.output.old_results.get(self.producer, (None, None))[1]
+
     def remember(self, key: bytes | None, result: Any) -> Any:
         """Keep what the stage reports about a group it made, for the build that carries it over."""
         if key is not None:
@@ -496,7 +501,7 @@ def _digest(manifest: dict[str, Made]) -> str:
     return digest.hexdigest()
 
 
-def _link_or_copy(source: str, target: str) -> None:
+def link_or_copy(source: str, target: str) -> None:
     try:
         os.link(source, target)
     except FileExistsError:

@@ -1,5 +1,6 @@
 """Shared fixtures: paths come from here, never from the working directory."""
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -40,3 +41,38 @@ def build_site(content: Path, out: Path, base_url: str = "/") -> Path:
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample site, built once for the whole test session."""
     return build_site(ROOT / "content", tmp_path_factory.mktemp("site") / "site")
+
+
+def site_files(site: Path) -> dict[str, bytes]:
+    """Every file of a built site by its path, but the manifest id (builds with a cache only)."""
+    found = {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    return {k: v for k, v in found.items() if ".stemx-" not in k}
+
+
+def assert_same_site(rebuilt: Path, clean: Path) -> None:
+    """A rebuild gives what a clean build gives: every file byte for byte, but those a rebuild may
+    have patched (other bytes for the same content): the search index, which must give the same
+    answers (under another folder name and sizes on the search page), and the SQLite data file,
+    which must hold the same rows."""
+    from tests.opendata.helpers import sqlite_content
+    from tests.search.helpers import Index, same_answers
+
+    def plain(files: dict[str, bytes]) -> dict[str, bytes]:
+        found = {k: v for k, v in files.items() if not k.startswith("search/index-") and not k.endswith(".sqlite")}
+        found["search/index.html"] = re.sub(rb"index-[0-9a-f]{16}|size&#34;: [0-9]+", b"*", found["search/index.html"])
+        if "data/index.html" in found:  # the data page gives each download's size
+            found["data/index.html"] = re.sub(rb"(\.sqlite</a></td><td>)[0-9,]+", rb"\1*", found["data/index.html"])
+        return found
+
+    a, b = plain(site_files(rebuilt)), plain(site_files(clean))
+    assert a.keys() == b.keys()
+    assert [k for k in a if a[k] != b[k]] == []
+    for database in rebuilt.glob("data/*.sqlite"):
+        assert sqlite_content(database) == sqlite_content(clean / "data" / database.name), database.name
+    ours, theirs = Index.of(rebuilt), Index.of(clean)
+    try:
+        ours.check()
+        same_answers(ours, theirs)
+    finally:
+        ours.close()
+        theirs.close()

@@ -12,7 +12,7 @@ from stemx.config import BuildConfig
 from stemx.live import Live
 from stemx.output import MANIFEST_ID
 from stemx.pipeline import build
-from tests.conftest import ROOT, TODAY
+from tests.conftest import ROOT, TODAY, assert_same_site
 
 NEW_TITLE = "Wind turbine blade inspection: a live edited title"
 
@@ -79,7 +79,7 @@ def test_a_saved_title_rewrites_the_entry_pages_as_a_whole_build_would(served) -
 
     report = build(config)  # what serve runs next
     assert report.reused > 100  # the manifest was kept: unchanged pages are reused, not rendered
-    assert _differences(config.out_dir, reference) == []
+    assert_same_site(config.out_dir, reference)
 
 
 def test_an_employer_edit_rewrites_its_opportunities_pages(served) -> None:
@@ -121,7 +121,7 @@ def test_a_removed_opportunity_loses_its_page_and_leaves_its_employer(served) ->
     reference = fresh(config)
     same(config, reference, f"employers/{employer}/index.html")
     build(config)
-    assert _differences(config.out_dir, reference) == []
+    assert_same_site(config.out_dir, reference)
 
 
 def test_a_new_opportunity_is_live_at_once(served) -> None:
@@ -145,7 +145,7 @@ def test_an_edit_undone_while_serve_is_stopped_is_not_reused_stale(served) -> No
     build(config)
     page = f"opportunities/{path.stem}/index.html"
     assert NEW_TITLE not in (config.out_dir / page).read_text()
-    assert _differences(config.out_dir, fresh(config)) == []
+    assert_same_site(config.out_dir, fresh(config))
 
 
 def test_changes_that_are_not_entry_files_are_left_to_the_whole_build(served) -> None:
@@ -157,12 +157,3 @@ def test_changes_that_are_not_entry_files_are_left_to_the_whole_build(served) ->
     employer = next((config.content_dir / "employers").glob("*.yaml"))
     employer.unlink()  # its opportunities would be left without one
     assert live.apply({employer}) is None
-
-
-def _differences(site: Path, reference: Path) -> list[str]:
-    """Files that differ between two built sites (the manifest's digest aside)."""
-    files = {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()} - {MANIFEST_ID}
-    others = {p.relative_to(reference).as_posix() for p in reference.rglob("*") if p.is_file()}
-    return sorted(files ^ others) + [
-        f for f in sorted(files & others) if (site / f).read_bytes() != (reference / f).read_bytes()
-    ]

@@ -20,15 +20,10 @@ from stemx.errors import BuildError
 from stemx.output import MANIFEST_ID, NOT_OUTPUT, Output, OutputCollision, settings_digest
 from stemx.pipeline import build
 from stemx.schedule import Stage
-from tests.conftest import CASES, ROOT, TODAY
+from tests.conftest import CASES, ROOT, TODAY, assert_same_site, site_files
 
 MINIMAL = CASES / "valid" / "minimal" / "content"
 EMPLOYER, OPPORTUNITY = "harbourline-marine", "harbourline-battery-lab-visit"
-
-
-def files(site: Path) -> dict[str, bytes]:
-    found = {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
-    return {k: v for k, v in found.items() if ".stemx-" not in k}  # the manifest's id: cache builds only
 
 
 def inodes(site: Path) -> dict[str, int]:
@@ -149,7 +144,7 @@ def test_changing_a_setting_rebuilds_every_output(tmp_path: Path, field: str) ->
     report = build(changed)
     assert report.reused == 0
     build(replace(changed, out_dir=tmp_path / "clean", cache_dir=None))
-    assert files(tmp_path / "site") == files(tmp_path / "clean")
+    assert_same_site(tmp_path / "site", tmp_path / "clean")
 
 
 # -- every entry field is in the keys of the outputs that show it
@@ -249,7 +244,7 @@ def test_changing_an_entry_field_rebuilds_what_shows_it(tmp_path: Path, kind: st
     for shown in (f"{folder}/{entry_id}/index.html", f"data/{folder}.csv", f"data/{folder}.json"):
         assert after[shown] != before.get(shown), shown  # made again, not linked
     build(replace(config, out_dir=tmp_path / "clean", cache_dir=None))
-    assert files(tmp_path / "site") == files(tmp_path / "clean")
+    assert_same_site(tmp_path / "site", tmp_path / "clean")
 
 
 def test_an_unchanged_register_carries_data_and_the_search_index_over_whole(tmp_path: Path) -> None:
@@ -304,7 +299,7 @@ def test_a_rebuild_moves_only_what_changed_into_the_published_site_and_deletes_w
     assert not (site / "static" / "stray.txt").exists()  # a folder one stage owns is replaced whole
     assert _settled(tmp_path) == ["cache", "content", "site"]  # no staging or replaced copy left
     build(replace(config, out_dir=tmp_path / "clean", cache_dir=None))
-    assert files(site) == files(tmp_path / "clean")
+    assert_same_site(site, tmp_path / "clean")
 
 
 def test_a_rebuild_that_changes_most_files_is_swapped_in_whole_with_the_rest_linked(tmp_path: Path) -> None:
@@ -322,7 +317,7 @@ def test_a_rebuild_that_changes_most_files_is_swapped_in_whole_with_the_rest_lin
     unchanged = f"employers/{SECOND_EMPLOYER}/index.html"
     assert report.reused > 0 and after[unchanged] == before[unchanged]  # linked into the new site, not made
     build(replace(config, out_dir=tmp_path / "clean", cache_dir=None))
-    assert files(tmp_path / "site") == files(tmp_path / "clean")
+    assert_same_site(tmp_path / "site", tmp_path / "clean")
 
 
 def test_a_folder_one_stage_owns_is_replaced_whole_so_a_removed_file_goes(tmp_path: Path) -> None:
@@ -338,7 +333,7 @@ def test_a_folder_one_stage_owns_is_replaced_whole_so_a_removed_file_goes(tmp_pa
     build(config)
     assert not (tmp_path / "site" / "static" / "old-file.txt").exists()
     build(replace(config, out_dir=tmp_path / "clean", cache_dir=None))
-    assert files(tmp_path / "site") == files(tmp_path / "clean")
+    assert_same_site(tmp_path / "site", tmp_path / "clean")
 
 
 def test_a_site_whose_last_patch_was_cut_short_is_built_again_whole(tmp_path: Path) -> None:
@@ -352,7 +347,7 @@ def test_a_site_whose_last_patch_was_cut_short_is_built_again_whole(tmp_path: Pa
     assert report.reused == 0
     assert (tmp_path / "site").stat().st_ino != folder  # made whole and swapped in
     build(replace(config, out_dir=tmp_path / "clean", cache_dir=None))
-    assert files(tmp_path / "site") == files(tmp_path / "clean")
+    assert_same_site(tmp_path / "site", tmp_path / "clean")
 
 
 def test_a_rebuild_that_fails_leaves_the_published_site_as_it_was(
@@ -360,7 +355,7 @@ def test_a_rebuild_that_fails_leaves_the_published_site_as_it_was(
 ) -> None:
     config = BuildConfig(content_dir=MINIMAL, out_dir=tmp_path / "site", today=TODAY, cache_dir=tmp_path / "cache")
     build(config)
-    before = files(tmp_path / "site")
+    before = site_files(tmp_path / "site")
     real = pipeline.stages
 
     def broken(register: Any, out: Any, cfg: Any, *_: Any) -> None:
@@ -370,6 +365,6 @@ def test_a_rebuild_that_fails_leaves_the_published_site_as_it_was(
     monkeypatch.setattr(pipeline, "stages", lambda: [*real()[:-1], Stage("broken", broken, after=("open data",))])
     with pytest.raises(BuildError):
         build(config)
-    assert files(tmp_path / "site") == before
+    assert site_files(tmp_path / "site") == before
     assert (tmp_path / "site" / MANIFEST_ID).exists()  # still reused from: nothing of it changed
     assert _settled(tmp_path) == ["cache", "site"]

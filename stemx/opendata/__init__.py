@@ -7,22 +7,25 @@ from __future__ import annotations
 
 import json
 import shutil
-from contextlib import ExitStack
+from array import array
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
+from ..cache import cache_file
 from ..config import BuildConfig
 from ..model import Register
 from ..output import Writer
 from ..schemas import SCHEMA_DIR, SCHEMA_FILES
 from .bundle import ZIP_NAME, write_bundle
 from .changes import changes_resource, previous_version, write_changes
-from .entryrows import Encoded, encode_rows, shares, tables_of
+from .entryrows import Share, encode_rows, make_share, shares, tables_of
 from .package import LICENCE, NAME, TITLE, citation, table_resource, version, write_package
 from .readme import write_readme
+from .splice import DataFile, Kept, Layout
 from .sqlite import Database, datasette_metadata
-from .tables import TABLES, Entity, Table
+from .tables import TABLES, Entity, Entry, entries
 from .tableschema import table_schema
 from .xlsx import write_xlsx
 
@@ -38,10 +41,12 @@ _WHOLE: tuple[tuple[Entity, str], ...] = (("employer", "employers.json"), ("oppo
 
 @dataclass(frozen=True, slots=True)
 class OpenData:
-    """What the open-data stage made: rows per resource, and each file under data/ with its size."""
+    """What the open-data stage made: rows per resource, each file under data/ with its size,
+    and the id of the layout (splice.py) that describes its files in the cache folder."""
 
     rows: dict[str, int]
     downloads: tuple[tuple[str, int], ...]
+    layout: str | None = None
 
 
 def write_open_data(register: Register, out: Writer, config: BuildConfig) -> OpenData:
@@ -50,12 +55,11 @@ def write_open_data(register: Register, out: Writer, config: BuildConfig) -> Ope
     key = out.entries_key(register)
     if (carried := out.carry(key)) is not None:
         return carried
-    made = _write_open_data(register, out.output.folder / "data", config)
+    made = _write_open_data(register, out.output.folder / "data", config, out, key is not None)
     for name in made.files:
         out.wrote(f"data/{name}", key)
-    result = OpenData(
-        made.rows, tuple(sorted((name, (out.output.folder / "data" / name).stat().st_size) for name in made.files))
-    )
+    sizes = tuple(sorted((name, (out.output.folder / "data" / name).stat().st_size) for name in made.files))
+    result = OpenData(made.rows, sizes, made.layout)
     return out.remember(key, result)
 
 
@@ -63,14 +67,23 @@ def write_open_data(register: Register, out: Writer, config: BuildConfig) -> Ope
 class _Made:
     rows: dict[str, int]  # rows per resource
     files: list[str]  # below data/
+    layout: str | None
 
 
-def _write_open_data(register: Register, data: Path, config: BuildConfig) -> _Made:
+def _write_open_data(register: Register, data: Path, config: BuildConfig, out: Writer, reusing: bool) -> _Made:
     (data / "json").mkdir(parents=True, exist_ok=True)
     schemas = {t.name: table_schema(t) for t in TABLES}
-    rows = _write_tables(
-        register, data, {name: [f["type"] for f in s["fields"]] for name, s in schemas.items()}, config
+    types = {name: [f["type"] for f in s["fields"]] for name, s in schemas.items()}
+    # With a manifest to reuse from, the layout of the files is kept in the cache folder.
+    path = (
+        cache_file(config.cache_dir, "data-layout", config.out_dir, ".sqlite") if reusing and config.cache_dir else None
     )
+    layout = Layout(path, out.group_key(("layout",)).hex())
+    try:
+        rows = _write_tables(register, data, types, config, layout, _splice_from(register, out, layout))
+        layout_id = layout.finish()
+    finally:
+        layout.close()
     resources: list[dict[str, Any]] = [table_resource(t, schemas[t.name], rows[t.name]) for t in TABLES]
 
     other: list[dict[str, str]] = []
@@ -112,59 +125,170 @@ def _write_open_data(register: Register, data: Path, config: BuildConfig) -> _Ma
     members += [f["path"] for f in other if f["path"].startswith("schemas/")]
     write_bundle(data, members)
     files = [*(r["path"] for r in resources), *(f["path"] for f in other), "datapackage.json", ZIP_NAME]
-    return _Made({r["name"]: r["rows"] for r in resources}, files)
+    return _Made({r["name"]: r["rows"] for r in resources}, files, layout_id)
 
 
-def _write_tables(register: Register, data: Path, types: dict[str, list[str]], config: BuildConfig) -> dict[str, int]:
+def _write_tables(
+    register: Register, data: Path, types: dict[str, list[str]], config: BuildConfig, layout: Layout, old: Path | None
+) -> dict[str, int]:
     """Every table as CSV, JSON records and SQLite, and the nested JSON, in one pass over the
-    entries: each entry's share of every file is made (or taken from the cache) once and
-    appended to all of them, so memory stays flat however large the register."""
+    entries. Each entry's part of every file is either made (or taken from the cache of encoded
+    rows) or, given the published data folder `old`, copied from its files if the entry has not
+    changed; memory stays flat however large the register."""
     rows = dict.fromkeys((t.name for t in TABLES), 0)
-    db = Database(data / SQLITE, TABLES, types)
+    db = Database(data / SQLITE, TABLES, types, old=old / SQLITE if old else None)
+    if old is None:
+        layout.clear()
+    files: list[DataFile] = []
     try:
-        with ExitStack() as files:
 
-            def open_(path: Path, header: str) -> TextIO:
-                f = files.enter_context(path.open("w", encoding="utf-8", newline=""))
-                f.write(header)
-                return f
+        def open_(path: Path, header: str, footer: str, sep: str, entity: Entity | None) -> DataFile:
+            was = old / path.relative_to(data) if old and entity else None  # code lists are written afresh
+            files.append(DataFile(path, header.encode(), footer.encode(), sep.encode(), was))
+            return files[-1]
 
-            csvs = {t.name: open_(data / f"{t.name}.csv", ",".join(c.name for c in t.columns) + "\r\n") for t in TABLES}
-            jsons = {t.name: open_(data / "json" / f"{t.name}.json", "[") for t in TABLES}
-            for table in TABLES:
-                if table.entity is None:  # the code lists
-                    _append(table, encode_rows(table, table.rows(register)), csvs, jsons, db, rows)
-            for entity, name in _WHOLE:
-                whole = open_(data / name, "[")
-                tables = tables_of(entity)
-                for n, share in enumerate(shares(register, entity, config.cache_dir, config.content_dir)):
-                    for table, encoded in zip(tables, share.tables, strict=True):
-                        _append(table, encoded, csvs, jsons, db, rows)
-                    whole.write(("," if n else "") + "\n" + share.nested)
-                whole.write("\n]\n")
-            for f in jsons.values():
-                f.write("\n]\n")
+        csvs = {
+            t.name: open_(data / f"{t.name}.csv", ",".join(c.name for c in t.columns) + "\r\n", "", "", t.entity)
+            for t in TABLES
+        }
+        jsons = {t.name: open_(data / "json" / f"{t.name}.json", "[", "\n]\n", ",", t.entity) for t in TABLES}
+        for table in TABLES:
+            if table.entity is None:  # the code lists
+                encoded = encode_rows(table, table.rows(register))
+                csvs[table.name].add(encoded.csv.encode())
+                jsons[table.name].add(("\n" + encoded.json).encode())
+                rows[table.name] += len(encoded.values)
+                if old is None:
+                    db.insert(table, encoded.values)
+        for entity, name in _WHOLE:
+            part = _Parts(
+                entity,
+                [(csvs[t.name], jsons[t.name]) for t in tables_of(entity)],
+                open_(data / name, "[", "\n]\n", ",", entity),
+                db,
+                rows,
+            )
+            if old is None:
+                made = shares(register, entity, config.cache_dir, config.content_dir)
+                each: Iterable[Entry] = entries(register, entity)
+                for entry, share in zip(each, made, strict=True):
+                    layout.put(entity, entry.id, register.entry_key(entry), part.write(share))
+                continue
+            for entry, kept in _compare(register, entity, layout):
+                if kept is not None and entry is not None and kept.key == register.entry_key(entry):
+                    part.keep(kept)
+                    continue
+                if kept is not None:
+                    part.skip(kept)
+                    layout.drop(entity, kept.id)
+                if entry is not None:
+                    layout.put(
+                        entity, entry.id, register.entry_key(entry), part.write(make_share(register, entity, entry))
+                    )
     except BaseException:
         db.close()
+        for f in files:
+            f.close()
         raise
+    for f in files:
+        f.close()
     db.finish()
     return rows
 
 
-def _append(
-    table: Table,
-    encoded: Encoded,
-    csvs: dict[str, TextIO],
-    jsons: dict[str, TextIO],
-    db: Database,
-    rows: dict[str, int],
-) -> None:
-    if not encoded.values:
-        return
-    csvs[table.name].write(encoded.csv)
-    jsons[table.name].write(("," if rows[table.name] else "") + "\n" + encoded.json)
-    db.insert(table, encoded.values)
-    rows[table.name] += len(encoded.values)
+class _Parts:
+    """An entity's part of every file: a DataFile pair (CSV, JSON) per table, the nested JSON,
+    the SQLite tables, and the rows counted per table."""
+
+    def __init__(
+        self,
+        entity: Entity,
+        files: list[tuple[DataFile, DataFile]],
+        whole: DataFile,
+        db: Database,
+        rows: dict[str, int],
+    ) -> None:
+        self.tables, self.files, self.whole, self.db, self.rows = tables_of(entity), files, whole, db, rows
+
+    def write(self, share: Share) -> array[int]:
+        """Write an entry's share; returns the lengths of its parts (and its rows per table) for the layout."""
+        lengths = array("q")
+        for table, encoded, (csv, json_) in zip(self.tables, share.tables, self.files, strict=True):
+            lengths.append(csv.add(encoded.csv.encode()))
+            lengths.append(json_.add(("\n" + encoded.json).encode() if encoded.values else b""))
+            lengths.append(len(encoded.values))
+            if encoded.values:
+                self.db.insert(table, encoded.values)
+                self.rows[table.name] += len(encoded.values)
+        lengths.append(self.whole.add(("\n" + share.nested).encode()))
+        return lengths
+
+    def keep(self, kept: Kept) -> None:
+        """Copy an unchanged entry's parts from the published files (its SQLite rows stay)."""
+        for n, (table, (csv, json_)) in enumerate(zip(self.tables, self.files, strict=True)):
+            csv.keep(kept.lengths[3 * n])
+            json_.keep(kept.lengths[3 * n + 1])
+            self.rows[table.name] += kept.lengths[3 * n + 2]
+        self.whole.keep(kept.lengths[-1])
+
+    def skip(self, kept: Kept) -> None:
+        """Pass over the parts of an entry that changed or went, and delete its SQLite rows."""
+        for n, (table, (csv, json_)) in enumerate(zip(self.tables, self.files, strict=True)):
+            csv.skip(kept.lengths[3 * n])
+            json_.skip(kept.lengths[3 * n + 1])
+            self.db.remove(table, kept.id)
+        self.whole.skip(kept.lengths[-1])
+
+
+def _compare(register: Register, entity: Entity, layout: Layout) -> Iterator[tuple[Entry | None, Kept | None]]:
+    """The entity's entries beside the layout's, both in id order: (entry, its kept part), (a new
+    entry, None) or (None, the part of an entry that went)."""
+    kept = layout.kept(entity)
+    last = next(kept, None)
+    for entry in entries(register, entity):
+        while last is not None and last.id < entry.id:
+            yield None, last
+            last = next(kept, None)
+        if last is not None and last.id == entry.id:
+            yield entry, last
+            last = next(kept, None)
+        else:
+            yield entry, None
+    while last is not None:
+        yield None, last
+        last = next(kept, None)
+
+
+# Splice when at most one entry in SPLICE_SHARE changed: beyond that, patching the SQLite file
+# row by row costs more than writing it afresh.
+SPLICE_SHARE = 20
+
+
+def _splice_from(register: Register, out: Writer, layout: Layout) -> Path | None:
+    """The published data folder, if this build can splice its files: the layout describes them
+    (its id is the published result's), they are as that build left them (by size), and few
+    entries changed."""
+    previous, data = out.previous(), out.output.published / "data"
+    if previous is None or layout.id is None or previous.layout != layout.id:
+        return None
+    try:
+        if any((data / name).stat().st_size != size for name, size in previous.downloads):
+            return None
+    except OSError:
+        return None
+    return data if _few_changed(register, layout) else None
+
+
+def _few_changed(register: Register, layout: Layout) -> bool:
+    total = len(register.employers) + len(register.opportunities)
+    changed = 0
+    for entity, _ in _WHOLE:
+        for entry, kept in _compare(register, entity, layout):
+            if entry is None or kept is None or kept.key is None or kept.key != register.entry_key(entry):
+                changed += 1
+                if changed * SPLICE_SHARE > total:
+                    return False
+    return True
 
 
 _XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -9,7 +9,6 @@ per entry) and a rebuild encodes only entries whose inputs changed.
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
 from collections.abc import Iterable, Iterator
@@ -59,7 +58,7 @@ def _csv_lines(rows: list[tuple[Any, ...]]) -> str:
     return buffer.getvalue()
 
 
-def _share(register: Register, entity: Entity, entry: Employer | Opportunity) -> Share:
+def make_share(register: Register, entity: Entity, entry: Employer | Opportunity) -> Share:
     record = nested.employer(entry) if isinstance(entry, Employer) else nested.opportunity(entry, register)
     return Share(
         tuple(encode_rows(t, t.entry_rows(register, entry)) for t in tables_of(entity)),
@@ -94,23 +93,12 @@ def _chunk_shares(
     kept = store.get(keys) if store else keys
     for entry, key, share in zip(chunk, keys, kept, strict=True):
         if share is None:
-            share = _share(register, entity, entry)
+            share = make_share(register, entity, entry)
             if store:
                 store.put(key, share)
         yield share
 
 
 def _key(register: Register, entity: Entity, entry: Employer | Opportunity) -> tuple[str, str, bytes] | None:
-    """What an entry's rows are made from besides the code: its file, and the context its
-    rows show (an employer's opportunity count; an opportunity's status on the build date
-    and its employer's first site, which gives the region of an opportunity without one)."""
-    own = register.digest(entry)
-    if own is None:
-        return None
-    if isinstance(entry, Employer):
-        context: tuple[object, ...] = (len(register.opportunities_of(entry.id)),)
-    else:
-        employer = register.employers.get(entry.employer)
-        context = (register.today.isoformat(), register.digest(employer) if employer else None)
-    digest = hashlib.blake2b(own + repr(context).encode(), digest_size=16).digest()
-    return (entity, entry.source, digest)
+    digest = register.entry_key(entry)
+    return None if digest is None else (entity, entry.source, digest)

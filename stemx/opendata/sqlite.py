@@ -3,13 +3,15 @@
 Rows are streamed in, an entry's at a time, inside one transaction and indexes are built after
 the inserts, which keeps a 600,000-opportunity register fast and memory-bounded. Foreign
 keys are checked once at the end (PRAGMA foreign_key_check) rather than row by row.
-Nothing is ever deleted, so the file has no free pages and needs no VACUUM; the same rows
-inserted in the same order give the same bytes. The employers and opportunities get a
+A clean build deletes nothing, so the file has no free pages and needs no VACUUM; the same
+rows inserted in the same order give the same bytes. A rebuild that changes a few entries
+patches a copy of the published file instead (splice.py). The employers and opportunities get a
 full-text index each, which Datasette uses for its search box.
 """
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
@@ -50,29 +52,55 @@ def create_table_sql(table: Table, types: list[str]) -> str:
 
 class Database:
     """The SQLite file being written: tables created up front, rows streamed in, indexes and
-    the foreign-key check at the end."""
+    the foreign-key check at the end. Or, given the published file (`old`), a copy of it patched:
+    an entry's rows removed and its new rows inserted, the full-text indexes kept up with them
+    (the same rows as a clean build's file, in other pages)."""
 
-    def __init__(self, path: Path, tables: Iterable[Table], types: dict[str, list[str]]) -> None:
+    def __init__(
+        self, path: Path, tables: Iterable[Table], types: dict[str, list[str]], old: Path | None = None
+    ) -> None:
         path.unlink(missing_ok=True)
         self.tables = list(tables)
+        self.patching = old is not None
+        if old is not None:
+            shutil.copyfile(old, path)
         self.db = sqlite3.connect(path, isolation_level=None)
         self.db.execute("PRAGMA journal_mode = OFF")  # one writer, a fresh file: no journal needed
         self.db.execute("PRAGMA synchronous = OFF")  # the build swaps the folder in only when complete
         self.db.execute("BEGIN")
-        # Parents before the tables that refer to them (code lists first), so the schema reads naturally.
-        for table in [t for t in self.tables if not t.foreign_keys] + [t for t in self.tables if t.foreign_keys]:
-            self.db.execute(create_table_sql(table, types[table.name]))
+        if old is None:
+            # Parents before the tables that refer to them (code lists first), so the schema reads naturally.
+            for table in [t for t in self.tables if not t.foreign_keys] + [t for t in self.tables if t.foreign_keys]:
+                self.db.execute(create_table_sql(table, types[table.name]))
         self._inserts = {
             t.name: f"INSERT INTO {_q(t.name)} VALUES ({', '.join('?' * len(t.columns))})" for t in self.tables
         }
 
-    def insert(self, table: Table, rows: Iterable[tuple[Any, ...]]) -> None:
+    def insert(self, table: Table, rows: list[tuple[Any, ...]]) -> None:
         """Insert rows whose dates are already ISO text (an entry's rows at a time)."""
         self.db.executemany(self._inserts[table.name], rows)
+        if self.patching and table.searchable:  # a clean build indexes every row at the end
+            self._index(table, "", rows[0][0])
+
+    def remove(self, table: Table, entry_id: str) -> None:
+        """Patching: delete an entry's rows (its id is each entity table's first column)."""
+        if table.searchable:
+            self._index(table, "'delete', ", entry_id)
+        self.db.execute(f"DELETE FROM {_q(table.name)} WHERE {_q(table.columns[0].name)} = ?", (entry_id,))
+
+    def _index(self, table: Table, command: str, entry_id: str) -> None:
+        """Add an entry's row to the table's full-text index, or (command 'delete') take it out:
+        an external-content index forgets a row given the values it holds."""
+        fts, columns = _q(f"{table.name}_fts"), ", ".join(_q(c) for c in table.searchable)
+        self.db.execute(
+            f"INSERT INTO {fts} ({fts + ', ' if command else ''}rowid, {columns})"
+            f" SELECT {command}rowid, {columns} FROM {_q(table.name)} WHERE {_q(table.columns[0].name)} = ?",
+            (entry_id,),
+        )
 
     def finish(self) -> None:
         try:
-            for table in self.tables:
+            for table in self.tables if not self.patching else ():
                 for column in table.indexes:
                     self.db.execute(f"CREATE INDEX {_q(f'{table.name}_{column}')} ON {_q(table.name)} ({_q(column)})")
                 if table.searchable:

@@ -3,10 +3,9 @@
 The build writes, below search/:
 - index-<digest>/<order>/<n>.bin: a database per sort order (see database.py) cut into
   PIECE-byte files. Any static host serves whole files, compressed or not; no Range
-  requests are needed. The
-  folder is named by a digest of everything the index is made from, so a visitor in the
-  middle of a session never mixes pieces of two builds; when no entry and no setting has
-  changed, the published index is carried over without its records even being made;
+  requests are needed. The folder is named by a digest of what it holds, so a visitor in
+  the middle of a session never mixes pieces of two builds; when no entry and no setting has
+  changed, the published index is carried over without its records even being looked at;
 - index-<digest>/cards/<n>.json: what each result shows, CARDS_PER_FILE to a file;
 - sqlite-wasm-<version>/: SQLite's WebAssembly build from npm (see runtime.py);
 - districts.json: postcode district positions, for "near me";
@@ -16,19 +15,17 @@ The build writes, below search/:
 
 from __future__ import annotations
 
-import hashlib
 import json
-import sqlite3
-from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from ..cache import cache_file
 from ..config import BuildConfig
 from ..errors import BuildError
 from ..model import Register
 from ..output import Writer
 from ..schemas import vocabularies
 from .database import CARDS_PER_FILE, ORDERS, Staging
-from .records import FILTERS, FIXED_OPTIONS, Record, places, positions, records, token
+from .records import FILTERS, FIXED_OPTIONS, keyed, places, positions, token
 from .runtime import write_runtime
 
 PIECE = 16 * 1024  # bytes per database piece: a few SQLite pages, one request each
@@ -76,18 +73,23 @@ def write_search(register: Register, out: Writer, config: BuildConfig) -> None:
 
 
 def _write_index(register: Register, out: Writer, config: BuildConfig, key: bytes | None) -> str:
-    """The databases and cards under search/index-<digest of the records>/; returns that name."""
-    with Staging() as staging:
-        inputs = _Fingerprint()
-        staging.add(inputs.watch(records(register, config)))
+    """The databases and cards under search/index-<digest of them>/; returns that name."""
+    # With a manifest to reuse from, the records are kept in the cache folder between builds.
+    state = cache_file(config.cache_dir, "search", config.out_dir, ".sqlite") if key and config.cache_dir else None
+    with Staging(state, out.group_key(("records",)).hex()) as staging:
+        staging.add(keyed(register, config))
         if out.cancelled():
             raise BuildError("search indexing stopped: another stage failed")
-        name = f"index-{inputs.hexdigest()[:16]}"
+        last = out.previous()
+        old = out.output.find(f"search/{last}") if staging.can_patch(last) else None
+        staging.write(staging.folder, old)
+        name = f"index-{staging.digest(staging.folder, f'{PIECE}')[:16]}"
         folder = out.folder(f"search/{name}/", key)
-        staging.write(staging.folder, folder / "cards")
+        staging.cards(folder / "cards", old and old / "cards")
         for order in ORDERS:
             _cut(staging.folder / f"{order}.sqlite", folder / order)
         out.sealed(f"search/{name}/")
+        staging.published(name)
     return name
 
 
@@ -97,21 +99,3 @@ def _cut(database: Path, into: Path) -> None:
     with database.open("rb") as f:
         for n, piece in enumerate(iter(lambda: f.read(PIECE), b"")):
             (into / f"{n}.bin").write_bytes(piece)
-
-
-class _Fingerprint:
-    """A digest of everything the index is made from: each record as it streams past, the
-    code that lays the index out and the SQLite that writes it."""
-
-    def __init__(self) -> None:
-        self._digest = hashlib.sha256(f"{sqlite3.sqlite_version} {PIECE}\n".encode())
-        for path in sorted(Path(__file__).parent.glob("*.py")):
-            self._digest.update(path.read_bytes())
-
-    def watch(self, stream: Iterable[Record]) -> Iterator[Record]:
-        for record in stream:
-            self._digest.update(repr(record).encode())
-            yield record
-
-    def hexdigest(self) -> str:
-        return self._digest.hexdigest()

@@ -13,21 +13,31 @@ chosen for reading little of them:
 - Cards are numbered in closing-date order and written as JSON files of CARDS_PER_FILE, so the
   first results of a broad search sit in one or two files, fetched in parallel.
 
-Records are staged in a temporary database first: numbering and sorting 600,000 records is
-then SQLite's work, on disk, in bounded memory.
+Records are staged in a database first, a row per entry: numbering and sorting 600,000 records
+is then SQLite's work, on disk, in bounded memory. With a cache folder that database is kept
+between builds, so a rebuild makes only the records of changed entries; and when those keep
+their card numbers (no entry added or removed, none moved in the closing-date order), the
+published databases are patched (each changed record deleted and added again) instead of
+written from scratch, and only the changed cards' files are written.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import json
 import os
 import sqlite3
 import tempfile
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from pathlib import Path
+from typing import NamedTuple
 
-from .records import NO_DAY, Record
+from ..cache import hold
+from ..output import link_or_copy
+from .records import NO_DAY, Keyed, Record
 
 # Each order: its name -> the day it sorts by within a group (newest first: days counted down).
 ORDERS = {"closes": "closes", "date": "date", "newest": f"{NO_DAY} - published"}
@@ -40,131 +50,282 @@ TOKENIZER = "porter unicode61 tokenchars '_'"
 GROUP_SHIFT, DAY_SHIFT = 44, 24
 MAX_CARDS = 1 << DAY_SHIFT
 _OPTIONS = f"content='', columnsize=0, tokenize=\"{TOKENIZER}\""
-_FTS = {
-    True: (f"fts5(strong, body, facets, detail=column, {_OPTIONS})", "strong, body, facets"),
-    False: (f"fts5(text, detail=none, {_OPTIONS})", "strong || ' ' || body || ' ' || facets"),
+
+
+class _Table(NamedTuple):
+    create: str
+    columns: str
+    values: str  # what goes in each column, from a row of `staged`
+
+
+_TABLES = {
+    True: _Table(
+        f"fts5(strong, body, facets, detail=column, {_OPTIONS})", "strong, body, facets", "strong, body, facets"
+    ),
+    False: _Table(f"fts5(text, detail=none, {_OPTIONS})", "text", "strong || ' ' || body || ' ' || facets"),
 }
+# A row per entry: its key (Register.entry_key), sort keys, text, card and card number.
+_ROWS = (
+    "source TEXT PRIMARY KEY, key BLOB, grp INT, closes INT, date INT, published INT, url TEXT,"
+    " strong TEXT, body TEXT, facets TEXT, json TEXT, card INT"
+)
+_VALUES = "grp, closes, date, published, url, strong, body, facets, json"
+CHUNK = 500  # entries looked up in one query
+# Patch when at most one record in PATCH_SHARE changed: beyond that, writing afresh costs about
+# the same and leaves no trail of deleted records in the index.
+PATCH_SHARE = 20
 
 
 class Staging:
-    """Records staged in a temporary database, then written out as the search databases.
+    """The records, a row per entry, in a SQLite database: kept between builds at `state` (in
+    the cache folder), else in a temporary folder; then written out as the search databases
+    and the cards.
 
-    A context manager: the temporary folder and everything in it go when it closes."""
+    A context manager: the temporary folder (the databases before they are cut) goes when it closes."""
 
-    def __init__(self) -> None:
+    def __init__(self, state: Path | None = None, version: str = "") -> None:
+        """`version`: the code and settings the rows are made with; kept rows of another are dropped."""
         self._tmp = tempfile.TemporaryDirectory(prefix="stemx-search-")
         self.folder = Path(self._tmp.name)
-        self.db = sqlite3.connect(self.folder / "staged.sqlite", isolation_level=None)
         self.count = 0
+        self.renumbered = True  # cards numbered afresh (else every record kept its number)
+        self.replaced = 0  # records that differ from the kept ones
+        # One build at a time uses the kept rows; another at the same moment stages its own.
+        self._guard = hold(state.with_name(f"lock-{state.name}")) if state is not None else None
+        self.path = state if self._guard is not None and state is not None else self.folder / "staged.sqlite"
+        try:
+            self.db = _open_state(self.path, version)
+        except sqlite3.DatabaseError:  # damaged: start again
+            self.path.unlink()
+            self.db = _open_state(self.path, version)
+        # The published index the kept rows were written to, if any (`published`).
+        (self.index,) = self.db.execute("SELECT name FROM meta").fetchone()
 
     def __enter__(self) -> Staging:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        if self.db.in_transaction:
+            self.db.execute("ROLLBACK")
         self.db.close()
+        if self._guard is not None:
+            self._guard.close()
         self._tmp.cleanup()
 
-    def add(self, records: Iterable[Record]) -> None:
-        self.count = _stage(self.db, records)
+    def add(self, entries: Iterable[Keyed]) -> None:
+        """Bring the rows up to date: a record made for each entry whose key differs from its
+        row's (the old row kept in `replaced` when the record differs), rows of entries that went
+        deleted; cards numbered afresh unless every record keeps its place."""
+        db = self.db
+        db.execute("BEGIN")
+        db.execute("UPDATE meta SET name = NULL")  # the rows no longer match a published index
+        db.execute("DELETE FROM replaced")
+        db.execute("CREATE TEMP TABLE seen (source TEXT PRIMARY KEY) WITHOUT ROWID")
+        moved = False
+        chunk: list[Keyed] = []
+        for entry in entries:
+            chunk.append(entry)
+            if len(chunk) == CHUNK:
+                moved |= self._add(chunk)
+                chunk = []
+        moved |= self._add(chunk)
+        db.execute("DELETE FROM staged WHERE source NOT IN (SELECT source FROM seen)")
+        moved |= db.execute("SELECT changes()").fetchone()[0] > 0
+        db.execute("DROP TABLE seen")
+        (self.count,) = db.execute("SELECT count(*) FROM staged").fetchone()
+        (self.replaced,) = db.execute("SELECT count(*) FROM replaced").fetchone()
         if self.count >= MAX_CARDS:
             raise ValueError(f"search: {self.count:,} records; the index numbers at most {MAX_CARDS - 1:,}")
+        self.renumbered = moved
+        if moved:
+            # Card numbers follow the closing-date order (the default), ties broken by address: stable.
+            db.execute(
+                "UPDATE staged SET card = numbered.card FROM (SELECT source,"
+                " row_number() OVER (ORDER BY grp, closes, url) - 1 AS card FROM staged) AS numbered"
+                " WHERE staged.source = numbered.source"
+            )
+        db.execute("COMMIT")  # before the orders are written, each read by a connection of its own
 
-    def write(self, folder: Path, cards_dir: Path) -> None:
-        """A database per order in `folder` (<order>.sqlite) and the cards in `cards_dir`."""
-        _write_cards(self.db, cards_dir)
+    def _add(self, chunk: list[Keyed]) -> bool:
+        """Bring a few hundred entries' rows up to date; True if one is new or moves in the card order."""
+        db = self.db
+        sources = [k.source for k in chunk]
+        db.executemany("INSERT INTO seen VALUES (?)", [(s,) for s in sources])
+        query = f"SELECT source, key FROM staged WHERE source IN ({','.join('?' * len(chunk))})"
+        kept = dict(db.execute(query, sources).fetchall())
+        moved = False
+        for entry in chunk:
+            if entry.key is not None and kept.get(entry.source) == entry.key:
+                continue
+            r = entry.make()
+            card = json.dumps(r.card, ensure_ascii=False, separators=(",", ":"))
+            new = (r.group, r.closes, r.date, r.published, r.card["url"], r.strong, r.body, r.facets, card)
+            if entry.source not in kept:
+                db.execute(
+                    f"INSERT INTO staged VALUES (?, ?, {','.join('?' * len(new))}, NULL)",
+                    (entry.source, entry.key, *new),
+                )
+                moved = True
+                continue
+            old = db.execute(f"SELECT {_VALUES} FROM staged WHERE source = ?", (entry.source,)).fetchone()
+            if old != new:
+                db.execute("INSERT INTO replaced SELECT * FROM staged WHERE source = ?", (entry.source,))
+                moved |= (old[0], old[1], old[4]) != (new[0], new[1], new[4])  # group, closing day, address
+            db.execute(f"UPDATE staged SET (key, {_VALUES}) = ({','.join('?' * (len(new) + 1))}) WHERE source = ?",
+                       (entry.key, *new, entry.source))  # fmt: skip
+        return moved
+
+    def can_patch(self, published: str | None) -> bool:
+        """Whether the published index named `published` can be patched into this one: it was
+        written from the kept rows, every card keeps its number, and few records changed."""
+        return (
+            published is not None
+            and published == self.index
+            and not self.renumbered
+            and self.replaced * PATCH_SHARE <= self.count
+        )
+
+    def write(self, folder: Path, old: Path | None = None) -> None:
+        """A database per order in `folder` (<order>.sqlite): written from all the rows, or, given
+        the folder of a published index (`old`, can_patch), its databases with the replaced
+        records taken out and their new versions put in."""
         # Each order is SQLite's work from start to end, which runs without Python's lock: two
         # threads keep two cores busy.
         with ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool:
-            for done in [pool.submit(self._order, name, folder / f"{name}.sqlite") for name in ORDERS]:
+            for done in [
+                pool.submit(self._order, name, folder / f"{name}.sqlite", old and old / name) for name in ORDERS
+            ]:
                 done.result()
 
-    def _order(self, name: str, path: Path) -> None:
+    def _order(self, name: str, path: Path, pieces: Path | None) -> None:
         path.unlink(missing_ok=True)
-        raw = self.folder / f"{name}.unpacked.sqlite"
-        db = sqlite3.connect(self.folder / "staged.sqlite", isolation_level=None, check_same_thread=False)
+        if pieces is not None:
+            _join(pieces, path)
+        raw = path if pieces is not None else self.folder / f"{name}.unpacked.sqlite"
+        db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         try:
             db.execute("PRAGMA temp_store = FILE")
             db.execute("ATTACH DATABASE ? AS search", (str(raw),))
-            db.execute(f"PRAGMA search.page_size = {PAGE_SIZE}")
             db.execute("PRAGMA search.journal_mode = OFF")
-            _fill(db, name, ORDERS[name])
-            # A fresh copy: no pages freed by the merges, and the table's pages in b-tree order.
-            db.execute("VACUUM search INTO ?", (str(path),))
+            if pieces is not None:
+                _patch(db, name, ORDERS[name])
+            else:
+                db.execute(f"PRAGMA search.page_size = {PAGE_SIZE}")
+                _fill(db, name, ORDERS[name])
+                # A fresh copy: no pages freed by the merges, and the table's pages in b-tree order.
+                db.execute("VACUUM search INTO ?", (str(path),))
             db.execute("DETACH DATABASE search")
         finally:
             db.close()
-        raw.unlink()
+        if pieces is None:
+            raw.unlink()
+
+    def cards(self, cards_dir: Path, old: Path | None = None) -> None:
+        """The cards, CARDS_PER_FILE to a file in card order. With `old` (the cards of the index
+        being patched) only the files holding a replaced record are written, the rest linked."""
+        cards_dir.mkdir(parents=True, exist_ok=True)
+        changed = {card // CARDS_PER_FILE for (card,) in self.db.execute("SELECT card FROM replaced")}
+        chunk: list[str] = []
+        for number, card in self.db.execute("SELECT card, json FROM staged ORDER BY card"):
+            chunk.append(card)
+            if len(chunk) == CARDS_PER_FILE or number == self.count - 1:
+                file = f"{number // CARDS_PER_FILE}.json"
+                if old is None or number // CARDS_PER_FILE in changed:
+                    (cards_dir / file).write_text("[" + ",".join(chunk) + "]", encoding="utf-8")
+                else:
+                    link_or_copy(str(old / file), str(cards_dir / file))
+                chunk = []
+
+    def digest(self, folder: Path, layout: str) -> str:
+        """A digest of what the index holds: each order's database (in `folder`), every card and
+        `layout` (how it is cut). The same records give different bytes written afresh or patched,
+        so an index is named by its bytes, not its records: a browser never mixes pieces of two."""
+        digest = hashlib.blake2b(f"{layout} {CARDS_PER_FILE}\n".encode(), digest_size=16)
+        for name in ORDERS:
+            with (folder / f"{name}.sqlite").open("rb") as f:
+                digest.update(hashlib.file_digest(f, "blake2b").digest())
+        for (card,) in self.db.execute("SELECT json FROM staged ORDER BY card"):
+            digest.update(card.encode() + b"\n")
+        return digest.hexdigest()
+
+    def published(self, name: str) -> None:
+        """The rows are those of the index `name`: the next build may patch it (can_patch)."""
+        with contextlib.suppress(sqlite3.OperationalError):  # unsaved, the next build writes afresh
+            self.db.execute("UPDATE meta SET name = ?", (name,))
 
 
 def build_database(records: Iterable[Record], folder: Path, cards_dir: Path) -> int:
     """Write the databases to `folder` and the cards to `cards_dir`; return the number of records."""
     folder.mkdir(parents=True, exist_ok=True)
     with Staging() as staging:
-        staging.add(records)
-        staging.write(folder, cards_dir)
+        staging.add(Keyed(str(n), None, partial(_made, r)) for n, r in enumerate(records))
+        staging.write(folder)
+        staging.cards(cards_dir)
     return staging.count
 
 
-def _stage(db: sqlite3.Connection, records: Iterable[Record]) -> int:
-    db.execute("PRAGMA journal_mode = OFF")
-    db.execute("PRAGMA synchronous = OFF")
-    db.execute("PRAGMA temp_store = FILE")  # sorts spill to disk rather than grow in memory
-    db.execute("BEGIN")
-    db.execute(
-        "CREATE TABLE staged (n INTEGER PRIMARY KEY, grp INT, closes INT, date INT, published INT, url TEXT,"
-        " strong TEXT, body TEXT, facets TEXT, json TEXT)"
-    )
-    count = 0
-    for count, r in enumerate(records, 1):
-        db.execute(
-            "INSERT INTO staged VALUES (?,?,?,?,?,?,?,?,?,?)",
-            (count, r.group, r.closes, r.date, r.published, r.card["url"], r.strong, r.body, r.facets,
-             json.dumps(r.card, ensure_ascii=False, separators=(",", ":"))),
-        )  # fmt: skip
-    # Card numbers follow the closing-date order (the default), ties broken by address: stable.
-    db.execute(
-        "CREATE TABLE numbered AS SELECT n, row_number() OVER (ORDER BY grp, closes, url) - 1 AS card FROM staged"
-    )
-    db.execute("CREATE UNIQUE INDEX numbered_n ON numbered (n)")
-    db.execute("COMMIT")
-    return count
+def _made(record: Record) -> Record:
+    return record
 
 
-def _write_cards(db: sqlite3.Connection, cards_dir: Path) -> None:
-    cards_dir.mkdir(parents=True, exist_ok=True)
-    rows = db.execute("SELECT card, json FROM numbered JOIN staged USING (n) ORDER BY card")
-    chunk: list[str] = []
-    number = 0
-    for number, card in rows:
-        chunk.append(card)
-        if len(chunk) == CARDS_PER_FILE:
-            _write_chunk(cards_dir, number // CARDS_PER_FILE, chunk)
-            chunk = []
-    if chunk:
-        _write_chunk(cards_dir, number // CARDS_PER_FILE, chunk)
+def _open_state(path: Path, version: str) -> sqlite3.Connection:
+    """The rows' database at `path`, emptied when other code or settings wrote it."""
+    db = sqlite3.connect(path, isolation_level=None)
+    try:
+        db.execute("PRAGMA synchronous = OFF")  # a cache: after a crash of the machine, at worst rebuilt
+        db.execute("PRAGMA temp_store = FILE")  # sorts spill to disk rather than grow in memory
+        db.execute("CREATE TABLE IF NOT EXISTS meta (version TEXT, name TEXT)")
+        if db.execute("SELECT version FROM meta").fetchall() != [(version,)]:
+            db.executescript(
+                "BEGIN; DROP TABLE IF EXISTS staged; DROP TABLE IF EXISTS replaced; DELETE FROM meta;"
+                f" CREATE TABLE staged ({_ROWS}); CREATE TABLE replaced ({_ROWS}); COMMIT;"
+            )
+            db.execute("INSERT INTO meta VALUES (?, NULL)", (version,))
+    except BaseException:
+        db.close()
+        raise
+    return db
 
 
-def _write_chunk(cards_dir: Path, index: int, cards: list[str]) -> None:
-    (cards_dir / f"{index}.json").write_text("[" + ",".join(cards) + "]", encoding="utf-8")
+def _join(pieces: Path, into: Path) -> None:
+    """A database cut into pieces (0.bin, 1.bin, ...) joined up again."""
+    with into.open("wb") as f:
+        for n in range(len(os.listdir(pieces))):
+            f.write((pieces / f"{n}.bin").read_bytes())
+
+
+def _rowid(day: str) -> str:
+    return f"(grp << {GROUP_SHIFT}) | (({day}) << {DAY_SHIFT}) | card"
 
 
 def _fill(db: sqlite3.Connection, name: str, day: str) -> None:
     """One FTS table, filled in rowid order (FTS5 starts a new segment whenever rowids go backwards)."""
-    table = f"by_{name}"
-    ranked = name == RANKED
-    create, values = _FTS[ranked]
+    table, fts = f"by_{name}", _TABLES[name == RANKED]
     db.execute("BEGIN")
-    db.execute(f"CREATE VIRTUAL TABLE search.{table} USING {create}")
+    db.execute(f"CREATE VIRTUAL TABLE search.{table} USING {fts.create}")
     db.execute(f"INSERT INTO search.{table} ({table}, rank) VALUES ('pgsz', {PAGE_SIZE - 50})")
     # SQLite may drop an ORDER BY inside a joined subquery, so the order is written down first.
+    db.execute(f"CREATE TEMP TABLE ordered AS SELECT staged.rowid AS n, {_rowid(day)} AS id FROM staged ORDER BY id")
     db.execute(
-        f"CREATE TEMP TABLE ordered AS SELECT n, (grp << {GROUP_SHIFT}) | (({day}) << {DAY_SHIFT}) | card AS id"
-        " FROM staged JOIN numbered USING (n) ORDER BY id"
-    )
-    db.execute(
-        f"INSERT INTO search.{table} (rowid, {'strong, body, facets' if ranked else 'text'})"
-        f" SELECT ordered.id, {values} FROM ordered JOIN staged USING (n) ORDER BY ordered.rowid"
+        f"INSERT INTO search.{table} (rowid, {fts.columns})"
+        f" SELECT ordered.id, {fts.values} FROM ordered JOIN staged ON staged.rowid = ordered.n ORDER BY ordered.rowid"
     )
     db.execute("DROP TABLE ordered")
     db.execute(f"INSERT INTO search.{table} ({table}) VALUES ('optimize')")
+    db.execute("COMMIT")
+
+
+def _patch(db: sqlite3.Connection, name: str, day: str) -> None:
+    """Each replaced record taken out of one FTS table and its new version put in. A contentless
+    table forgets a row only when given the values it was added with: `replaced` keeps them."""
+    table, fts = f"by_{name}", _TABLES[name == RANKED]
+    db.execute("BEGIN")
+    db.execute(
+        f"INSERT INTO search.{table} ({table}, rowid, {fts.columns})"
+        f" SELECT 'delete', {_rowid(day)}, {fts.values} FROM replaced"
+    )
+    db.execute(
+        f"INSERT INTO search.{table} (rowid, {fts.columns}) SELECT {_rowid(day)}, {fts.values} FROM staged"
+        " WHERE source IN (SELECT source FROM replaced)"
+    )
     db.execute("COMMIT")

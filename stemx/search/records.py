@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
+from functools import cache, partial
+from typing import NamedTuple
 
 from ..config import ROOT, BuildConfig
 from ..model import Employer, Opportunity, Register
@@ -208,8 +209,20 @@ def employer_record(register: Register, e: Employer, config: BuildConfig) -> Rec
     )
 
 
-def records(register: Register, config: BuildConfig) -> Iterator[Record]:
+class Keyed(NamedTuple):
+    """An entry's record, made only when asked for: the cache holds the records of the last build."""
+
+    source: str  # the entry's file: one record each
+    key: bytes | None  # what the record is made from (Register.entry_key); None: always made
+    make: Callable[[], Record]
+
+
+def keyed(register: Register, config: BuildConfig) -> Iterator[Keyed]:
     for o in register.opportunities.values():
-        yield opportunity_record(register, o, config)
+        yield Keyed(o.source, register.entry_key(o), partial(opportunity_record, register, o, config))
     for e in register.employers.values():
-        yield employer_record(register, e, config)
+        yield Keyed(e.source, register.entry_key(e), partial(employer_record, register, e, config))
+
+
+def records(register: Register, config: BuildConfig) -> Iterator[Record]:
+    return (k.make() for k in keyed(register, config))

@@ -19,8 +19,8 @@ def content(tmp_path: Path) -> Path:
 
 def test_only_entries_whose_inputs_changed_are_encoded_again(tmp_path: Path, content: Path, monkeypatch) -> None:
     encoded: list[str] = []
-    real = entryrows._share
-    monkeypatch.setattr(entryrows, "_share", lambda r, kind, e: encoded.append(e.id) or real(r, kind, e))
+    real = entryrows.make_share
+    monkeypatch.setattr(entryrows, "make_share", lambda r, kind, e: encoded.append(e.id) or real(r, kind, e))
     cache = tmp_path / "cache"
 
     def shares(entity: str, today=TODAY) -> list[entryrows.Share]:

@@ -1,0 +1,163 @@
+"""A rebuild splices the data files: unchanged entries' parts are copied from the published files,
+changed ones encoded, and the SQLite file patched. Whatever the path, the files equal a clean
+build's (the SQLite file by what it holds)."""
+
+from __future__ import annotations
+
+import random
+import shutil
+from dataclasses import replace
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from stemx import opendata, pipeline
+from stemx.config import BuildConfig
+from stemx.errors import BuildError
+from stemx.opendata import entryrows
+from stemx.opendata.splice import DataFile
+from stemx.pipeline import build
+from stemx.schedule import Stage
+from tests.conftest import ROOT, TODAY
+from tests.opendata.helpers import sqlite_content
+
+SQLITE = "data/stem-exchange.sqlite"
+
+
+@pytest.fixture
+def content(tmp_path: Path) -> Path:
+    shutil.copytree(ROOT / "content", tmp_path / "content")  # 116 entries: a few changes are spliced in
+    return tmp_path / "content"
+
+
+def _config(content: Path) -> BuildConfig:
+    tmp = content.parent
+    return BuildConfig(content_dir=content, out_dir=tmp / "site", today=TODAY, cache_dir=tmp / "cache")
+
+
+def _opportunity(content: Path, n: int) -> Path:
+    return sorted((content / "opportunities").glob("*.yaml"))[n]
+
+
+def _edit(path: Path, **fields: Any) -> None:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    path.write_text(yaml.safe_dump(data | fields, allow_unicode=True), encoding="utf-8")
+
+
+def _same_data(site: Path, clean: Path) -> None:
+    """Every data file byte for byte but the SQLite file, which holds the same."""
+    ours = {p.relative_to(site).as_posix(): p for p in (site / "data").rglob("*") if p.is_file()}
+    theirs = {p.relative_to(clean).as_posix(): p for p in (clean / "data").rglob("*") if p.is_file()}
+    assert ours.keys() == theirs.keys()
+    assert [k for k in ours if k != SQLITE and ours[k].read_bytes() != theirs[k].read_bytes()] == []
+    assert sqlite_content(ours[SQLITE]) == sqlite_content(theirs[SQLITE])
+
+
+def test_changed_removed_and_new_entries_are_spliced_into_the_published_files(
+    content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = _config(content)
+    build(config)
+    made: list[str] = []
+    real = entryrows.make_share
+
+    def counted(register: Any, entity: Any, entry: Any) -> Any:
+        made.append(entry.id)
+        return real(register, entity, entry)
+
+    monkeypatch.setattr(entryrows, "make_share", counted)
+    monkeypatch.setattr(opendata, "make_share", counted)
+    _edit(_opportunity(content, 3), title="Zebracorn quantum workshop")
+    new = content / "opportunities" / "zz-new-visit.yaml"
+    shutil.copy(_opportunity(content, 20), new)
+    _edit(new, id=new.stem)
+    _opportunity(content, 0).unlink()  # the first: the file's first part goes, and its separator
+    build(config)
+    assert 3 <= len(made) < 10  # the changed entries (and employers whose count changed), not all 116
+    build(replace(config, out_dir=tmp_path / "clean", cache_dir=None))
+    _same_data(config.out_dir, tmp_path / "clean")
+    assert (config.out_dir / SQLITE).read_bytes() != (tmp_path / "clean" / SQLITE).read_bytes()  # patched
+
+
+def test_a_layout_whose_files_were_never_published_is_not_spliced_from(
+    content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A build that fails after the open-data stage leaves the published files as they were: the
+    next build must not take the layout it wrote for theirs."""
+    config = _config(content)
+    build(config)
+    _edit(_opportunity(content, 3), title="Zebracorn quantum workshop")
+    real = pipeline.stages
+
+    def broken(*_: Any) -> None:
+        raise BuildError("a stage failed")
+
+    monkeypatch.setattr(pipeline, "stages", lambda: [*real(), Stage("broken", broken, after=("sitemap",))])
+    with pytest.raises(BuildError):
+        build(config)
+    monkeypatch.setattr(pipeline, "stages", real)
+    _edit(_opportunity(content, 7), title="Unicornfish robotics day")
+    build(config)
+    build(replace(config, out_dir=tmp_path / "clean", cache_dir=None))
+    _same_data(config.out_dir, tmp_path / "clean")
+
+
+def test_a_published_file_changed_since_its_build_is_not_spliced_from(content: Path, tmp_path: Path) -> None:
+    config = _config(content)
+    build(config)
+    csv = config.out_dir / "data" / "opportunities.csv"
+    csv.write_bytes(csv.read_bytes()[:-10])  # cut short (by hand, or a copy that failed)
+    _edit(_opportunity(content, 3), title="Zebracorn quantum workshop")
+    build(config)
+    build(replace(config, out_dir=tmp_path / "clean", cache_dir=None))
+    _same_data(config.out_dir, tmp_path / "clean")
+
+
+def test_a_build_that_changes_most_entries_writes_the_files_afresh(content: Path, tmp_path: Path) -> None:
+    config = _config(content)
+    build(config)
+    later = replace(config, today=TODAY + timedelta(days=30))  # every opportunity's status is in its rows' key
+    build(later)
+    build(replace(later, out_dir=tmp_path / "clean", cache_dir=None))
+    assert (later.out_dir / SQLITE).read_bytes() == (tmp_path / "clean" / SQLITE).read_bytes()
+    _same_data(later.out_dir, tmp_path / "clean")
+
+
+@pytest.mark.parametrize("sep", [b"", b","])
+def test_a_file_spliced_from_parts_equals_one_written_whole(tmp_path: Path, sep: bytes) -> None:
+    """Random parts (some empty: an entry with no rows in a table), then a random mix of kept,
+    changed, removed and new ones: the spliced file is the one writing every part gives."""
+    rng = random.Random(7)
+    for attempt in range(200):
+        old_parts = [rng.choice([b"", b"\nrow%d" % n * rng.randint(1, 3)]) for n in range(rng.randint(0, 12))]
+        old = _whole(tmp_path / "old", old_parts, sep)
+        spliced = DataFile(tmp_path / "new", b"[", b"]", sep, old)
+        new_parts: list[bytes] = []
+        for part in old_parts:
+            action = rng.choice(["keep", "keep", "keep", "change", "remove", "insert"])
+            if action == "insert":
+                new_parts.append(b"\nnew%d" % rng.randint(0, 9) if rng.random() < 0.8 else b"")
+                spliced.add(new_parts[-1])
+            if action in ("keep", "insert"):
+                spliced.keep(len(part))
+                new_parts.append(part)
+            elif action == "change":
+                spliced.skip(len(part))
+                new_parts.append(rng.choice([b"", b"\nchanged"]))
+                spliced.add(new_parts[-1])
+            else:
+                spliced.skip(len(part))
+        spliced.close()
+        assert (tmp_path / "new").read_bytes() == _whole(tmp_path / "expected", new_parts, sep).read_bytes(), attempt
+
+
+def _whole(path: Path, parts: list[bytes], sep: bytes) -> Path:
+    written = DataFile(path, b"[", b"]", sep, None)
+    for part in parts:
+        written.add(part)
+    written.close()
+    assert path.read_bytes() == b"[" + sep.join(p for p in parts if p) + b"]"
+    return path
