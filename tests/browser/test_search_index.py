@@ -14,12 +14,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import yaml
 from playwright.sync_api import Browser, Page, expect
 
 from bench.generate import generate
+from stemx.config import BuildConfig
+from stemx.pipeline import build
 from tests.browser.conftest import collect_errors
 from tests.browser.test_search import results
-from tests.conftest import TODAY, build_site
+from tests.conftest import ROOT, TODAY, build_site
 
 pytestmark = pytest.mark.browser
 
@@ -194,3 +197,26 @@ def test_while_typing_an_unfinished_word_already_matches(page: Page, server: str
     page.get_by_label("Search by keyword").press("Enter")  # submitted: whole words first, then word starts
     page.wait_for_function("document.getElementById('search-app').dataset.counted === 'yes'")
     assert results(page) == typed
+
+
+def test_a_patched_index_finds_the_new_title_and_forgets_the_old(page: Page, tmp_path: Path) -> None:
+    """A rebuild after one title changed patches the published index (tests/search/test_patch.py);
+    the browser, reading the patched databases in pieces, finds the new words and not the old."""
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    path = sorted((content / "opportunities").glob("*.yaml"))[3]
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    config = BuildConfig(content_dir=content, out_dir=tmp_path / "site", today=TODAY, cache_dir=tmp_path / "cache")
+    path.write_text(yaml.safe_dump(data | {"title": "Quokkaline mentoring"}), encoding="utf-8")
+    build(config)
+    first = {p.name for p in config.out_dir.glob("search/index-*")}
+    path.write_text(yaml.safe_dump(data | {"title": "Zebracorn mentoring"}), encoding="utf-8")
+    build(config)
+    assert {p.name for p in config.out_dir.glob("search/index-*")}.isdisjoint(first)
+    for base, _ in serve(config.out_dir, _Plain):
+        for sort in ("", "date", "published"):  # each order is its own database
+            page.goto(base + f"/search/?q=zebracorn&sort={sort}")
+            assert results(page) == ["Zebracorn mentoring"]
+            page.goto(base + f"/search/?q=quokkaline&sort={sort}")
+            assert results(page) == []
+            expect(page.locator("#result-count")).to_have_text("0 results for “quokkaline”")
