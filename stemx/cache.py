@@ -91,16 +91,42 @@ def clean(cache_dir: Path) -> tuple[int, int]:
 
 
 def hold(path: Path) -> sqlite3.Connection | None:
-    """Hold the lock of the (empty) database at `path` until the connection closes: one build at a
-    time uses a cache that must match the published site. None when another build holds it."""
+    """Hold the cache file at `path` (through an empty database beside it, lock-<name>) until the
+    connection closes: one build at a time uses a cache that must match the published site.
+    None when another build holds it."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    db = sqlite3.connect(path, timeout=0, isolation_level=None)
+    db = sqlite3.connect(path.with_name(f"lock-{path.name}"), timeout=0, isolation_level=None)
     try:
         db.execute("BEGIN EXCLUSIVE")
     except sqlite3.OperationalError:
         db.close()
         return None
     return db
+
+
+def kept_database(path: Path, version: str, tables: dict[str, str]) -> sqlite3.Connection:
+    """A cache database describing what the published site holds (the search records, the data
+    files' layout), made by `version` (the code and settings): else, or when damaged, emptied
+    and its `tables` (name -> definition) made again. Its one meta row says which published
+    files it describes (`id`, NULL while a build changes it)."""
+    for attempt in (1, 2):
+        db = sqlite3.connect(path, isolation_level=None)
+        try:
+            db.execute("PRAGMA synchronous = OFF")  # a cache: after a crash of the machine, at worst rebuilt
+            db.execute("CREATE TABLE IF NOT EXISTS meta (version TEXT, id TEXT)")
+            if db.execute("SELECT version FROM meta").fetchall() != [(version,)]:
+                made = "".join(
+                    f"DROP TABLE IF EXISTS {name}; CREATE TABLE {name} {sql};" for name, sql in tables.items()
+                )
+                db.executescript(f"BEGIN; DELETE FROM meta; {made} COMMIT;")
+                db.execute("INSERT INTO meta VALUES (?, NULL)", (version,))
+            return db
+        except sqlite3.DatabaseError:  # not a database, or damaged
+            db.close()
+            if attempt == 2:
+                raise
+            path.unlink(missing_ok=True)
+    raise AssertionError("unreachable")
 
 
 CHUNK = 500  # keys a query asks for (SQLite allows 32,766 parameters; older builds 999)

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO, NamedTuple
 
-from ..cache import hold
+from ..cache import hold, kept_database
 from .tables import Entity
 
 _COPY = 1 << 20  # bytes per read when copying a run
@@ -45,19 +45,12 @@ class Layout:
 
     def __init__(self, path: Path | None, version: str) -> None:
         self.id: str | None = None
-        self._guard = hold(path.with_name(f"lock-{path.name}")) if path is not None else None
-        self.db = sqlite3.connect(path, isolation_level=None) if path is not None and self._guard is not None else None
-        if self.db is None:  # no cache folder, or another build is using it
+        self._guard = hold(path) if path is not None else None
+        self.db: sqlite3.Connection | None = None
+        if path is None or self._guard is None:  # no cache folder, or another build is using it
             return
-        self.db.execute("PRAGMA synchronous = OFF")  # a cache: after a crash of the machine, at worst rebuilt
-        self.db.execute("CREATE TABLE IF NOT EXISTS meta (version TEXT, id TEXT)")
-        if self.db.execute("SELECT version FROM meta").fetchall() != [(version,)]:
-            self.db.executescript(
-                "BEGIN; DROP TABLE IF EXISTS parts; DELETE FROM meta;"
-                " CREATE TABLE parts (entity TEXT, id TEXT, key BLOB, lengths BLOB, PRIMARY KEY (entity, id))"
-                " WITHOUT ROWID; COMMIT;"
-            )
-            self.db.execute("INSERT INTO meta VALUES (?, NULL)", (version,))
+        parts = "(entity TEXT, id TEXT, key BLOB, lengths BLOB, PRIMARY KEY (entity, id)) WITHOUT ROWID"
+        self.db = kept_database(path, version, {"parts": parts})
         (self.id,) = self.db.execute("SELECT id FROM meta").fetchone()
         self.db.execute("BEGIN")
         self.db.execute("UPDATE meta SET id = NULL")  # until this build's files are whole

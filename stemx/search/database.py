@@ -35,7 +35,7 @@ from functools import partial
 from pathlib import Path
 from typing import NamedTuple
 
-from ..cache import hold
+from ..cache import hold, kept_database
 from ..output import link_or_copy
 from .records import NO_DAY, Keyed, Record
 
@@ -91,15 +91,12 @@ class Staging:
         self.renumbered = True  # cards numbered afresh (else every record kept its number)
         self.replaced = 0  # records that differ from the kept ones
         # One build at a time uses the kept rows; another at the same moment stages its own.
-        self._guard = hold(state.with_name(f"lock-{state.name}")) if state is not None else None
+        self._guard = hold(state) if state is not None else None
         self.path = state if self._guard is not None and state is not None else self.folder / "staged.sqlite"
-        try:
-            self.db = _open_state(self.path, version)
-        except sqlite3.DatabaseError:  # damaged: start again
-            self.path.unlink()
-            self.db = _open_state(self.path, version)
+        self.db = kept_database(self.path, version, {"staged": f"({_ROWS})", "replaced": f"({_ROWS})"})
+        self.db.execute("PRAGMA temp_store = FILE")  # sorts spill to disk rather than grow in memory
         # The published index the kept rows were written to, if any (`published`).
-        (self.index,) = self.db.execute("SELECT name FROM meta").fetchone()
+        (self.index,) = self.db.execute("SELECT id FROM meta").fetchone()
 
     def __enter__(self) -> Staging:
         return self
@@ -118,7 +115,7 @@ class Staging:
         deleted; cards numbered afresh unless every record keeps its place."""
         db = self.db
         db.execute("BEGIN")
-        db.execute("UPDATE meta SET name = NULL")  # the rows no longer match a published index
+        db.execute("UPDATE meta SET id = NULL")  # the rows no longer match a published index
         db.execute("DELETE FROM replaced")
         db.execute("CREATE TEMP TABLE seen (source TEXT PRIMARY KEY) WITHOUT ROWID")
         moved = False
@@ -251,7 +248,7 @@ class Staging:
     def published(self, name: str) -> None:
         """The rows are those of the index `name`: the next build may patch it (can_patch)."""
         with contextlib.suppress(sqlite3.OperationalError):  # unsaved, the next build writes afresh
-            self.db.execute("UPDATE meta SET name = ?", (name,))
+            self.db.execute("UPDATE meta SET id = ?", (name,))
 
 
 def build_database(records: Iterable[Record], folder: Path, cards_dir: Path) -> int:
@@ -266,25 +263,6 @@ def build_database(records: Iterable[Record], folder: Path, cards_dir: Path) -> 
 
 def _made(record: Record) -> Record:
     return record
-
-
-def _open_state(path: Path, version: str) -> sqlite3.Connection:
-    """The rows' database at `path`, emptied when other code or settings wrote it."""
-    db = sqlite3.connect(path, isolation_level=None)
-    try:
-        db.execute("PRAGMA synchronous = OFF")  # a cache: after a crash of the machine, at worst rebuilt
-        db.execute("PRAGMA temp_store = FILE")  # sorts spill to disk rather than grow in memory
-        db.execute("CREATE TABLE IF NOT EXISTS meta (version TEXT, name TEXT)")
-        if db.execute("SELECT version FROM meta").fetchall() != [(version,)]:
-            db.executescript(
-                "BEGIN; DROP TABLE IF EXISTS staged; DROP TABLE IF EXISTS replaced; DELETE FROM meta;"
-                f" CREATE TABLE staged ({_ROWS}); CREATE TABLE replaced ({_ROWS}); COMMIT;"
-            )
-            db.execute("INSERT INTO meta VALUES (?, NULL)", (version,))
-    except BaseException:
-        db.close()
-        raise
-    return db
 
 
 def _join(pieces: Path, into: Path) -> None:

@@ -23,7 +23,7 @@ from stemx.pipeline import build
 from stemx.schedule import Stage
 from stemx.search import records as search_records
 from stemx.search.database import ORDERS
-from tests.conftest import ROOT, TODAY
+from tests.conftest import ROOT, TODAY, assert_same_site
 from tests.search.helpers import Index, same_answers
 
 
@@ -151,3 +151,17 @@ def test_a_build_beside_another_stages_its_own_records(
     build(replace(config, out_dir=tmp_path / "clean", cache_dir=None))
     rebuilt, clean = opened(config.out_dir), opened(tmp_path / "clean")
     assert rebuilt.folder.name == clean.folder.name
+
+
+def test_a_damaged_records_file_in_the_cache_is_made_again(
+    content: Path, opened: Callable[[Path], Index], tmp_path: Path
+) -> None:
+    config = _config(content)
+    build(config)
+    for state in config.cache_dir.glob("*-*.sqlite"):  # type: ignore[union-attr]
+        if state.name.startswith(("search-", "data-layout-")):
+            state.write_bytes(b"not a database" * 100)
+    _edit(content, 3, title="Zebracorn quantum workshop")
+    build(config)
+    build(replace(config, out_dir=tmp_path / "clean", cache_dir=None))
+    assert_same_site(config.out_dir, tmp_path / "clean")
