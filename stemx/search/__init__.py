@@ -81,7 +81,7 @@ def _write_index(register: Register, out: Writer, config: BuildConfig, key: byte
         if out.cancelled():
             raise BuildError("search indexing stopped: another stage failed")
         last = out.previous()
-        old = out.output.find(f"search/{last}") if staging.can_patch(last) else None
+        old = out.output.published / "search" / last if last and staging.can_patch(last) else None
         staging.write(staging.folder, old)
         name = f"index-{staging.digest(staging.folder, f'{PIECE}')[:16]}"
         folder = out.folder(f"search/{name}/", key)

@@ -172,15 +172,10 @@ class Staging:
                        (entry.key, *new, entry.source))  # fmt: skip
         return moved
 
-    def can_patch(self, published: str | None) -> bool:
+    def can_patch(self, published: str) -> bool:
         """Whether the published index named `published` can be patched into this one: it was
         written from the kept rows, every card keeps its number, and few records changed."""
-        return (
-            published is not None
-            and published == self.index
-            and not self.renumbered
-            and self.replaced * PATCH_SHARE <= self.count
-        )
+        return published == self.index and not self.renumbered and self.replaced * PATCH_SHARE <= self.count
 
     def write(self, folder: Path, old: Path | None = None) -> None:
         """A database per order in `folder` (<order>.sqlite): written from all the rows, or, given
