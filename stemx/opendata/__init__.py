@@ -174,17 +174,23 @@ def _write_tables(
                 for entry, share in zip(each, made, strict=True):
                     layout.put(entity, entry.id, register.entry_key(entry), part.write(share))
                 continue
+            changed: list[tuple[str, bytes | None, array[int] | None]] = []  # written once the layout is read
             for entry, kept in _compare(register, entity, layout):
-                if kept is not None and entry is not None and kept.key == register.entry_key(entry):
+                key = register.entry_key(entry) if entry is not None else None
+                if kept is not None and entry is not None and kept.key == key:
                     part.keep(kept)
                     continue
                 if kept is not None:
                     part.skip(kept)
-                    layout.drop(entity, kept.id)
                 if entry is not None:
-                    layout.put(
-                        entity, entry.id, register.entry_key(entry), part.write(make_share(register, entity, entry))
-                    )
+                    changed.append((entry.id, key, part.write(make_share(register, entity, entry))))
+                elif kept is not None:
+                    changed.append((kept.id, None, None))  # it went
+            for entry_id, key, lengths in changed:
+                if lengths is None:
+                    layout.drop(entity, entry_id)
+                else:
+                    layout.put(entity, entry_id, key, lengths)
     except BaseException:
         db.close()
         for f in files:
