@@ -1,10 +1,16 @@
 """Shared fixtures: paths come from here, never from the working directory."""
 
 import re
+import shutil
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
+import yaml
+
+if TYPE_CHECKING:
+    from stemx.config import BuildConfig
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = ROOT / "tests" / "cases"
@@ -19,6 +25,45 @@ def minimal_content() -> Path:
 @pytest.fixture
 def sample_content() -> Path:
     return ROOT / "content"
+
+
+@pytest.fixture
+def sample_copy(tmp_path: Path) -> Path:
+    """A copy of the sample register to edit (116 entries: one change is a small share of them)."""
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    return tmp_path / "content"
+
+
+def cached(content: Path) -> "BuildConfig":
+    """The settings of a build of `content` into site/ beside it, with cache/ beside it too."""
+    from stemx.config import BuildConfig
+
+    tmp = content.parent
+    return BuildConfig(content_dir=content, out_dir=tmp / "site", today=TODAY, cache_dir=tmp / "cache")
+
+
+def opportunity_file(content: Path, n: int) -> Path:
+    return sorted((content / "opportunities").glob("*.yaml"))[n]
+
+
+def set_fields(path: Path, **fields: Any) -> None:
+    """Change fields of an entry file (written back as YAML)."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    path.write_text(yaml.safe_dump(data | fields, allow_unicode=True), encoding="utf-8")
+
+
+def record_calls(monkeypatch: pytest.MonkeyPatch, name: str, *modules: object) -> list[tuple[Any, ...]]:
+    """Wrap the function `name` (as each module holds it) so each call's arguments are recorded."""
+    calls: list[tuple[Any, ...]] = []
+    real = getattr(modules[0], name)
+
+    def recorded(*args: Any) -> Any:
+        calls.append(args)
+        return real(*args)
+
+    for module in modules:
+        monkeypatch.setattr(module, name, recorded)
+    return calls
 
 
 def published(out: Path) -> Path:
@@ -49,7 +94,7 @@ def site_files(site: Path) -> dict[str, bytes]:
     return {k: v for k, v in found.items() if ".stemx-" not in k}
 
 
-def assert_same_site(rebuilt: Path, clean: Path) -> None:
+def assert_same_site(rebuilt: Path, clean: Path, queries: tuple[str, ...] = ()) -> None:
     """A rebuild gives what a clean build gives: every file byte for byte, but those a rebuild may
     have patched (other bytes for the same content): the search index, which must give the same
     answers (under another folder name and sizes on the search page), and the SQLite data file,
@@ -72,7 +117,7 @@ def assert_same_site(rebuilt: Path, clean: Path) -> None:
     ours, theirs = Index.of(rebuilt), Index.of(clean)
     try:
         ours.check()
-        same_answers(ours, theirs)
+        same_answers(ours, theirs, queries)
     finally:
         ours.close()
         theirs.close()

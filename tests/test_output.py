@@ -20,7 +20,16 @@ from stemx.errors import BuildError
 from stemx.output import MANIFEST_ID, NOT_OUTPUT, Output, OutputCollision, settings_digest
 from stemx.pipeline import build
 from stemx.schedule import Stage
-from tests.conftest import CASES, ROOT, TODAY, assert_same_site, site_files
+from tests.conftest import (
+    CASES,
+    ROOT,
+    TODAY,
+    assert_same_site,
+    cached,
+    opportunity_file,
+    set_fields,
+    site_files,
+)
 
 MINIMAL = CASES / "valid" / "minimal" / "content"
 EMPLOYER, OPPORTUNITY = "harbourline-marine", "harbourline-battery-lab-visit"
@@ -368,3 +377,27 @@ def test_a_rebuild_that_fails_leaves_the_published_site_as_it_was(
     assert site_files(tmp_path / "site") == before
     assert (tmp_path / "site" / MANIFEST_ID).exists()  # still reused from: nothing of it changed
     assert _settled(tmp_path) == ["cache", "site"]
+
+
+def test_a_rebuild_after_a_failed_one_patches_nothing_from_what_the_failed_one_kept(
+    sample_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A build that fails after the search and open-data stages have updated their caches (the
+    kept search records, the data files' layout) leaves the published index and data files as
+    they were: the next build must not take those caches for theirs."""
+    config = cached(sample_copy)
+    build(config)
+    set_fields(opportunity_file(sample_copy, 3), title="Zebracorn quantum workshop")
+    real = pipeline.stages
+
+    def broken(*_: Any) -> None:
+        raise BuildError("a stage failed")
+
+    monkeypatch.setattr(pipeline, "stages", lambda: [*real(), Stage("broken", broken, after=("sitemap",))])
+    with pytest.raises(BuildError):
+        build(config)
+    monkeypatch.setattr(pipeline, "stages", real)
+    set_fields(opportunity_file(sample_copy, 7), title="Unicornfish robotics day")
+    build(config)
+    build(replace(config, out_dir=tmp_path / "clean", cache_dir=None))
+    assert_same_site(config.out_dir, tmp_path / "clean", ("zebracorn", "unicornfish"))

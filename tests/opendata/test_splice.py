@@ -9,42 +9,17 @@ import shutil
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
-import yaml
 
-from stemx import opendata, pipeline
-from stemx.config import BuildConfig
-from stemx.errors import BuildError
+from stemx import opendata
 from stemx.opendata import entryrows
 from stemx.opendata.splice import DataFile
 from stemx.pipeline import build
-from stemx.schedule import Stage
-from tests.conftest import ROOT, TODAY
+from tests.conftest import TODAY, cached, opportunity_file, record_calls, set_fields
 from tests.opendata.helpers import sqlite_content
 
 SQLITE = "data/stem-exchange.sqlite"
-
-
-@pytest.fixture
-def content(tmp_path: Path) -> Path:
-    shutil.copytree(ROOT / "content", tmp_path / "content")  # 116 entries: a few changes are spliced in
-    return tmp_path / "content"
-
-
-def _config(content: Path) -> BuildConfig:
-    tmp = content.parent
-    return BuildConfig(content_dir=content, out_dir=tmp / "site", today=TODAY, cache_dir=tmp / "cache")
-
-
-def _opportunity(content: Path, n: int) -> Path:
-    return sorted((content / "opportunities").glob("*.yaml"))[n]
-
-
-def _edit(path: Path, **fields: Any) -> None:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    path.write_text(yaml.safe_dump(data | fields, allow_unicode=True), encoding="utf-8")
 
 
 def _same_data(site: Path, clean: Path) -> None:
@@ -57,24 +32,16 @@ def _same_data(site: Path, clean: Path) -> None:
 
 
 def test_changed_removed_and_new_entries_are_spliced_into_the_published_files(
-    content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    sample_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    config = _config(content)
+    config = cached(sample_copy)
     build(config)
-    made: list[str] = []
-    real = entryrows.make_share
-
-    def counted(register: Any, entity: Any, entry: Any) -> Any:
-        made.append(entry.id)
-        return real(register, entity, entry)
-
-    monkeypatch.setattr(entryrows, "make_share", counted)
-    monkeypatch.setattr(opendata, "make_share", counted)
-    _edit(_opportunity(content, 3), title="Zebracorn quantum workshop")
-    new = content / "opportunities" / "zz-new-visit.yaml"
-    shutil.copy(_opportunity(content, 20), new)
-    _edit(new, id=new.stem)
-    _opportunity(content, 0).unlink()  # the first: the file's first part goes, and its separator
+    made = record_calls(monkeypatch, "make_share", entryrows, opendata)
+    set_fields(opportunity_file(sample_copy, 3), title="Zebracorn quantum workshop")
+    new = sample_copy / "opportunities" / "zz-new-visit.yaml"
+    shutil.copy(opportunity_file(sample_copy, 20), new)
+    set_fields(new, id=new.stem)
+    opportunity_file(sample_copy, 0).unlink()  # the first: the file's first part goes, and its separator
     build(config)
     assert 3 <= len(made) < 10  # the changed entries (and employers whose count changed), not all 116
     build(replace(config, out_dir=tmp_path / "clean", cache_dir=None))
@@ -82,42 +49,19 @@ def test_changed_removed_and_new_entries_are_spliced_into_the_published_files(
     assert (config.out_dir / SQLITE).read_bytes() != (tmp_path / "clean" / SQLITE).read_bytes()  # patched
 
 
-def test_a_layout_whose_files_were_never_published_is_not_spliced_from(
-    content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A build that fails after the open-data stage leaves the published files as they were: the
-    next build must not take the layout it wrote for theirs."""
-    config = _config(content)
-    build(config)
-    _edit(_opportunity(content, 3), title="Zebracorn quantum workshop")
-    real = pipeline.stages
-
-    def broken(*_: Any) -> None:
-        raise BuildError("a stage failed")
-
-    monkeypatch.setattr(pipeline, "stages", lambda: [*real(), Stage("broken", broken, after=("sitemap",))])
-    with pytest.raises(BuildError):
-        build(config)
-    monkeypatch.setattr(pipeline, "stages", real)
-    _edit(_opportunity(content, 7), title="Unicornfish robotics day")
-    build(config)
-    build(replace(config, out_dir=tmp_path / "clean", cache_dir=None))
-    _same_data(config.out_dir, tmp_path / "clean")
-
-
-def test_a_published_file_changed_since_its_build_is_not_spliced_from(content: Path, tmp_path: Path) -> None:
-    config = _config(content)
+def test_a_published_file_changed_since_its_build_is_not_spliced_from(sample_copy: Path, tmp_path: Path) -> None:
+    config = cached(sample_copy)
     build(config)
     csv = config.out_dir / "data" / "opportunities.csv"
     csv.write_bytes(csv.read_bytes()[:-10])  # cut short (by hand, or a copy that failed)
-    _edit(_opportunity(content, 3), title="Zebracorn quantum workshop")
+    set_fields(opportunity_file(sample_copy, 3), title="Zebracorn quantum workshop")
     build(config)
     build(replace(config, out_dir=tmp_path / "clean", cache_dir=None))
     _same_data(config.out_dir, tmp_path / "clean")
 
 
-def test_a_build_that_changes_most_entries_writes_the_files_afresh(content: Path, tmp_path: Path) -> None:
-    config = _config(content)
+def test_a_build_that_changes_most_entries_writes_the_files_afresh(sample_copy: Path, tmp_path: Path) -> None:
+    config = cached(sample_copy)
     build(config)
     later = replace(config, today=TODAY + timedelta(days=30))  # every opportunity's status is in its rows' key
     build(later)
