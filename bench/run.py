@@ -10,7 +10,8 @@ tree (bench/memory.py): the summed peak of every process of the command, and the
 single process. A command that fails is reported as failed, with the
 end of its output, and the run goes on. Last, `serve` is started on the built site and a title
 is saved `--repeat` times (bench/serve.py): the seconds until the served page shows it, and
-until the whole build after it is done. Results are printed as a table and written to
+until the whole build after it is done; and the next day's build of the same register (the
+scheduled daily build). Results are printed as a table and written to
 bench/out/results-<size>.json.
 """
 
@@ -39,7 +40,8 @@ from bench.generate import MARKER, generate  # noqa: E402
 from bench.hugo import write_site  # noqa: E402
 
 TODAY = "2026-11-24"
-COMPARED = ("full build", "no-change rebuild", "one-file rebuild")
+NEXT_DAY = "2026-11-25"  # the daily build's date: a few opportunities close or pass a date
+COMPARED = ("full build", "no-change rebuild", "one-file rebuild", "next-day rebuild")
 
 
 def timed(cmd: list[str], cwd: Path = ROOT) -> dict[str, Any]:
@@ -131,9 +133,19 @@ def ours(args: argparse.Namespace, content: Path, out: Path) -> dict[str, dict[s
             results |= served.run(serve, ROOT, one_file, f"opportunities/{one_file.stem}/", change_one, args.repeat)
         except Exception as e:  # noqa: BLE001 - reported in the table like any failed measurement
             results["edit to page"] = {"failed": True, "exit": 1, "error": f"{type(e).__name__}: {e}"}
+        # The scheduled daily build: nothing edited, the build date one day on. Before each run
+        # the site is built again at TODAY (untimed), so every run moves one day.
+        print("next-day rebuild...", flush=True)
+        next_day = [NEXT_DAY if arg == TODAY else arg for arg in build]
+        results["next-day rebuild"] = measure(args.repeat, next_day, lambda: _run_quietly(build))
     finally:
         one_file.write_text(original, encoding="utf-8")
     return results
+
+
+def _run_quietly(cmd: list[str]) -> None:
+    if not timed(cmd)["ok"]:
+        raise SystemExit(f"failed: {' '.join(cmd)}")
 
 
 def hugo(args: argparse.Namespace, content: Path, work: Path) -> dict[str, Any]:

@@ -4,13 +4,12 @@
   pure function of the file's bytes, its place in the content folder and the checking code,
   so a file whose bytes are unchanged is not checked again (about 70 microseconds a file
   instead of 400).
-- Store: the SQLite table (a row per content file) behind EntryCache and behind each entry's
-  share of the data files (opendata/entryrows.py).
+- Store: the SQLite table (a row per content file) behind EntryCache.
 - The output manifest (which inputs each published file was made from) is output.py's.
 
-Caches live in the cache folder (SQLite for checked files and for each entry's share of the data
-files, pickle for the output manifest), written only by this program; a missing, stale or
-unreadable one is simply rebuilt, and one another build is busy writing is done without.
+Caches live in the cache folder (SQLite for checked files, the kept search records and the
+data files' layout, pickle for the output manifest), written only by this program; a missing,
+stale or unreadable one is simply rebuilt, and one another build is busy writing is done without.
 Each build ends by tidying the folder (tidy): only the caches of the folders built most
 recently are kept, so building many content folders cannot fill a disk; `build.py clean`
 empties it.
@@ -52,7 +51,11 @@ def cache_file(cache_dir: Path, kind: str, folder: Path, suffix: str = ".pickle"
 
 # A cache file this program wrote: kind, the hash of the folder it belongs to, and SQLite's
 # companions. Nothing else in the cache folder is ever removed.
-_CACHE_FILE = re.compile(r"^[a-z][a-z-]*-(?P<folder>[0-9a-f]{16})\.(?:sqlite|pickle)(?:-wal|-shm|-journal|\.new)?$")
+_CACHE_FILE = re.compile(
+    r"^(?P<kind>[a-z][a-z-]*)-(?P<folder>[0-9a-f]{16})\.(?:sqlite|pickle)(?:-wal|-shm|-journal|\.new)?$"
+)
+# Kinds of cache that earlier versions wrote and none reads now: removed whatever their age.
+RETIRED = frozenset({"rows-employer", "rows-opportunity"})
 KEEP_FOLDERS = 6  # content and output folders whose caches are kept: about the last three builds
 MAX_AGE = 30 * 24 * 3600  # seconds: a cache not used for a month goes whatever the count
 
@@ -61,27 +64,32 @@ def tidy(cache_dir: Path, keep: int = KEEP_FOLDERS, max_age: float = MAX_AGE) ->
     """Remove the caches of all but the `keep` folders used most recently, and of any folder
     unused for `max_age` seconds; returns (files, bytes) removed."""
     groups: dict[str, list[os.DirEntry[str]]] = {}
+    retired: list[os.DirEntry[str]] = []
     try:
         with os.scandir(cache_dir) as found:
             for entry in found:
                 if m := _CACHE_FILE.match(entry.name):
-                    groups.setdefault(m["folder"], []).append(entry)
+                    if m["kind"] in RETIRED:
+                        retired.append(entry)
+                    else:
+                        groups.setdefault(m["folder"], []).append(entry)
     except FileNotFoundError:
         return 0, 0
     used = {folder: max(e.stat().st_mtime for e in entries) for folder, entries in groups.items()}
     ranked = sorted(used, key=used.__getitem__, reverse=True)
     now = time.time()
-    removed, freed = 0, 0
+    going = [*retired]
     for rank, folder in enumerate(ranked):
-        if rank < keep and now - used[folder] < max_age:
-            continue
-        for entry in groups[folder]:
-            try:
-                size = entry.stat().st_size
-                os.unlink(entry.path)
-            except FileNotFoundError:
-                continue  # another build tidied it first
-            removed, freed = removed + 1, freed + size
+        if rank >= keep or now - used[folder] >= max_age:
+            going += groups[folder]
+    removed, freed = 0, 0
+    for entry in going:
+        try:
+            size = entry.stat().st_size
+            os.unlink(entry.path)
+        except FileNotFoundError:
+            continue  # another build tidied it first
+        removed, freed = removed + 1, freed + size
     return removed, freed
 
 

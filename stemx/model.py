@@ -180,6 +180,12 @@ class Opportunity:
             return "closed"
         return "open"
 
+    def as_of(self, today: date) -> tuple[State, tuple[bool, ...]]:
+        """All that the build date changes in this entry's data rows and search record: its
+        status and which of its dates are still to come (its card shows the next one). Most
+        days leave this alone, so a daily build remakes few entries' rows and records."""
+        return self.state(today), tuple(s.end >= today for s in self.sessions)
+
     def next_session(self, today: date) -> Session | None:
         return next((s for s in self.sessions if s.end >= today), None)
 
@@ -271,8 +277,9 @@ class Register:
     def entry_key(self, entry: Employer | Opportunity) -> bytes | None:
         """What an entry's own share of the register-wide files (its data rows, its search
         record) is made from besides the code and settings: its file, and the context those
-        show (an employer's opportunity count; an opportunity's status on the build date and
-        its employer's file, which gives its place, region, name and sector). None without digests."""
+        show (an employer's opportunity count; an opportunity's status and dates still to come
+        on the build date, Opportunity.as_of, rather than the date itself, and its employer's
+        file, which gives its place, region, name and sector). None without digests."""
         own = self.digest(entry)
         if own is None:
             return None
@@ -280,7 +287,7 @@ class Register:
             context: tuple[object, ...] = (len(self.opportunities_of(entry.id)),)
         else:
             employer = self.employers.get(entry.employer)
-            context = (self.today.isoformat(), self.digest(employer) if employer else None)
+            context = (entry.as_of(self.today), self.digest(employer) if employer else None)
         return hashlib.blake2b(own + repr(context).encode(), digest_size=16).digest()
 
     def content_digest(self) -> str | None:

@@ -77,12 +77,13 @@ def folder_digest(folder: Path) -> str:
     return digest.hexdigest()
 
 
-def settings_digest(config: BuildConfig) -> bytes:
+def settings_digest(config: BuildConfig, dated: bool = True) -> bytes:
     """What every file of the build is made from besides its own inputs: the code and each
-    setting that shapes output (a folder setting by its files' contents, not its name)."""
+    setting that shapes output (a folder setting by its files' contents, not its name).
+    Without `dated`, not the build date: for what takes the date from each entry's key."""
     digest = hashlib.blake2b(checker_version().encode(), digest_size=16)
     for f in fields(config):
-        if f.name in NOT_OUTPUT:
+        if f.name in NOT_OUTPUT or (f.name == "today" and not dated):
             continue
         value = getattr(config, f.name)
         shown = folder_digest(value) if isinstance(value, Path) and value.is_dir() else repr(value)
@@ -102,6 +103,7 @@ class Output:
         self.published = config.out_dir
         self._root, self._published = str(folder), str(config.out_dir)
         self._base = settings_digest(config)
+        self._undated = settings_digest(config, dated=False)
         # Reuse needs a cache folder (for the manifest) and digests of the entries (for keys).
         self._manifest = (
             cache_file(config.cache_dir, "manifest", config.out_dir)
@@ -136,8 +138,9 @@ class Output:
 
     # -- keys and the manifest
 
-    def key(self, path: str, inputs: tuple[object, ...]) -> bytes:
-        return hashlib.blake2b(repr((path, inputs)).encode(), digest_size=16, key=self._base).digest()
+    def key(self, path: str, inputs: tuple[object, ...], dated: bool = True) -> bytes:
+        base = self._base if dated else self._undated
+        return hashlib.blake2b(repr((path, inputs)).encode(), digest_size=16, key=base).digest()
 
     @property
     def reusing(self) -> bool:
@@ -442,8 +445,11 @@ class Writer:
 
     # -- a group: files made together from one set of inputs (data/, a search index)
 
-    def group_key(self, inputs: tuple[Any, ...]) -> bytes:
-        return self.output.key(f"{self.producer}:", inputs)
+    def group_key(self, inputs: tuple[Any, ...], dated: bool = True) -> bytes:
+        """Without `dated`: the key of what the build date reaches only through entry keys
+        (Register.entry_key), such as the kept search records and the data files' layout, so
+        that a new day keeps them for the entries it leaves alone."""
+        return self.output.key(f"{self.producer}:", inputs, dated)
 
     def entries_key(self, register: Register) -> bytes | None:
         """The key of a group made from every entry (and the settings); None when nothing is reused."""

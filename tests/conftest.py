@@ -52,6 +52,22 @@ def set_fields(path: Path, **fields: Any) -> None:
     path.write_text(yaml.safe_dump(data | fields, allow_unicode=True), encoding="utf-8")
 
 
+def a_quiet_day(content: Path) -> tuple[date, list[str]]:
+    """A day after TODAY on which a few opportunities (one to five) change status or pass a date,
+    and their ids: what a daily build must remake."""
+    from datetime import timedelta
+
+    from stemx.content import load_register
+
+    opportunities = load_register(content, TODAY).opportunities.values()
+    for n in range(1, 90):
+        day = TODAY + timedelta(days=n)
+        moved = sorted(o.id for o in opportunities if o.as_of(day) != o.as_of(day - timedelta(days=1)))
+        if 0 < len(moved) <= 5:
+            return day, moved
+    raise AssertionError("no day in the next 90 changes one to five opportunities")
+
+
 def record_calls(monkeypatch: pytest.MonkeyPatch, name: str, *modules: object) -> list[tuple[Any, ...]]:
     """Wrap the function `name` (as each module holds it) so each call's arguments are recorded."""
     calls: list[tuple[Any, ...]] = []

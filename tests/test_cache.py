@@ -132,7 +132,7 @@ def test_the_cache_keeps_only_the_folders_built_most_recently(tmp_path: Path) ->
 
     now = time.time()
     for n in range(KEEP_FOLDERS + 3):
-        for kind, suffix in (("entries", ".sqlite"), ("rows-opportunity", ".sqlite"), ("pages", ".pickle")):
+        for kind, suffix in (("entries", ".sqlite"), ("search", ".sqlite"), ("manifest", ".pickle")):
             path = tmp_path / f"{kind}-{n:016x}{suffix}"
             path.write_bytes(b"x" * 100)
             os.utime(path, (now - n * 60, now - n * 60))  # folder 0 built last
@@ -140,7 +140,8 @@ def test_the_cache_keeps_only_the_folders_built_most_recently(tmp_path: Path) ->
     stale.write_bytes(b"x")
     os.utime(stale, (now - MAX_AGE - 1, now - MAX_AGE - 1))
     (tmp_path / "notes.txt").write_text("not ours")
-    assert tidy(tmp_path) == (3 * 3 + 1, 3 * 300 + 1)
+    (tmp_path / f"rows-opportunity-{0:016x}.sqlite").write_bytes(b"x" * 7)  # a kind no version reads now
+    assert tidy(tmp_path) == (3 * 3 + 2, 3 * 300 + 1 + 7)
     left = {p.name for p in tmp_path.iterdir()}
     assert {f"entries-{n:016x}.sqlite" for n in range(KEEP_FOLDERS)} <= left and "notes.txt" in left
     assert len(left) == 3 * KEEP_FOLDERS + 1

@@ -78,7 +78,7 @@ def _write_open_data(register: Register, data: Path, config: BuildConfig, out: W
     path = (
         cache_file(config.cache_dir, "data-layout", config.out_dir, ".sqlite") if reusing and config.cache_dir else None
     )
-    layout = Layout(path, out.group_key(("layout",)).hex())
+    layout = Layout(path, out.group_key(("layout",), dated=False).hex())
     try:
         rows = _write_tables(register, data, types, config, layout, _splice_from(register, out, layout))
         layout_id = layout.finish()
@@ -169,7 +169,7 @@ def _write_tables(
                 rows,
             )
             if old is None:
-                made = shares(register, entity, config.cache_dir, config.content_dir)
+                made = shares(register, entity)
                 each: Iterable[Entry] = entries(register, entity)
                 for entry, share in zip(each, made, strict=True):
                     layout.put(entity, entry.id, register.entry_key(entry), part.write(share))

@@ -2,8 +2,8 @@
 lines, JSON records and SQLite values, and its nested JSON record.
 
 Encoding is most of the open-data stage's work, and an entry's share depends only on the
-entry and a little context, so with a cache folder the shares are kept (in SQLite, one row
-per entry) and a rebuild encodes only entries whose inputs changed.
+entry and a little context (Register.entry_key), so a rebuild encodes only the entries whose
+key changed and copies the others' parts from the published files (splice.py).
 """
 
 from __future__ import annotations
@@ -13,10 +13,8 @@ import io
 import json
 from collections.abc import Iterable, Iterator
 from datetime import date
-from pathlib import Path
 from typing import Any, NamedTuple
 
-from ..cache import CHUNK, Store, cache_file
 from ..model import Employer, Opportunity, Register
 from . import nested
 from .csvfiles import csv_cell
@@ -66,39 +64,7 @@ def make_share(register: Register, entity: Entity, entry: Employer | Opportunity
     )
 
 
-def shares(register: Register, entity: Entity, cache_dir: Path | None, content_dir: Path) -> Iterator[Share]:
-    """Each entry's share, in id order: from the cache (one per content folder, like the
-    checked-file cache) when its inputs are unchanged."""
-    store = (
-        Store(cache_file(cache_dir, f"rows-{entity}", content_dir, ".sqlite"))
-        if cache_dir and register.digests
-        else None
-    )
-    chunk: list[Employer | Opportunity] = []
+def shares(register: Register, entity: Entity) -> Iterator[Share]:
+    """Each entry's share, in id order."""
     for entry in entries(register, entity):
-        chunk.append(entry)
-        if len(chunk) == CHUNK:
-            yield from _chunk_shares(register, entity, chunk, store)
-            chunk = []
-    yield from _chunk_shares(register, entity, chunk, store)
-    if store:
-        store.save()
-
-
-def _chunk_shares(
-    register: Register, entity: Entity, chunk: list[Employer | Opportunity], store: Store | None
-) -> Iterator[Share]:
-    """The shares of a few hundred entries: the cached ones in one query, the rest made now."""
-    keys = [_key(register, entity, entry) for entry in chunk] if store else [None] * len(chunk)
-    kept = store.get(keys) if store else keys
-    for entry, key, share in zip(chunk, keys, kept, strict=True):
-        if share is None:
-            share = make_share(register, entity, entry)
-            if store:
-                store.put(key, share)
-        yield share
-
-
-def _key(register: Register, entity: Entity, entry: Employer | Opportunity) -> tuple[str, str, bytes] | None:
-    digest = register.entry_key(entry)
-    return None if digest is None else (entity, entry.source, digest)
+        yield make_share(register, entity, entry)

@@ -76,7 +76,7 @@ def _write_index(register: Register, out: Writer, config: BuildConfig, key: byte
     """The databases and cards under search/index-<digest of them>/; returns that name."""
     # With a manifest to reuse from, the records are kept in the cache folder between builds.
     state = cache_file(config.cache_dir, "search", config.out_dir, ".sqlite") if key and config.cache_dir else None
-    with Staging(state, out.group_key(("records",)).hex()) as staging:
+    with Staging(state, out.group_key(("records",), dated=False).hex()) as staging:
         staging.add(keyed(register, config))
         if out.cancelled():
             raise BuildError("search indexing stopped: another stage failed")

@@ -1,62 +1,76 @@
-"""Each entry's share of the data files is reused while what it is made from is unchanged."""
+"""An entry's key (Register.entry_key) covers everything its share of the data files and its
+search record are made from: a rebuild remakes an entry only when its key changed, so an
+entry whose key stays must give the same share and record, on any build date."""
 
-import shutil
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
-
+from stemx.config import BuildConfig
 from stemx.content import register_from, validate_content
+from stemx.model import Register
 from stemx.opendata import entryrows
-from tests.conftest import ROOT, TODAY
+from stemx.opendata.tables import Entity, entries
+from stemx.search.records import employer_record, opportunity_record
+from tests.conftest import ROOT, TODAY, set_fields
 
 
-@pytest.fixture
-def content(tmp_path: Path) -> Path:
-    shutil.copytree(ROOT / "content", tmp_path / "content")
-    return tmp_path / "content"
+def _made(register: Register, config: BuildConfig) -> dict[str, tuple[bytes | None, object, object]]:
+    """Each entry's (key, share, search record)."""
+    made = {}
+    for entity in ("employer", "opportunity"):
+        kind: Entity = entity  # type: ignore[assignment]
+        for entry in entries(register, kind):
+            record = (opportunity_record if entity == "opportunity" else employer_record)(register, entry, config)  # type: ignore[arg-type]
+            made[entry.source] = (register.entry_key(entry), entryrows.make_share(register, kind, entry), record)
+    return made
 
 
-def test_only_entries_whose_inputs_changed_are_encoded_again(tmp_path: Path, content: Path, monkeypatch) -> None:
-    encoded: list[str] = []
-    real = entryrows.make_share
-    monkeypatch.setattr(entryrows, "make_share", lambda r, kind, e: encoded.append(e.id) or real(r, kind, e))
+def _register(content, today, cache):
+    return register_from(validate_content(content, today, cache_dir=cache), today)
+
+
+def test_a_new_build_date_changes_the_keys_of_the_entries_it_changes_and_no_others(tmp_path) -> None:
+    content, cache = ROOT / "content", tmp_path / "cache"
+    config = BuildConfig(content_dir=content, today=TODAY)
+    first = _made(_register(content, TODAY, cache), config)
+    kept = changed = 0
+    for days in (1, 2, 7, 30, 90, 400):
+        later = TODAY + timedelta(days=days)
+        then = _made(_register(content, later, cache), replace(config, today=later))
+        for source, (key, share, record) in then.items():
+            if key == first[source][0]:
+                assert (share, record) == first[source][1:], f"{source}: same key, other output {days} days on"
+                kept += 1
+            else:
+                changed += 1
+    assert kept > 0 and changed > 0  # both cases were seen
+    # A day later most entries are as they were: a daily build remakes only those.
+    day_after = _register(content, TODAY + timedelta(days=1), cache)
+    moved = [o for o in day_after.opportunities.values() if o.as_of(TODAY) != o.as_of(TODAY + timedelta(days=1))]
+    same = sum(day_after.entry_key(o) == first[o.source][0] for o in day_after.opportunities.values())
+    assert same == len(day_after.opportunities) - len(moved) > len(day_after.opportunities) // 2
+
+
+def _changed(before: Register, after: Register) -> list[str]:
+    """The files of the entries whose key differs between two registers."""
+    keys = {e.source: before.entry_key(e) for e in (*before.employers.values(), *before.opportunities.values())}
+    return sorted(
+        e.source
+        for e in (*after.employers.values(), *after.opportunities.values())
+        if after.entry_key(e) != keys.get(e.source)
+    )
+
+
+def test_an_employer_edit_changes_its_opportunities_keys_and_a_removal_its_employers(sample_copy, tmp_path) -> None:
     cache = tmp_path / "cache"
-
-    def shares(entity: str, today=TODAY) -> list[entryrows.Share]:
-        encoded.clear()
-        register = register_from(validate_content(content, today, cache_dir=cache), today)
-        return list(entryrows.shares(register, entity, cache, content))
-
-    def clean(entity: str, today=TODAY) -> list[entryrows.Share]:  # no cache: every share made afresh
-        register = register_from(validate_content(content, today), today)
-        return list(entryrows.shares(register, entity, None, content))
-
-    def encodes(entity: str, today=TODAY) -> list[str]:
-        """Which entries a cached run encodes; its shares must equal a clean run's."""
-        expected = clean(entity, today)
-        assert shares(entity, today) == expected
-        return sorted(encoded)
-
-    opportunities = sorted(p.stem for p in (content / "opportunities").glob("*.yaml"))
-    employers = sorted(p.stem for p in (content / "employers").glob("*.yaml"))
-    assert encodes("opportunity") == opportunities and encodes("employer") == employers
-    assert encodes("opportunity") == [] and encodes("employer") == []
-
-    changed = content / "opportunities" / "aire-valley-advice-call.yaml"
-    changed.write_text(changed.read_text(encoding="utf-8").replace('title: "', 'title: "Changed ', 1), encoding="utf-8")
-    assert encodes("opportunity") == ["aire-valley-advice-call"]
-
+    before = _register(sample_copy, TODAY, cache)
     # An employer's first site gives the region of its opportunities without a location.
-    employer = content / "employers" / "aire-valley-data.yaml"
-    employer.write_text(employer.read_text(encoding="utf-8").replace("name: ", "name: Renamed ", 1), encoding="utf-8")
-    assert encodes("opportunity") == ["aire-valley-advice-call", "aire-valley-messy-data-cpd"]
-    assert encodes("employer") == ["aire-valley-data"]
-
-    # The status column follows the build date: another day encodes every opportunity again.
-    later = TODAY + timedelta(days=400)
-    assert encodes("opportunity", later) == opportunities
-
+    set_fields(sample_copy / "employers" / "aire-valley-data.yaml", name="Renamed Aire Valley Data")
+    after = _register(sample_copy, TODAY, cache)
+    assert [Path(s).name for s in _changed(before, after)] == [
+        "aire-valley-data.yaml", "aire-valley-advice-call.yaml", "aire-valley-messy-data-cpd.yaml",
+    ]  # fmt: skip
     # An employer's opportunity count is in its row.
-    changed.unlink()
-    assert encodes("employer") == ["aire-valley-data"]
+    (sample_copy / "opportunities" / "aire-valley-advice-call.yaml").unlink()
+    assert [Path(s).name for s in _changed(after, _register(sample_copy, TODAY, cache))] == ["aire-valley-data.yaml"]

@@ -16,7 +16,7 @@ from stemx import opendata
 from stemx.opendata import entryrows
 from stemx.opendata.splice import DataFile
 from stemx.pipeline import build
-from tests.conftest import TODAY, cached, opportunity_file, record_calls, set_fields
+from tests.conftest import a_quiet_day, cached, opportunity_file, record_calls, set_fields
 from tests.opendata.helpers import sqlite_content
 
 SQLITE = "data/stem-exchange.sqlite"
@@ -63,11 +63,27 @@ def test_a_published_file_changed_since_its_build_is_not_spliced_from(sample_cop
 def test_a_build_that_changes_most_entries_writes_the_files_afresh(sample_copy: Path, tmp_path: Path) -> None:
     config = cached(sample_copy)
     build(config)
-    later = replace(config, today=TODAY + timedelta(days=30))  # every opportunity's status is in its rows' key
-    build(later)
-    build(replace(later, out_dir=tmp_path / "clean", cache_dir=None))
-    assert (later.out_dir / SQLITE).read_bytes() == (tmp_path / "clean" / SQLITE).read_bytes()
-    _same_data(later.out_dir, tmp_path / "clean")
+    for path in sorted((sample_copy / "opportunities").glob("*.yaml"))[::2]:
+        set_fields(path, summary="A new summary for every other opportunity, to see the files written afresh.")
+    build(config)
+    build(replace(config, out_dir=tmp_path / "clean", cache_dir=None))
+    assert (config.out_dir / SQLITE).read_bytes() == (tmp_path / "clean" / SQLITE).read_bytes()
+    _same_data(config.out_dir, tmp_path / "clean")
+
+
+def test_the_next_days_build_splices_and_encodes_only_the_entries_the_day_changed(
+    sample_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The build date reaches an entry's rows only through its status (Opportunity.as_of), so a
+    daily build keeps most entries' parts."""
+    day, moved = a_quiet_day(sample_copy)
+    config = replace(cached(sample_copy), today=day - timedelta(days=1))
+    build(config)
+    made = record_calls(monkeypatch, "make_share", entryrows, opendata)
+    build(replace(config, today=day))
+    assert sorted(entry.id for _, _, entry in made) == moved
+    build(replace(config, today=day, out_dir=tmp_path / "clean", cache_dir=None))
+    _same_data(config.out_dir, tmp_path / "clean")
 
 
 @pytest.mark.parametrize("sep", [b"", b","])

@@ -9,6 +9,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ import pytest
 from stemx.pipeline import build
 from stemx.search import records as search_records
 from stemx.search.database import ORDERS
-from tests.conftest import assert_same_site, cached, opportunity_file, record_calls, set_fields
+from tests.conftest import a_quiet_day, assert_same_site, cached, opportunity_file, record_calls, set_fields
 from tests.search.helpers import Index, same_answers
 
 
@@ -61,6 +62,19 @@ def test_a_rebuild_makes_only_the_changed_entries_records(sample_copy: Path, mon
     set_fields(opportunity_file(sample_copy, 5), title="Another new title")
     build(config)
     assert [o.id for _, o, _ in made] == [opportunity_file(sample_copy, 5).stem]
+
+
+def test_the_next_days_build_makes_only_the_records_the_day_changed(
+    sample_copy: Path, opened: Callable[[Path], Index], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    day, moved = a_quiet_day(sample_copy)
+    config = replace(cached(sample_copy), today=day - timedelta(days=1))
+    build(config)
+    made = record_calls(monkeypatch, "opportunity_record", search_records)
+    build(replace(config, today=day))
+    assert sorted(o.id for _, o, _ in made) == moved
+    build(replace(config, today=day, out_dir=tmp_path / "clean", cache_dir=None))
+    same_answers(opened(config.out_dir), opened(tmp_path / "clean"))
 
 
 def test_a_record_that_moves_in_the_card_order_gets_a_whole_new_index(
