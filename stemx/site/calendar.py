@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, timedelta
-from functools import cache
-from urllib.parse import quote, urlencode
+from functools import cache, lru_cache
+from urllib.parse import quote
 
 from icalendar import Timezone
 
@@ -132,6 +132,15 @@ def add_links(register: Register, o: Opportunity, s: Session, config: BuildConfi
     outlook |= {"path": "/calendar/action/compose", "rru": "addevent", "subject": o.title, "body": details,
                 "location": where}  # fmt: skip
     return {
-        "google": "https://calendar.google.com/calendar/render?" + urlencode(google, quote_via=quote),
-        "outlook": "https://outlook.live.com/calendar/0/deeplink/compose?" + urlencode(outlook, quote_via=quote),
+        "google": "https://calendar.google.com/calendar/render?" + _query(google),
+        "outlook": "https://outlook.live.com/calendar/0/deeplink/compose?" + _query(outlook),
     }
+
+
+def _query(fields: dict[str, str]) -> str:
+    """urlencode(fields, quote_via=quote), with each value quoted once for both links and
+    every date of an opportunity (its summary, title and place repeat)."""
+    return "&".join(f"{_quoted(k)}={_quoted(v)}" for k, v in fields.items())
+
+
+_quoted = lru_cache(maxsize=256)(lambda text: quote(text, safe=""))

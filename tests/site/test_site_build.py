@@ -297,6 +297,23 @@ def test_opportunity_page_gives_facts_then_how_to_apply_then_the_description(bui
     assert "On request" in on_request and "/calendar/aire-valley-advice-call.ics" not in on_request
 
 
+def test_calendar_links_carry_each_field_url_encoded(sample_content: Path) -> None:
+    from urllib.parse import quote, urlencode
+
+    from stemx.config import BuildConfig
+    from stemx.content import load_register
+    from stemx.site.calendar import _query, add_links
+    from tests.conftest import TODAY
+
+    register = load_register(sample_content, TODAY)
+    o = register.opportunities["docklands-soc-shadowing"]
+    links = add_links(register, o, o.sessions[0], BuildConfig(today=TODAY))
+    assert links["google"].startswith("https://calendar.google.com/calendar/render?action=TEMPLATE&text=")
+    assert f"details={quote(o.summary, safe='')}%20https%3A%2F%2F" in links["google"]
+    awkward = {"text": "Café & co / 100% ~x_y.z+ ü", "details": "a b\nc https://x.org/a?b=c#d", "location": "St Mary's"}
+    assert _query(awkward) == urlencode(awkward, quote_via=quote)
+
+
 def test_employer_cards_count_only_open_opportunities(built_site: Path, sample_content: Path) -> None:
     from stemx.content import load_register
     from tests.conftest import TODAY
