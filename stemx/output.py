@@ -388,10 +388,14 @@ class Writer:
 
     def key(self, file: str, inputs: tuple[Any, ...] | None) -> bytes | None:
         """The key of `file` made from `inputs`; None (always made) without a manifest to
-        reuse from, or when an input has no digest (None)."""
+        reuse from, or when an input has no digest (None).
+
+        The build date is not in it: what the date changes in a file must be among its inputs
+        (an opportunity's Opportunity.as_of), so that a daily build renders again only the
+        pages whose opportunities closed or passed a date. A file without inputs is always made."""
         if inputs is None or not self.output.reusing or None in inputs:
             return None
-        return self.output.key(file, inputs)
+        return self.output.key(file, inputs, dated=False)
 
     def reused(self, file: str, key: bytes | None) -> bool:
         """Link `file` from the published site if the last build made it from the same inputs."""

@@ -151,7 +151,9 @@ def test_changing_a_setting_rebuilds_every_output(tmp_path: Path, field: str) ->
     changed = _changed(field, config, tmp_path)
     assert settings_digest(changed) != settings_digest(config)
     report = build(changed)
-    assert report.reused == 0
+    # The build date reaches a file through its inputs (an opportunity's status), so another
+    # day reuses what it did not change (tests/site/test_incremental.py); any other setting, nothing.
+    assert (report.reused > 0) if field == "today" else (report.reused == 0)
     build(replace(changed, out_dir=tmp_path / "clean", cache_dir=None))
     assert_same_site(tmp_path / "site", tmp_path / "clean")
 

@@ -59,8 +59,10 @@ class Site:
         return b
 
     def card_key(self, o: Opportunity) -> tuple[object, ...]:
-        """What an opportunity's card shows: the entry and its employer (the build's date is in every key)."""
-        return (self.register.digest(o), self.register.digest(self.register.employers[o.employer]))
+        """What an opportunity's card and page show: the entry, its employer, and what the build
+        date changes in them (its status, its dates still to come)."""
+        register = self.register
+        return (register.digest(o), register.digest(register.employers[o.employer]), o.as_of(register.today))
 
     def card(self, o: Opportunity) -> Markup:
         """An opportunity's card, rendered once: it appears on about eight listing pages."""
