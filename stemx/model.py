@@ -181,9 +181,10 @@ class Opportunity:
         return "open"
 
     def as_of(self, today: date) -> tuple[State, tuple[bool, ...]]:
-        """All that the build date changes in this entry's data rows and search record: its
-        status and which of its dates are still to come (its card shows the next one). Most
-        days leave this alone, so a daily build remakes few entries' rows and records."""
+        """All that the build date changes in what is shown of this entry (its page, card,
+        calendar, data rows and search record): its status and which of its dates are still to
+        come (the card shows the next one). Most days leave this alone, so a daily build remakes
+        the outputs of few entries."""
         return self.state(today), tuple(s.end >= today for s in self.sessions)
 
     def next_session(self, today: date) -> Session | None:
