@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from .schemas import ONLINE
 from .texts import Text
@@ -39,6 +39,7 @@ def _code(value: str | None) -> str | None:
 
 # What a teacher sees about an opportunity on a given day (see Opportunity.state).
 State = Literal["open", "closed", "past", "withdrawn"]
+STATES: tuple[State, ...] = get_args(State)
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,12 +181,16 @@ class Opportunity:
             return "closed"
         return "open"
 
-    def as_of(self, today: date) -> tuple[State, tuple[bool, ...]]:
+    def as_of(self, today: date) -> int:
         """All that the build date changes in what is shown of this entry (its page, card,
-        calendar, data rows and search record): its status and which of its dates are still to
-        come (the card shows the next one). Most days leave this alone, so a daily build remakes
-        the outputs of few entries."""
-        return self.state(today), tuple(s.end >= today for s in self.sessions)
+        calendar, data rows and search record), as one small number for keys: a bit for each
+        date still to come (the card shows the next one), then its status. Most days leave
+        it alone, so a daily build remakes the outputs of few entries."""
+        coming = 0
+        for i, s in enumerate(self.sessions):
+            if s.end >= today:
+                coming |= 1 << i
+        return coming << 2 | STATES.index(self.state(today))
 
     def next_session(self, today: date) -> Session | None:
         return next((s for s in self.sessions if s.end >= today), None)
