@@ -2,6 +2,7 @@
 search record are made from: a rebuild remakes an entry only when its key changed, so an
 entry whose key stays must give the same share and record, on any build date."""
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
@@ -14,15 +15,19 @@ from stemx.opendata.tables import Entity, entries
 from stemx.search.records import employer_record, opportunity_record
 from tests.conftest import ROOT, TODAY, set_fields
 
+_RECORDS: tuple[tuple[Entity, Callable[..., object]], ...] = (
+    ("employer", employer_record),
+    ("opportunity", opportunity_record),
+)
+
 
 def _made(register: Register, config: BuildConfig) -> dict[str, tuple[bytes | None, object, object]]:
     """Each entry's (key, share, search record)."""
     made = {}
-    for entity in ("employer", "opportunity"):
-        kind: Entity = entity  # type: ignore[assignment]
+    for kind, record_of in _RECORDS:
         for entry in entries(register, kind):
-            record = (opportunity_record if entity == "opportunity" else employer_record)(register, entry, config)  # type: ignore[arg-type]
-            made[entry.source] = (register.entry_key(entry), entryrows.make_share(register, kind, entry), record)
+            share = entryrows.make_share(register, kind, entry)
+            made[entry.source] = (register.entry_key(entry), share, record_of(register, entry, config))
     return made
 
 
