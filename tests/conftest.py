@@ -10,7 +10,10 @@ import pytest
 import yaml
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from stemx.config import BuildConfig
+    from stemx.model import Opportunity
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = ROOT / "tests" / "cases"
@@ -52,6 +55,13 @@ def set_fields(path: Path, **fields: Any) -> None:
     path.write_text(yaml.safe_dump(data | fields, allow_unicode=True), encoding="utf-8")
 
 
+def moved_on(opportunities: "Iterable[Opportunity]", day: date) -> list[str]:
+    """The ids of the opportunities whose status or dates still to come `day` changes."""
+    from datetime import timedelta
+
+    return sorted(o.id for o in opportunities if o.as_of(day) != o.as_of(day - timedelta(days=1)))
+
+
 def a_quiet_day(content: Path) -> tuple[date, list[str]]:
     """A day after TODAY on which a few opportunities (one to five) change status or pass a date,
     and their ids: what a daily build must remake."""
@@ -62,7 +72,7 @@ def a_quiet_day(content: Path) -> tuple[date, list[str]]:
     opportunities = load_register(content, TODAY).opportunities.values()
     for n in range(1, 90):
         day = TODAY + timedelta(days=n)
-        moved = sorted(o.id for o in opportunities if o.as_of(day) != o.as_of(day - timedelta(days=1)))
+        moved = moved_on(opportunities, day)
         if 0 < len(moved) <= 5:
             return day, moved
     raise AssertionError("no day in the next 90 changes one to five opportunities")

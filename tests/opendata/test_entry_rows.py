@@ -2,7 +2,6 @@
 search record are made from: a rebuild remakes an entry only when its key changed, so an
 entry whose key stays must give the same share and record, on any build date."""
 
-from collections.abc import Callable
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
@@ -12,22 +11,20 @@ from stemx.content import register_from, validate_content
 from stemx.model import Register
 from stemx.opendata import entryrows
 from stemx.opendata.tables import Entity, entries
-from stemx.search.records import employer_record, opportunity_record
-from tests.conftest import ROOT, TODAY, set_fields
-
-_RECORDS: tuple[tuple[Entity, Callable[..., object]], ...] = (
-    ("employer", employer_record),
-    ("opportunity", opportunity_record),
-)
+from stemx.search.records import keyed
+from tests.conftest import ROOT, TODAY, moved_on, set_fields
 
 
 def _made(register: Register, config: BuildConfig) -> dict[str, tuple[bytes | None, object, object]]:
-    """Each entry's (key, share, search record)."""
+    """Each entry's (key, share, search record), the record made as the search stage makes it."""
+    records = {k.source: (k.key, k.make()) for k in keyed(register, config)}
     made = {}
-    for kind, record_of in _RECORDS:
+    kinds: tuple[Entity, ...] = ("employer", "opportunity")
+    for kind in kinds:
         for entry in entries(register, kind):
-            share = entryrows.make_share(register, kind, entry)
-            made[entry.source] = (register.entry_key(entry), share, record_of(register, entry, config))
+            key, record = records[entry.source]
+            assert key == register.entry_key(entry)
+            made[entry.source] = (key, entryrows.make_share(register, kind, entry), record)
     return made
 
 
@@ -52,7 +49,7 @@ def test_a_new_build_date_changes_the_keys_of_the_entries_it_changes_and_no_othe
     assert kept > 0 and changed > 0  # both cases were seen
     # A day later most entries are as they were: a daily build remakes only those.
     day_after = _register(content, TODAY + timedelta(days=1), cache)
-    moved = [o for o in day_after.opportunities.values() if o.as_of(TODAY) != o.as_of(TODAY + timedelta(days=1))]
+    moved = moved_on(day_after.opportunities.values(), TODAY + timedelta(days=1))
     same = sum(day_after.entry_key(o) == first[o.source][0] for o in day_after.opportunities.values())
     assert same == len(day_after.opportunities) - len(moved) > len(day_after.opportunities) // 2
 
