@@ -84,6 +84,7 @@ def run(
                 process.wait(timeout=120)
             except subprocess.TimeoutExpired:
                 process.kill()
+                process.wait()  # reaped, so no zombie is left (and no ResourceWarning fails a test)
     return {
         "edit to page": {"seconds": statistics.median(to_page), "runs": to_page},
         "edit to whole build": {"seconds": statistics.median(to_build), "runs": to_build},
