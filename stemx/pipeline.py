@@ -2,7 +2,7 @@
 
 Every stage writes through the output layer (output.py), which reuses unchanged files from the
 published site and refuses two writers of one path; schedule.py runs the stages, the two
-longest alongside the others.
+longest alongside the others (the pages shared with this process once its own stages are done).
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ def stages() -> list[Stage]:
     from .submission.pages import write_submit_pages
 
     return [
-        Stage(PAGES, render_site, where="process"),
+        Stage(PAGES, render_site, where="process", shared=True),
         Stage("search index", write_search, where="thread"),
         Stage("open data", write_open_data),
         Stage("data pages", write_data_pages, after=("open data",)),

@@ -5,6 +5,9 @@
   would wait on the GIL); what it wrote comes back to this process's Output;
 - "thread": from the start, in a thread (the search index: most of its work is SQLite's,
   which runs without the GIL).
+A "process" stage may be `shared`: its work comes in pieces (a Share), and this process takes
+pieces too once its own stages are done, so that both cores stay busy to the end of the build
+instead of one waiting for the other.
 On a 2-core machine both cores are then busy. When one stage fails the others are stopped:
 the child is terminated and the thread told through its Writer (cancelled()).
 """
@@ -17,10 +20,11 @@ import signal
 import threading
 import time
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any, Literal
+from functools import partial
+from typing import Any, Literal, TypeVar
 
 from .config import BuildConfig
 from .errors import BuildError
@@ -28,15 +32,47 @@ from .model import Register
 from .output import Output, Writer
 
 Where = Literal["here", "process", "thread"]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
 class Stage:
     name: str
-    # (register, writer, config, *the results of the stages in `after`) -> this stage's result
+    # (register, writer, config, *the results of the stages in `after`) -> this stage's result;
+    # a shared stage: (register, writer, config, share) -> None
     run: Callable[..., Any]
     where: Where = "here"
     after: tuple[str, ...] = ()
+    shared: bool = False
+
+
+class Share:
+    """A shared stage's pieces, each run by the first process to take it: the stage's child
+    from the start, this process once its own stages are done. `share(pieces)` yields the
+    pieces this process takes; both processes must pass the same pieces in the same order."""
+
+    def __init__(self, cancel: threading.Event) -> None:
+        self._taken = _context().Value("q", 0)  # in shared memory: the forked child sees the same count
+        self._cancel = cancel
+
+    def __call__(self, pieces: Sequence[T]) -> Iterator[T]:
+        while not self._cancel.is_set():
+            with self._taken.get_lock():
+                number = self._taken.value
+                self._taken.value += 1
+            if number >= len(pieces):
+                return
+            yield pieces[number]
+
+
+def every(pieces: Sequence[T]) -> Iterator[T]:
+    """The Share of a shared stage run on its own (tests, serve, benchmarks): every piece."""
+    return iter(pieces)
+
+
+def _context() -> Any:
+    """Fork, where the system has it: the child inherits the register rather than a copy sent to it."""
+    return multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,25 +94,35 @@ def run_stages(
     for stage in stages:
         if stage.where != "here" and stage.after:
             raise ValueError(f"{stage.name}: a stage run alongside starts first, so it cannot run after others")
+        if stage.shared and stage.where != "process":
+            raise ValueError(f"{stage.name}: only a stage in its own process can be shared")
     results: dict[str, Any] = {}
     timings: list[Timing] = []
     cancel = threading.Event()
     background: dict[str, _Child | Future[tuple[float, Any]]] = {}
+    helps: dict[str, Callable[[], object]] = {}  # a shared stage's pieces left, run here
+    started = time.perf_counter()
     here = [s for s in stages if s.where == "here"]
     with ThreadPoolExecutor(max_workers=1) as pool:
         try:
             # Processes fork before the thread starts: a fork copies only the calling thread.
             for stage in sorted((s for s in stages if s.where != "here"), key=lambda s: s.where != "process"):
-                writer = output.writer(stage.name, cancel)
-                args = (register, writer, config)
+                args: tuple[Any, ...] = (register, output.writer(stage.name, cancel), config)
+                if stage.shared:
+                    args += (share := Share(cancel),)
+                    helps[stage.name] = partial(stage.run, register, output.writer(stage.name, cancel), config, share)
                 background[stage.name] = (
                     _Child(stage, output, *args) if stage.where == "process" else pool.submit(_timed, stage.run, *args)
                 )
 
             def result_of(name: str) -> Any:
-                if name in background:  # wait for it
+                if name in background:  # help with it, then wait for it
+                    helped = 0.0
+                    if name in helps:
+                        helps.pop(name)()
+                        helped = time.perf_counter() - started
                     seconds, results[name] = background.pop(name).result()
-                    timings.append(Timing(name, seconds, output.count(name), alongside=True))
+                    timings.append(Timing(name, max(seconds, helped), output.count(name), alongside=True))
                 return results[name]
 
             for number, stage in enumerate(here, 1):
@@ -112,7 +158,7 @@ class _Child:
         self._stage, self._output, self._args = stage, output, args
         self._process = None
         if "fork" in multiprocessing.get_all_start_methods():
-            context = multiprocessing.get_context("fork")  # the child inherits the register, not a copy sent to it
+            context = _context()
             self._results, sender = context.Pipe(duplex=False)
             self._process = context.Process(target=self._run, args=(sender,))
             self._process.start()
@@ -148,4 +194,4 @@ class _Child:
             self._process.join()
 
 
-__all__ = ["Stage", "StageProgress", "Timing", "Writer", "run_stages"]
+__all__ = ["Share", "Stage", "StageProgress", "Timing", "Writer", "every", "run_stages"]

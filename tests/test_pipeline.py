@@ -1,5 +1,6 @@
 """The build pipeline: refuses invalid content and never leaves a half-written site."""
 
+import os
 import shutil
 import signal
 import subprocess
@@ -110,3 +111,30 @@ def test_a_terminated_build_cleans_up_like_an_interrupted_one(tmp_path: Path) ->
     assert "interrupted; nothing was published" in err and "Traceback" not in err
     assert marker.read_text() == "previous site"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_a_shared_stage_is_split_between_its_process_and_this_one(
+    tmp_path: Path, minimal_content: Path, monkeypatch
+) -> None:
+    """Each piece runs once, in whichever process takes it first: the stage's own process from the
+    start, this one once its own stages are done; every file of both is in the published site."""
+
+    def pages(register, out, cfg, share):
+        def piece(number: int) -> None:
+            time.sleep(0.2)  # long enough that the child cannot take every piece before this process helps
+            out.text(f"piece-{number}.txt", str(os.getpid()))
+
+        for number in share(range(12)):
+            piece(number)
+
+    monkeypatch.setattr(
+        pipeline,
+        "stages",
+        lambda: [Stage("pages", pages, where="process", shared=True), Stage("last", lambda *a: None)],
+    )
+    report = pipeline.build(config(minimal_content, tmp_path / "site"))
+    made = sorted((tmp_path / "site").glob("piece-*.txt"))
+    assert len(made) == 12
+    assert {p.read_text() for p in made} >= {str(os.getpid())}  # this process took some
+    assert len({p.read_text() for p in made}) == 2  # and the stage's own process the others
+    assert [(t.stage, t.files) for t in report.timings if t.stage == "pages"] == [("pages", 12)]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, partial
 from typing import Any
@@ -13,6 +13,7 @@ from markupsafe import Markup
 from ..config import BuildConfig
 from ..model import Employer, Opportunity, Register
 from ..output import Writer
+from ..schedule import every
 from ..schemas import vocabularies
 from ..texts import Text, TextStore
 from . import calendar, feeds, seo
@@ -46,7 +47,7 @@ class Site:
         self._nav = self.env.get_template("_facets.html")
         register, config = self.register, self.config
         self.env.globals |= {
-            "card": self.card,
+            "cards": self.card_list,
             "add_links": lambda o, s: calendar.add_links(register, o, s, config),
             "place_text": lambda o: calendar.place_text(register, o),
         }
@@ -64,23 +65,47 @@ class Site:
         register = self.register
         return (register.digest(o), register.digest(register.employers[o.employer]), o.as_of(register.today))
 
-    def card(self, o: Opportunity) -> Markup:
+    def card(self, o: Opportunity) -> str:
         """An opportunity's card, rendered once: it appears on about eight listing pages."""
         if o.id not in self.cards:
             self.cards[o.id] = self._texts.keep(self._card.render(o=o, register=self.register))
-        return Markup(str(self.cards[o.id]))
+        return str(self.cards[o.id])
+
+    def card_list(self, items: Iterable[Opportunity]) -> Markup:
+        """The cards of `items`, joined here: a template's call per card cost more than the card."""
+        return Markup("".join(map(self.card, items)))
 
     def nav_html(self, *args: Any) -> Markup:
         """The filter navigation, rendered once per listing rather than once per page."""
         return Markup(self._nav.render(nav=facet_nav(*args)))
 
 
-def render_site(register: Register, out: Writer, config: BuildConfig) -> None:
-    """Every page, calendar and feed, section by section, and the static files."""
+Piece = Callable[[], None]
+ENTRIES_PER_PIECE = 2_000  # opportunities whose pages one piece renders: small enough to balance the two processes
+
+
+def render_site(
+    register: Register, out: Writer, config: BuildConfig,
+    share: Callable[[Sequence[Piece]], Iterable[Piece]] = every,
+) -> None:  # fmt: skip
+    """Every page, calendar and feed, and the static files, in pieces: in a build, the pages
+    process and, once its own stages are done, the main process each take the next piece
+    left (schedule.Share). The sections that show cards come first, so that the cards are
+    rendered in one process; the opportunities' own pages follow in pieces of
+    ENTRIES_PER_PIECE, which either process can take."""
     site = Site(register, config, out)
-    for section in (home, opportunity_lists, opportunity_pages, employer_pages, calendars_and_feeds, about_pages):
-        section(site)
-    out.copy(config.static_dir, "static/")
+    ids = list(register.opportunities)
+    pieces: list[Piece] = [
+        partial(home, site),
+        partial(opportunity_lists, site),
+        partial(employer_pages, site),
+        *(partial(render_entries, register, out, config, ids[i : i + ENTRIES_PER_PIECE], (), site)
+          for i in range(0, len(ids), ENTRIES_PER_PIECE)),
+        partial(feeds_and_calendars, site),
+        partial(about_pages, site),
+    ]  # fmt: skip
+    for piece in share(pieces):
+        piece()
 
 
 def home(site: Site) -> None:
@@ -148,22 +173,18 @@ def opportunity_lists(site: Site) -> None:
 
 
 def render_entries(
-    register: Register, out: Writer, config: BuildConfig, opportunities: Iterable[str], employers: Iterable[str]
-) -> None:
+    register: Register, out: Writer, config: BuildConfig, opportunities: Iterable[str], employers: Iterable[str],
+    site: Site | None = None,
+) -> None:  # fmt: skip
     """Only the pages of these entries (by id): each opportunity's page and calendar, each
     employer's page. `serve` writes them the moment a file is saved; the lists, feeds and
     other files that show the entries follow with the next whole build."""
-    site = Site(register, config, out)
+    site = site or Site(register, config, out)
     for o in map(register.opportunities.__getitem__, opportunities):
         opportunity_page(site, o)
         opportunity_calendar(site, o)
     for e in map(register.employers.__getitem__, employers):
         employer_page(site, e)
-
-
-def opportunity_pages(site: Site) -> None:
-    for o in site.register.opportunities.values():
-        opportunity_page(site, o)
 
 
 def opportunity_page(site: Site, o: Opportunity) -> None:
@@ -232,14 +253,12 @@ def employer_page(site: Site, e: Employer) -> None:
     )
 
 
-def calendars_and_feeds(site: Site) -> None:
-    """One calendar per opportunity with dates; a calendar and a feed of the open opportunities
-    per place (each region, and online), subject and type. Events are built again for each
-    calendar rather than kept: keeping them grew the pages process by 1.5 GB at 600,000
-    opportunities."""
+def feeds_and_calendars(site: Site) -> None:
+    """A calendar and a feed of the open opportunities per place (each region, and online),
+    subject and type (each opportunity's own calendar is made with its page). Events are built
+    again for each calendar rather than kept: keeping them grew the pages process by 1.5 GB at
+    600,000 opportunities."""
     register, config, write, b, v = site.register, site.config, site.write, site.b, vocabularies()
-    for o in register.opportunities.values():
-        opportunity_calendar(site, o)
     newest = latest(register, register.opportunities.values(), feeds.FEED_SIZE)
     write.text("feed.xml", feeds.atom(site.env, register, config, "New opportunities", "feed.xml", newest))
     for facet in feeds.FACETS:
@@ -269,6 +288,7 @@ def about_pages(site: Site) -> None:
     for path in ABOUT_PAGES:
         site.write.page(path + "/", path.replace("/", "-") + ".html", **site.common)
     site.write.page("404.html", "404.html", **site.common)
+    site.write.copy(site.config.static_dir, "static/")
 
 
 def write_sitemap(register: Register, out: Writer, config: BuildConfig, *_: object) -> None:
