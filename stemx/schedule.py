@@ -119,7 +119,10 @@ def run_stages(
                 if name in background:  # help with it, then wait for it
                     helped = 0.0
                     if name in helps:
-                        helps.pop(name)()
+                        try:
+                            helps.pop(name)()
+                        except Exception as error:  # reported as the stage's own process reports it
+                            raise BuildError(f"{name} failed: {_describe(error)}") from error
                         helped = time.perf_counter() - started
                     seconds, results[name] = background.pop(name).result()
                     timings.append(Timing(name, max(seconds, helped), output.count(name), alongside=True))
@@ -148,6 +151,11 @@ def _timed(run: Callable[..., Any], *args: Any) -> tuple[float, Any]:
     return time.perf_counter() - started, result
 
 
+def _describe(error: BaseException) -> str:
+    """A failed stage's error: its message when it is one a user can act on, else where it happened."""
+    return str(error) if isinstance(error, BuildError) else traceback.format_exc()
+
+
 class _Child:
     """A stage in a forked child process. result() gives (seconds, result), having added what
     the child wrote to this process's Output, or raises BuildError with the child's error.
@@ -171,7 +179,7 @@ class _Child:
             output = self._output
             sender.send(("ok", (seconds, result, output.made, output.results, output.reused)))
         except BaseException as error:  # sent to the parent, which reports it and fails the build
-            sender.send(("error", str(error) if isinstance(error, BuildError) else traceback.format_exc()))
+            sender.send(("error", _describe(error)))
 
     def result(self) -> tuple[float, Any]:
         if self._process is None:

@@ -138,3 +138,24 @@ def test_a_shared_stage_is_split_between_its_process_and_this_one(
     assert {p.read_text() for p in made} >= {str(os.getpid())}  # this process took some
     assert len({p.read_text() for p in made}) == 2  # and the stage's own process the others
     assert [(t.stage, t.files) for t in report.timings if t.stage == "pages"] == [("pages", 12)]
+
+
+def test_a_shared_stage_failing_in_either_process_fails_the_build_with_its_error(
+    tmp_path: Path, minimal_content: Path, monkeypatch
+) -> None:
+    marker = published(tmp_path / "site")
+
+    def pages(register, out, cfg, share):
+        for number in share(range(4)):
+            time.sleep(0.2)
+            raise ValueError(f"piece {number} went wrong in x/index.html")
+
+    monkeypatch.setattr(
+        pipeline,
+        "stages",
+        lambda: [Stage("pages", pages, where="process", shared=True), Stage("last", lambda *a: None)],
+    )
+    with pytest.raises(BuildError, match=r"(?s)pages failed: .*ValueError: piece \d went wrong in x/index.html"):
+        pipeline.build(config(minimal_content, tmp_path / "site"))
+    assert marker.read_text() == "previous site"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
