@@ -103,6 +103,7 @@ def render_site(
           for i in range(0, len(ids), ENTRIES_PER_PIECE)),
         partial(feeds_and_calendars, site),
         partial(about_pages, site),
+        partial(out.copy, config.static_dir, "static/"),
     ]  # fmt: skip
     for piece in share(pieces):
         piece()
@@ -179,7 +180,7 @@ def render_entries(
     """Only the pages of these entries (by id): each opportunity's page and calendar, each
     employer's page. `serve` writes them the moment a file is saved; the lists, feeds and
     other files that show the entries follow with the next whole build."""
-    site = site or Site(register, config, out)
+    site = site if site is not None else Site(register, config, out)
     for o in map(register.opportunities.__getitem__, opportunities):
         opportunity_page(site, o)
         opportunity_calendar(site, o)
@@ -288,7 +289,6 @@ def about_pages(site: Site) -> None:
     for path in ABOUT_PAGES:
         site.write.page(path + "/", path.replace("/", "-") + ".html", **site.common)
     site.write.page("404.html", "404.html", **site.common)
-    site.write.copy(site.config.static_dir, "static/")
 
 
 def write_sitemap(register: Register, out: Writer, config: BuildConfig, *_: object) -> None:
