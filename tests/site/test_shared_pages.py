@@ -1,0 +1,32 @@
+"""The pages stage shared between its own process and the main one gives the site one process gives."""
+
+import dataclasses
+import os
+import time
+from pathlib import Path
+
+from stemx import pipeline, site
+from stemx.config import BuildConfig
+from tests.conftest import ROOT, TODAY, assert_same_site
+
+
+def test_pages_shared_between_two_processes_equal_pages_made_in_one(tmp_path: Path, monkeypatch) -> None:
+    rendered_by = tmp_path / "rendered-by"
+    one_page = site.opportunity_page
+
+    def slow_page(s, o):  # slow enough that the main process is done with its stages before the pages are
+        time.sleep(0.05)
+        with rendered_by.open("a") as f:
+            f.write(f"{os.getpid()}\n")
+        one_page(s, o)
+
+    real = pipeline.stages
+    monkeypatch.setattr(site, "opportunity_page", slow_page)
+    monkeypatch.setattr(site, "ENTRIES_PER_PIECE", 2)
+    pipeline.build(BuildConfig(content_dir=ROOT / "content", out_dir=tmp_path / "shared", today=TODAY))
+    assert str(os.getpid()) in rendered_by.read_text().split()  # the main process took pieces
+    assert len(set(rendered_by.read_text().split())) == 2  # and so did the pages process
+
+    monkeypatch.setattr(pipeline, "stages", lambda: [dataclasses.replace(s, shared=False) for s in real()])
+    pipeline.build(BuildConfig(content_dir=ROOT / "content", out_dir=tmp_path / "one", today=TODAY))
+    assert_same_site(tmp_path / "shared", tmp_path / "one")
