@@ -7,8 +7,10 @@ longest alongside the others (the pages shared with this process once its own st
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from .cache import tidy
@@ -68,16 +70,29 @@ def build(config: BuildConfig, progress: Progress | None = None) -> BuildReport:
     register = register_from(validation, config.today, config.strict)
     report = BuildReport(validation, len(register.employers), len(register.opportunities), register=register)
     report.timings.append(Timing("load and validate", time.perf_counter() - begun, 0, alongside=False))
-    with staging(config.out_dir) as staged:
-        output = Output(staged.folder, config, register)
-        _, timings = run_stages(stages(), register, config, output, progress.stage if progress else None)
-        if output.settle():
-            staged.commit = output.commit
-        output.save()
-    output.publish()
+    with _frozen():
+        with staging(config.out_dir) as staged:
+            output = Output(staged.folder, config, register)
+            _, timings = run_stages(stages(), register, config, output, progress.stage if progress else None)
+            if output.settle():
+                staged.commit = output.commit
+            output.save()
+        output.publish()
     if config.cache_dir is not None:
         tidy(config.cache_dir)
     report.timings += timings
     report.reused = output.reused
     report.seconds = time.perf_counter() - begun
     return report
+
+
+@contextlib.contextmanager
+def _frozen() -> Iterator[None]:
+    """Everything made so far, the register above all, lives until the build ends: frozen, the
+    garbage collector no longer scans it, nor writes to its objects' memory, which the forked
+    pages process shares until either writes to it."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()  # `serve` builds again in this process: this build's leftovers are garbage then

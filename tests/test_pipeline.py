@@ -1,5 +1,6 @@
 """The build pipeline: refuses invalid content and never leaves a half-written site."""
 
+import gc
 import os
 import shutil
 import signal
@@ -60,6 +61,34 @@ def test_a_complete_build_replaces_the_site(tmp_path: Path, minimal_content: Pat
     while sorted(p.name for p in tmp_path.iterdir()) != ["site"] and time.monotonic() < deadline:
         time.sleep(0.05)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_the_collector_is_paused_while_loading_and_left_as_found_after_any_build(
+    tmp_path: Path, minimal_content: Path, monkeypatch
+) -> None:
+    seen: list[tuple[str, bool, int]] = []
+
+    def page(register, out, cfg):
+        seen.append(("writing", gc.isenabled(), gc.get_freeze_count()))
+        out.text("index.html", "ok")
+
+    monkeypatch.setattr(pipeline, "stages", lambda: [Stage("pages", page)])
+    progress = pipeline.Progress(lambda done, total: seen.append(("loading", gc.isenabled(), 0)), lambda *a: None)
+    pipeline.build(config(minimal_content, tmp_path / "site"), progress)
+    assert {s[:2] for s in seen} == {("loading", False), ("writing", True)}
+    assert seen[-1][2] > 0  # the register is frozen while the stages run
+    assert (gc.isenabled(), gc.get_freeze_count()) == (True, 0)
+
+    def broken(register, out, cfg):
+        raise ValueError("broken stage")
+
+    monkeypatch.setattr(pipeline, "stages", lambda: [Stage("pages", broken)])
+    with pytest.raises(ValueError):
+        pipeline.build(config(minimal_content, tmp_path / "site"))
+    assert (gc.isenabled(), gc.get_freeze_count()) == (True, 0)
+    with pytest.raises(ContentError):
+        pipeline.build(config(CASES / "invalid" / "multiple-problems" / "content", tmp_path / "site"))
+    assert (gc.isenabled(), gc.get_freeze_count()) == (True, 0)
 
 
 def test_build_command_reports_content_errors_without_traceback(tmp_path: Path, capsys) -> None:
