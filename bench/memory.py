@@ -3,14 +3,20 @@ the largest single process understates what the machine needs.
 
 `run(cmd)` starts the command and samples, every INTERVAL seconds, the resident memory
 (VmRSS in /proc/<pid>/status) of the command and every process descended from it, summed.
-Shared pages of forked processes are counted in each: this is the figure a machine must
-have free, not a lower bound. Linux only (/proc).
+Shared pages of forked processes are counted in each, so the summed figure is an upper
+bound; the summed proportional set size (Pss in /proc/<pid>/smaps_rollup: a page shared by n
+processes counts 1/n in each) is what the tree really takes, the two together bracket it.
+Linux only (/proc).
+
+    python bench/memory.py CMD [ARG...]   # one command's seconds and peaks, as JSON
 """
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -34,25 +40,27 @@ def _children() -> dict[int, list[int]]:
     return children
 
 
-def _rss_kb(pid: int) -> int:
+def _kb(path: str, field: str) -> int:
     try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
+        for line in Path(path).read_text().splitlines():
+            if line.startswith(field):
                 return int(line.split()[1])
     except OSError:
-        pass
+        pass  # it ended meanwhile
     return 0
 
 
-def tree_rss_mb(root: int) -> tuple[float, float]:
-    """(summed, largest) resident memory in MB of `root` and all its descendants now."""
+def tree_mb(root: int) -> tuple[float, float, float]:
+    """(summed resident, largest resident, summed proportional) memory in MB of `root` and
+    all its descendants now."""
     children = _children()
-    sizes, todo = [], [root]
+    rss, pss, todo = [], [], [root]
     while todo:
         pid = todo.pop()
-        sizes.append(_rss_kb(pid))
+        rss.append(_kb(f"/proc/{pid}/status", "VmRSS:"))
+        pss.append(_kb(f"/proc/{pid}/smaps_rollup", "Pss:"))
         todo += children.get(pid, [])
-    return sum(sizes) / 1024, max(sizes, default=0) / 1024
+    return sum(rss) / 1024, max(rss, default=0) / 1024, sum(pss) / 1024
 
 
 def run(cmd: list[str], cwd: Path) -> dict[str, Any]:
@@ -61,10 +69,10 @@ def run(cmd: list[str], cwd: Path) -> dict[str, Any]:
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         started = time.perf_counter()
         process = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=err, text=True)
-        summed = largest = 0.0
+        summed = largest = proportional = 0.0
         while process.poll() is None:
-            now_summed, now_largest = tree_rss_mb(process.pid)
-            summed, largest = max(summed, now_summed), max(largest, now_largest)
+            now = tree_mb(process.pid)
+            summed, largest, proportional = max(summed, now[0]), max(largest, now[1]), max(proportional, now[2])
             time.sleep(INTERVAL)
         seconds = time.perf_counter() - started
         out.seek(0)
@@ -77,4 +85,12 @@ def run(cmd: list[str], cwd: Path) -> dict[str, Any]:
         "seconds": seconds,
         "summed_mb": round(summed),
         "largest_mb": round(largest),
+        "proportional_mb": round(proportional),
     }
+
+
+if __name__ == "__main__":
+    result = run(sys.argv[1:], Path.cwd())
+    print(result["stdout"][-3000:] + result["stderr"][-3000:])
+    print(json.dumps({k: v for k, v in result.items() if k not in ("stdout", "stderr")}))
+    sys.exit(result["exit"])

@@ -6,8 +6,9 @@
     python bench/run.py --content /tmp/bench-corpus-10k --skip-ours   # Hugo alone, on a kept corpus
 
 Each measurement runs in a fresh process; its peak memory is sampled over the whole process
-tree (bench/memory.py): the summed peak of every process of the command, and the largest
-single process. A command that fails is reported as failed, with the
+tree (bench/memory.py): the summed peak of every process of the command, the largest
+single process, and the summed proportional set size (PSS: pages a forked process still
+shares with its parent counted once). A command that fails is reported as failed, with the
 end of its output, and the run goes on. Last, `serve` is started on the built site and a title
 is saved `--repeat` times (bench/serve.py): the seconds until the served page shows it, and
 until the whole build after it is done; and the next day's build of the same register (the
@@ -56,6 +57,7 @@ def timed(cmd: list[str], cwd: Path = ROOT) -> dict[str, Any]:
         "seconds": result["seconds"],
         "peak_mb": result["summed_mb"],
         "largest_mb": result["largest_mb"],
+        "pss_mb": result["proportional_mb"],
     }
 
 
@@ -73,6 +75,7 @@ def measure(repeat: int, cmd: list[str], before: Callable[[], None] | None = Non
         "seconds": statistics.median(r["seconds"] for r in runs),
         "peak_mb": max(r["peak_mb"] for r in runs),  # summed over the process tree
         "largest_mb": max(r["largest_mb"] for r in runs),
+        "pss_mb": max(r["pss_mb"] for r in runs),  # summed, shared pages split between their processes
         "runs": [r["seconds"] for r in runs],
     }
 
@@ -174,7 +177,7 @@ def table(report: dict[str, Any]) -> str:
         f"{report['employers']:,} employers, {report['opportunities']:,} opportunities; "
         f"our pages: {report['pages']:,}, Hugo's: {results.get('hugo build', {}).get('pages', 0):,}; "
         f"median of {report['repeat']} runs",
-        f"{'measurement':22} {'seconds':>9} {'summed MB':>10} {'largest MB':>11} {'vs Hugo':>8}",
+        f"{'measurement':22} {'seconds':>9} {'summed MB':>10} {'largest MB':>11} {'PSS MB':>7} {'vs Hugo':>8}",
     ]
     for name, r in results.items():
         if r.get("failed"):
@@ -184,6 +187,7 @@ def table(report: dict[str, Any]) -> str:
             continue
         ratio = f"{r['seconds'] / reference:.2f}x" if reference and name in COMPARED else ""
         memory = f"{r['peak_mb']:10,} {r['largest_mb']:11,}" if "peak_mb" in r else f"{'':10} {'':11}"
+        memory += f" {r['pss_mb']:7,}" if "pss_mb" in r else f" {'':7}"
         lines.append(f"{name:22} {r['seconds']:9.2f} {memory} {ratio:>8}")
     return "\n".join(lines)
 

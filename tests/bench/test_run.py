@@ -33,6 +33,16 @@ def test_peak_memory_is_summed_over_the_process_tree() -> None:
     assert run["ok"]
     assert run["peak_mb"] >= 350
     assert 200 <= run["largest_mb"] < 300
+    assert run["pss_mb"] >= 350  # nothing shared: both measures agree
+
+
+def test_pages_a_forked_child_shares_count_once_in_the_proportional_sum() -> None:
+    """A parent holding 200 MB forks a child that only reads it: ~400 MB summed, ~200 MB PSS."""
+    fork = "import os, time; pid = os.fork(); time.sleep(1.5); pid and os.waitpid(pid, 0)"
+    run = timed([sys.executable, "-c", f"b = bytearray(200 * 1024 * 1024); b[::4096] = b'x' * len(b[::4096]); {fork}"])
+    assert run["ok"]
+    assert run["peak_mb"] >= 400
+    assert 200 <= run["pss_mb"] < 300
 
 
 def test_table_shows_ratios_to_hugo_and_failures() -> None:
