@@ -11,6 +11,7 @@ import contextlib
 import gc
 import multiprocessing
 import os
+import pickle
 import signal
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -19,9 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from . import rules
-from .cache import CHUNK, EntryCache
+from .cache import CHUNK, EntryCache, Key, file_digest, unpickle
 from .errors import ContentError, Problem, UsageError
-from .load import LINK_MESSAGE, LoadError, load_problem, read
+from .load import LINK_MESSAGE, LoadError, load_problem, parse, read_bytes
 from .lookalikes import lookalike_names
 from .model import Employer, Keep, Opportunity, Register
 from .schema_check import check_schema
@@ -149,9 +150,17 @@ class FileResult:
 
 
 def read_file(entry: EntryFile) -> FileResult:
+    try:
+        return check_bytes(entry, read_bytes(entry.path))
+    except LoadError as e:
+        return FileResult(None, [load_problem(entry.source, e)])
+
+
+def check_bytes(entry: EntryFile, data: bytes) -> FileResult:
+    """What the file's bytes say; `entry` tells which kind of entry, and where, they are."""
     source = entry.source
     try:
-        doc = read(entry.path)
+        doc = parse(data)
     except LoadError as e:
         return FileResult(None, [load_problem(source, e)])
     problems = check_schema(entry.kind, doc, source)
@@ -265,7 +274,6 @@ def collector_paused() -> Iterator[None]:
 
 # Below this many files, starting worker processes costs more than it saves.
 PARALLEL_FROM = 2000
-_CHUNK = 500
 
 
 def _check_all(
@@ -274,46 +282,74 @@ def _check_all(
     """Check every file, in order: from the cache where its bytes are unchanged, the rest
     across all cores when there are many. Results stream through: none is held longer than
     it takes to build its entry."""
-    if cache is None:
-        for entry, result in zip(files, _read_all(files), strict=True):
+    known = cache.digests_stored() if cache is not None else {}
+    for chunk, read in _read_all(files, known):
+        keys: list[Key | None] = [
+            None if digest is None else (e.kind, e.source, digest) for e, (digest, _) in zip(chunk, read, strict=True)
+        ]
+        # The cached results of the files whose bytes are unchanged, a chunk at a time: memory stays flat.
+        kept = (
+            cache.get([k if said is None else None for k, (_, said) in zip(keys, read, strict=True)]) if cache else []
+        )
+        for i, (entry, key, (_, said)) in enumerate(zip(chunk, keys, read, strict=True)):
+            if said is not None:
+                result = unpickle(said)
+                if cache is not None:
+                    cache.put_pickled(key, said)
+            else:  # unchanged since its result was stored
+                assert cache is not None
+                result = kept[i]
+            if result is None:  # a stored result that could not be read back: check the file again
+                result = read_file(entry)
+                if cache is not None:
+                    cache.put(key, result)
+            if cache is not None and key is not None:
+                cache.digests[entry.source] = key[2]
             yield in_context(entry, result, exists, today, keep)
-        return
-    keys = [cache.key(entry.kind, entry.source, entry.path) for entry in files]
-    missing = {i for i, present in enumerate(cache.has(keys)) if not present}
-    fresh = _read_all([files[i] for i in sorted(missing)])  # in file order, like this loop
-    for start in range(0, len(files), CHUNK):  # the kept results a chunk at a time: memory stays flat
-        window = range(start, min(start + CHUNK, len(files)))
-        kept = cache.get([None if i in missing else keys[i] for i in window])
-        for i, result in zip(window, kept, strict=True):
-            if i in missing:
-                result = next(fresh)
-            elif result is None:  # a row that could not be read back: check the file again
-                result = read_file(files[i])
-                missing.add(i)
-            if i in missing:
-                cache.put(keys[i], result)
-            yield in_context(files[i], result, exists, today, keep)
-    if next(fresh, None) is not None:  # exhausting it also shuts the worker pool down
-        raise AssertionError("more results than files to check")
 
 
-def _read_all(files: list[EntryFile]) -> Iterator[FileResult]:
+Read = tuple[bytes | None, bytes | None]  # (digest of the file's bytes, None when unreadable; what it says, pickled)
+
+
+def _read_all(
+    files: list[EntryFile], known: dict[tuple[str, str], bytes]
+) -> Iterator[tuple[list[EntryFile], list[Read]]]:
+    """Each chunk of files with what was read of each: every file is read and its bytes digested
+    (across all cores when there are many), and checked when `known` has another digest for it.
+    What a file says comes back pickled: this process stores those bytes as they are."""
+    chunks = [files[i : i + CHUNK] for i in range(0, len(files), CHUNK)]
     workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     if len(files) < PARALLEL_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        yield from map(read_file, files)
+        for chunk in chunks:
+            yield chunk, [_read_one(entry, known) for entry in chunk]
         return
-    chunks = [files[i : i + _CHUNK] for i in range(0, len(files), _CHUNK)]
-    with multiprocessing.get_context("fork").Pool(workers, initializer=_default_sigterm) as pool:
-        for chunk in pool.imap(_read_chunk, chunks):
-            yield from chunk
+    # Forked, the workers share `known` rather than each being sent a copy.
+    with multiprocessing.get_context("fork").Pool(workers, initializer=_start_worker, initargs=(known,)) as pool:
+        yield from zip(chunks, pool.imap(_read_chunk, chunks), strict=True)
 
 
-def _default_sigterm() -> None:
+def _read_one(entry: EntryFile, known: dict[tuple[str, str], bytes]) -> Read:
+    try:
+        data = read_bytes(entry.path)
+    except LoadError as e:  # not cached: the file is read again next time
+        return None, pickle.dumps(FileResult(None, [load_problem(entry.source, e)]), protocol=pickle.HIGHEST_PROTOCOL)
+    digest = file_digest(data)
+    if known.get((entry.kind, entry.source)) == digest:
+        return digest, None
+    return digest, pickle.dumps(check_bytes(entry, data), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+_known: dict[tuple[str, str], bytes] = {}  # a worker's: the digests the cache has results for
+
+
+def _start_worker(known: dict[tuple[str, str], bytes]) -> None:
+    global _known
+    _known = known
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the pool ends its workers with SIGTERM
 
 
-def _read_chunk(chunk: list[EntryFile]) -> list[FileResult]:
-    return [read_file(entry) for entry in chunk]
+def _read_chunk(chunk: list[EntryFile]) -> list[Read]:
+    return [_read_one(entry, _known) for entry in chunk]
 
 
 def _classify(content_dir: Path, path: Path) -> EntryFile:

@@ -6,6 +6,8 @@ import shutil
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from stemx import cache
 from stemx.content import validate_content
 from tests.conftest import CASES, ROOT, TODAY
@@ -35,7 +37,11 @@ def test_a_second_run_reuses_every_result_and_says_the_same(tmp_path: Path) -> N
         assert result.employers == fresh.employers and result.opportunities == fresh.opportunities
     assert saved.stat().st_mtime_ns == written  # nothing new to remember: the file is not rewritten
     cached = cache.EntryCache(tmp_path / "cache", content)
-    assert all(cached.get(cached.key(f.kind, f.source, f.path)) for f in _files(content))
+    stored = cached.digests_stored()
+    files = _files(content)
+    assert len(stored) == len(files)
+    keys = [(f.kind, f.source, cache.file_digest(f.path.read_bytes())) for f in files]
+    assert all(k[2] == stored[k[:2]] for k in keys) and all(cached.get(keys))
 
 
 def test_a_changed_file_is_checked_again_and_a_deleted_one_forgotten(tmp_path: Path) -> None:
@@ -161,3 +167,48 @@ def test_building_five_content_folders_leaves_a_bounded_cache_and_clean_empties_
     capsys.readouterr()
     assert main(["clean", "--cache-dir", str(cache)]) == 0
     assert capsys.readouterr().out.startswith("Removed ") and os.listdir(cache) == []
+
+
+def _counting(monkeypatch, log: Path) -> None:
+    """Record, by process id, each file checked (forked workers inherit the patch)."""
+    from stemx import content as content_module
+
+    checked = content_module.check_bytes
+
+    def counted(entry, data):
+        with log.open("a") as f:
+            f.write(f"{os.getpid()} {entry.source}\n")
+        return checked(entry, data)
+
+    monkeypatch.setattr(content_module, "check_bytes", counted)
+
+
+def _checked(log: Path) -> list[str]:
+    lines = log.read_text().splitlines() if log.exists() else []
+    log.unlink(missing_ok=True)
+    return lines
+
+
+@pytest.mark.parametrize("parallel", [False, True])
+def test_only_files_whose_bytes_changed_are_checked_again(tmp_path: Path, monkeypatch, parallel: bool) -> None:
+    from stemx import content as content_module
+
+    content = content_copy(tmp_path)
+    fresh = validate_content(content, TODAY)
+    if parallel:  # the sample content is small: checked by worker processes all the same
+        monkeypatch.setattr(content_module, "PARALLEL_FROM", 1)
+    log = tmp_path / "checked.log"
+    _counting(monkeypatch, log)
+    first, _ = run(content, tmp_path / "cache")
+    lines = _checked(log)
+    assert len(lines) == len(_files(content))
+    pids = {line.split()[0] for line in lines}
+    assert (str(os.getpid()) not in pids and len(pids) >= 1) if parallel else pids == {str(os.getpid())}
+    assert run(content, tmp_path / "cache")[0].problems == first.problems == fresh.problems
+    assert _checked(log) == []  # nothing changed: nothing checked
+    changed = sorted((content / "opportunities").glob("*.yaml"))[1]
+    changed.write_text(changed.read_text(encoding="utf-8").replace("title:", "titel:", 1), encoding="utf-8")
+    result, _ = run(content, tmp_path / "cache")
+    assert [line.split()[1] for line in _checked(log)] == [str(changed)]
+    assert result.problems == validate_content(content, TODAY).problems != fresh.problems
+    assert result.opportunities.keys() == fresh.opportunities.keys() - {changed.stem}
