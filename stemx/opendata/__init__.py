@@ -11,7 +11,7 @@ from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from ..cache import cache_file
 from ..config import BuildConfig
@@ -80,7 +80,7 @@ def _write_open_data(register: Register, data: Path, config: BuildConfig, out: W
     )
     layout = Layout(path, out.group_key(("layout",), dated=False).hex())
     try:
-        rows = _write_tables(register, data, types, config, layout, _splice_from(register, out, layout))
+        rows = _write_tables(register, data, types, config, layout, *_splice_from(register, out, layout))
         layout_id = layout.finish()
     finally:
         layout.close()
@@ -129,12 +129,18 @@ def _write_open_data(register: Register, data: Path, config: BuildConfig, out: W
 
 
 def _write_tables(
-    register: Register, data: Path, types: dict[str, list[str]], config: BuildConfig, layout: Layout, old: Path | None
+    register: Register,
+    data: Path,
+    types: dict[str, list[str]],
+    config: BuildConfig,
+    layout: Layout,
+    old: Path | None,
+    changed: Changed,
 ) -> dict[str, int]:
     """Every table as CSV, JSON records and SQLite, and the nested JSON, in one pass over the
     entries. Each entry's part of every file is either made (or taken from the cache of encoded
-    rows) or, given the published data folder `old`, copied from its files if the entry has not
-    changed; memory stays flat however large the register."""
+    rows) or, given the published data folder `old`, copied from its files unless the entry is
+    among those `changed`; memory stays flat however large the register."""
     rows = dict.fromkeys((t.name for t in TABLES), 0)
     db = Database(data / SQLITE, TABLES, types, old=old / SQLITE if old else None)
     if old is None:
@@ -174,19 +180,19 @@ def _write_tables(
                 for entry, share in zip(each, made, strict=True):
                     layout.put(entity, entry.id, register.entry_key(entry), part.write(share))
                 continue
-            changed: list[tuple[str, bytes | None, array[int] | None]] = []  # written once the layout is read
+            remade: list[tuple[str, bytes | None, array[int] | None]] = []  # written once the layout is read
             for entry, kept in _compare(register, entity, layout):
-                key = register.entry_key(entry) if entry is not None else None
-                if kept is not None and entry is not None and kept.key == key:
+                if kept is not None and entry is not None and (entity, entry.id) not in changed:
                     part.keep(kept)
                     continue
                 if kept is not None:
                     part.skip(kept)
                 if entry is not None:
-                    changed.append((entry.id, key, part.write(make_share(register, entity, entry))))
+                    share = make_share(register, entity, entry)
+                    remade.append((entry.id, register.entry_key(entry), part.write(share)))
                 elif kept is not None:
-                    changed.append((kept.id, None, None))  # it went
-            for entry_id, key, lengths in changed:
+                    remade.append((kept.id, None, None))  # it went
+            for entry_id, key, lengths in remade:
                 if lengths is None:
                     layout.drop(entity, entry_id)
                 else:
@@ -270,31 +276,36 @@ def _compare(register: Register, entity: Entity, layout: Layout) -> Iterator[tup
 SPLICE_SHARE = 20
 
 
-def _splice_from(register: Register, out: Writer, layout: Layout) -> Path | None:
-    """The published data folder, if this build can splice its files: the layout describes them
-    (its id is the published result's), they are as that build left them (by size), and few
-    entries changed."""
+Changed = frozenset[tuple[Entity, str]]  # the entries (by entity and id) that came, went or changed
+
+
+def _splice_from(register: Register, out: Writer, layout: Layout) -> tuple[Path, Changed] | tuple[None, Changed]:
+    """The published data folder and the entries changed since, if this build can splice its
+    files: the layout describes them (its id is the published result's), they are as that build
+    left them (by size), and few entries changed."""
     previous, data = out.previous(), out.output.published / "data"
     if previous is None or layout.id is None or previous.layout != layout.id:
-        return None
+        return None, frozenset()
     try:
         if any((data / name).stat().st_size != size for name, size in previous.downloads):
-            return None
+            return None, frozenset()
     except OSError:
-        return None
-    return data if _few_changed(register, layout) else None
+        return None, frozenset()
+    changed = _changed(register, layout)
+    return (None, frozenset()) if changed is None else (data, changed)
 
 
-def _few_changed(register: Register, layout: Layout) -> bool:
-    total = len(register.employers) + len(register.opportunities)
-    changed = 0
+def _changed(register: Register, layout: Layout) -> Changed | None:
+    """The entries that changed, each entry's key computed once; None beyond one in SPLICE_SHARE."""
+    most = (len(register.employers) + len(register.opportunities)) // SPLICE_SHARE
+    changed: set[tuple[Entity, str]] = set()
     for entity, _ in _WHOLE:
         for entry, kept in _compare(register, entity, layout):
             if entry is None or kept is None or kept.key is None or kept.key != register.entry_key(entry):
-                changed += 1
-                if changed * SPLICE_SHARE > total:
-                    return False
-    return True
+                changed.add((entity, entry.id if entry is not None else cast(Kept, kept).id))
+                if len(changed) > most:
+                    return None
+    return frozenset(changed)
 
 
 _XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
