@@ -214,18 +214,26 @@ class Staging:
 
     def cards(self, cards_dir: Path, old: Path | None = None) -> None:
         """The cards, CARDS_PER_FILE to a file in card order. With `old` (the cards of the index
-        being patched) only the files holding a replaced record are written, the rest linked."""
+        being patched) only the files holding a replaced record are read and written, the rest linked."""
         cards_dir.mkdir(parents=True, exist_ok=True)
-        changed = {card // CARDS_PER_FILE for (card,) in self.db.execute("SELECT card FROM replaced")}
+        query = "SELECT card, json FROM staged ORDER BY card"
+        if old is not None:
+            changed = {card // CARDS_PER_FILE for (card,) in self.db.execute("SELECT card FROM replaced")}
+            for n in range(-(-self.count // CARDS_PER_FILE)):
+                if n not in changed:
+                    link_or_copy(str(old / f"{n}.json"), str(cards_dir / f"{n}.json"))
+            # Whole numbers this build computed, so written into the query rather than bound one by one.
+            query = (
+                f"SELECT card, json FROM staged WHERE card / {CARDS_PER_FILE}"
+                f" IN ({','.join(map(str, sorted(changed)))}) ORDER BY card"
+            )
         chunk: list[str] = []
-        for number, card in self.db.execute("SELECT card, json FROM staged ORDER BY card"):
+        for number, card in self.db.execute(query):
             chunk.append(card)
             if len(chunk) == CARDS_PER_FILE or number == self.count - 1:
-                file = f"{number // CARDS_PER_FILE}.json"
-                if old is None or number // CARDS_PER_FILE in changed:
-                    (cards_dir / file).write_text("[" + ",".join(chunk) + "]", encoding="utf-8")
-                else:
-                    link_or_copy(str(old / file), str(cards_dir / file))
+                (cards_dir / f"{number // CARDS_PER_FILE}.json").write_text(
+                    "[" + ",".join(chunk) + "]", encoding="utf-8"
+                )
                 chunk = []
 
     def digest(self, folder: Path, layout: str) -> str:
