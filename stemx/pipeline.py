@@ -72,8 +72,7 @@ def build(config: BuildConfig, progress: Progress | None = None) -> BuildReport:
         )
         register = register_from(validation, config.today, config.strict)
         # All that loading made lives until the build ends: frozen before the collector runs
-        # again, it is not scanned (about 0.7 s at 10,000 employers, each time it would be),
-        # nor are its objects written to, so the forked pages process goes on sharing them.
+        # again, it is not scanned again (about 0.7 s at 10,000 employers, each time it would be).
         gc.freeze()
     try:
         report = BuildReport(validation, len(register.employers), len(register.opportunities), register=register)
