@@ -27,7 +27,7 @@ import time
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from .config import ROOT
 
@@ -193,26 +193,23 @@ class Store:
         return None
 
     def get(self, keys: Sequence[Key | None]) -> list[Any]:
-        """Each key's stored value, or None when there is none for its digest (or it cannot be read)."""
-        return [None if row is None else unpickle(cast(bytes, row)) for row in self._rows(keys, "value")]
-
-    def _rows(self, keys: Sequence[Key | None], column: str) -> list[object | None]:
-        """`column` of each key's current row, asked for CHUNK keys at a time rather than one by
-        one (50,000 single-row queries cost about 5 s; 100 queries of 500 rows, a fraction of that)."""
+        """Each key's stored value, or None when there is none for its digest (or it cannot be
+        read), asked for CHUNK keys at a time rather than one by one (50,000 single-row queries
+        cost about 5 s; 100 queries of 500 rows, a fraction of that)."""
         self._seen.update(k[1] for k in keys if k is not None)
         if self._db is None:
             return [None] * len(keys)
-        rows: list[object | None] = []
+        values: list[Any] = []
         for i in range(0, len(keys), CHUNK):
             window = keys[i : i + CHUNK]
-            found: dict[Key, object] = {}
+            found: dict[Key, bytes] = {}
             for kind in {k[0] for k in window if k is not None}:
                 sources = [k[1] for k in window if k is not None and k[0] == kind]
-                query = f"SELECT source, digest, {column} FROM entries WHERE kind = ? AND source IN ({_marks(sources)})"
+                query = f"SELECT source, digest, value FROM entries WHERE kind = ? AND source IN ({_marks(sources)})"
                 with contextlib.suppress(sqlite3.OperationalError):  # busy: those files are checked again
                     found |= {(kind, s, d): value for s, d, value in self._db.execute(query, (kind, *sources))}
-            rows += [None if k is None else found.get(k) for k in window]
-        return rows
+            values += [None if k is None or k not in found else unpickle(found[k]) for k in window]
+        return values
 
     def digests_stored(self) -> dict[tuple[str, str], bytes]:
         """(kind, path as shown) -> the digest of the bytes each stored value was made from."""
