@@ -123,7 +123,8 @@ def _write_open_data(register: Register, data: Path, config: BuildConfig, out: W
     write_package(data / "datapackage.json", config, resources, other)
     members = ["datapackage.json", "README.md", *(r["path"] for r in resources)]
     members += [f["path"] for f in other if f["path"].startswith("schemas/")]
-    write_bundle(data, members)
+    segments = cache_file(config.cache_dir, "zip-segments", config.out_dir, ".sqlite") if config.cache_dir else None
+    write_bundle(data, members, segments)
     files = [*(r["path"] for r in resources), *(f["path"] for f in other), "datapackage.json", ZIP_NAME]
     return _Made({r["name"]: r["rows"] for r in resources}, files, layout_id)
 
