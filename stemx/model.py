@@ -268,6 +268,9 @@ class Register:
     # compare them to render only pages whose entries changed.
     digests: dict[str, bytes] = field(default_factory=dict, repr=False)
     _by_employer: dict[str, list[Opportunity]] = field(init=False, repr=False)
+    # entry_key by source, made once: each opportunity's is asked for by the open data, the
+    # search index and about ten pages, lists and calendars (at 600,000 about 70 MB).
+    _keys: dict[str, bytes | None] = field(init=False, repr=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.employers = dict(sorted(self.employers.items()))
@@ -285,7 +288,14 @@ class Register:
         record) is made from besides the code and settings: its file, and the context those
         show (an employer's opportunity count; an opportunity's status and dates still to come
         on the build date, Opportunity.as_of, rather than the date itself, and its employer's
-        file, which gives its place, region, name and sector). None without digests."""
+        file, which gives its place, region, name and sector); so also what an opportunity's page,
+        card and calendar show. None without digests."""
+        key = self._keys.get(entry.source, b"")
+        if key == b"":
+            key = self._keys[entry.source] = self._entry_key(entry)
+        return key
+
+    def _entry_key(self, entry: Employer | Opportunity) -> bytes | None:
         own = self.digest(entry)
         if own is None:
             return None

@@ -3,7 +3,10 @@
 from datetime import date
 from pathlib import Path
 
-from stemx.content import load_register
+import pytest
+
+from stemx.content import load_register, register_from, validate_content
+from stemx.model import Register
 
 
 def test_state_follows_the_build_date(minimal_content: Path) -> None:
@@ -38,3 +41,22 @@ def test_each_date_has_its_own_last_day_to_apply() -> None:
     assert [o.apply_by(s) for s in sessions] == [date(2027, 1, 5)] * 2 and not o.apply_by_differs
     object.__setattr__(o, "closes", None)
     assert o.apply_by(sessions[0]) is None
+
+
+def test_an_entrys_key_is_made_once_per_register_and_follows_the_build_date(
+    minimal_content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def keyed(today: date) -> Register:  # the files' digests come with a cache folder
+        return register_from(validate_content(minimal_content, today, cache_dir=tmp_path), today, False)
+
+    register = keyed(date(2026, 11, 24))
+    made: list[str] = []
+    real = Register._entry_key
+    monkeypatch.setattr(Register, "_entry_key", lambda self, e: made.append(e.id) or real(self, e))
+    o = register.opportunities["harbourline-battery-lab-visit"]
+    key = register.entry_key(o)
+    assert key is not None
+    assert [register.entry_key(o) for _ in range(3)] == [key] * 3
+    assert made == [o.id]  # asked four times (open data, search, pages, calendar), made once
+    closed = keyed(date(2027, 3, 2))  # applications closed: its page says so
+    assert closed.entry_key(closed.opportunities[o.id]) != key

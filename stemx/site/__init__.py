@@ -59,12 +59,6 @@ class Site:
         self.env.globals["open_counts"] = b.open_counts
         return b
 
-    def card_key(self, o: Opportunity) -> tuple[object, ...]:
-        """What an opportunity's card and page show: the entry, its employer, and what the build
-        date changes in them (its status, its dates still to come)."""
-        register = self.register
-        return (register.digest(o), register.digest(register.employers[o.employer]), o.as_of(register.today))
-
     def card(self, o: Opportunity) -> str:
         """An opportunity's card, rendered once: it appears on about eight listing pages."""
         if o.id not in self.cards:
@@ -131,7 +125,7 @@ def opportunity_lists(site: Site) -> None:
         "opportunities/",
         b.open,
         "opportunities.html",
-        inputs=site.card_key,
+        inputs=register.entry_key,
         heading="Open opportunities",
         nav=nav,
         kind="all",
@@ -146,7 +140,7 @@ def opportunity_lists(site: Site) -> None:
                 f"opportunities/{facet.segment}/{code}/",
                 items,
                 "opportunities.html",
-                inputs=site.card_key,
+                inputs=register.entry_key,
                 heading=f"Open opportunities: {label}",
                 selected=f"{facet.title}: {label}",
                 nav=site.nav_html(
@@ -165,7 +159,7 @@ def opportunity_lists(site: Site) -> None:
         "opportunities/closed/",
         b.not_open,
         "opportunities.html",
-        inputs=site.card_key,
+        inputs=register.entry_key,
         heading="Closed and past opportunities",
         nav=Markup(""),  # the filters count open opportunities only, so they would mislead here
         kind="closed",
@@ -193,7 +187,7 @@ def opportunity_page(site: Site, o: Opportunity) -> None:
     site.write.page(
         f"opportunities/{o.id}/",
         "opportunity.html",
-        inputs=site.card_key(o),
+        inputs=(register.entry_key(o),),
         lazy=partial(_rendered_only, register, o, site.config),
         o=o,
         employer=register.employers[o.employer],
@@ -245,7 +239,7 @@ def employer_page(site: Site, e: Employer) -> None:
     site.write.page(
         f"employers/{e.id}/",
         "employer.html",
-        inputs=(register.digest(e), *(site.card_key(o) for o in offered)),
+        inputs=(register.digest(e), *map(register.entry_key, offered)),
         e=e,
         open=[o for o in offered if register.state(o) == "open"],
         not_open=[o for o in offered if register.state(o) != "open"],
@@ -267,7 +261,7 @@ def feeds_and_calendars(site: Site) -> None:
             items = b.groups[facet.segment].get(code, [])
             label = v.label(facet.vocabulary, code)
             ics = f"calendar/{facet.segment}/{code}.ics"
-            if not write.reused(ics, key := write.key(ics, tuple(site.card_key(o) for o in items))):
+            if not write.reused(ics, key := write.key(ics, tuple(map(register.entry_key, items)))):
                 event_lines = (line for o in items if o.sessions for line in calendar.events(register, o, config))
                 title = f"STEM Exchange: {label}"
                 write.text(ics, calendar.calendar(title, event_lines, calendar.timed_years(items)), key)
@@ -279,7 +273,7 @@ def feeds_and_calendars(site: Site) -> None:
 def opportunity_calendar(site: Site, o: Opportunity) -> None:
     """The opportunity's own calendar, when it has sessions."""
     file, write = f"calendar/{o.id}.ics", site.write
-    if o.sessions and not write.reused(file, key := write.key(file, site.card_key(o))):
+    if o.sessions and not write.reused(file, key := write.key(file, (site.register.entry_key(o),))):
         events = calendar.events(site.register, o, site.config)
         write.text(file, calendar.calendar(o.title, events, calendar.timed_years((o,))), key)
 

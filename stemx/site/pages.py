@@ -6,6 +6,7 @@ page is rendered straight to its file, so the work grows linearly with the regis
 
 from __future__ import annotations
 
+import hashlib
 import heapq
 import math
 from collections import defaultdict
@@ -164,7 +165,7 @@ def paginate(
     base: str,
     items: Sequence[Any],
     template: str,
-    inputs: Callable[[Any], tuple[Any, ...]] | None = None,
+    inputs: Callable[[Any], object] | None = None,
     **context: Any,
 ) -> None:
     """Pages base/, base/page/2/, ... of PAGE_SIZE items each (one empty page when none).
@@ -172,7 +173,10 @@ def paginate(
     `inputs` gives an item's inputs (what its card shows); a page's inputs are those of its
     items, its place in the list, and the other context (strings and pre-rendered markup)."""
     pages = max(1, math.ceil(len(items) / PAGE_SIZE))
-    shared = tuple(sorted((name, value) for name, value in context.items() if isinstance(value, str)))
+    # Digested once for all the list's pages: it holds the filter panel's HTML, a few kilobytes.
+    shared = hashlib.blake2b(
+        repr(sorted((name, value) for name, value in context.items() if isinstance(value, str))).encode()
+    ).digest()
     if any(not isinstance(value, str | Register) for value in context.values()):
         inputs = None  # an input the key would not see: always render
     for number in range(1, pages + 1):
