@@ -29,6 +29,16 @@ def test_warnings_fail_only_with_strict(capsys) -> None:
     assert code == 1
 
 
+def test_a_build_lists_each_warning_on_a_line_of_its_own_before_its_summary(capsys, tmp_path: Path) -> None:
+    content = CASES / "invalid" / "warnings-only" / "content"
+    code = main(["build", "--content", str(content), "--out", str(tmp_path / "site"), "--today", "2026-11-24"])
+    err = capsys.readouterr().err
+    assert code == 0
+    warnings = [line for line in err.splitlines() if ": warning: " in line]
+    assert len(warnings) == 6 and all(line.split(":")[1].isdigit() for line in warnings)  # file:line:column
+    assert err.index(warnings[-1]) < err.index("Build summary") < err.index("6 warning(s)")
+
+
 def test_usage_errors_exit_two(capsys, tmp_path: Path) -> None:
     assert main(["validate", "--content", str(tmp_path / "missing")]) == 2
     assert "content folder not found" in capsys.readouterr().err
