@@ -85,19 +85,19 @@ def render_site(
     """Every page, calendar and feed, and the static files, in pieces: in a build, the pages
     process and, once its own stages are done, the main process each take the next piece
     left (schedule.Share). The sections that show cards come first, so that the cards are
-    rendered in one process; the opportunities' own pages follow in pieces of
-    ENTRIES_PER_PIECE, which either process can take."""
+    rendered in one process, then the other pieces that cannot be cut; the opportunities' own
+    pages come last, in pieces of ENTRIES_PER_PIECE, so that both processes finish together."""
     site = Site(register, config, out)
     ids = list(register.opportunities)
     pieces: list[Piece] = [
         partial(home, site),
         partial(opportunity_lists, site),
         partial(employer_pages, site),
-        *(partial(render_entries, register, out, config, ids[i : i + ENTRIES_PER_PIECE], (), site)
-          for i in range(0, len(ids), ENTRIES_PER_PIECE)),
         partial(feeds_and_calendars, site),
         partial(about_pages, site),
         partial(out.copy, config.static_dir, "static/"),
+        *(partial(render_entries, register, out, config, ids[i : i + ENTRIES_PER_PIECE], (), site)
+          for i in range(0, len(ids), ENTRIES_PER_PIECE)),
     ]  # fmt: skip
     for piece in share(pieces):
         piece()
