@@ -290,7 +290,7 @@ class Register:
         on the build date, Opportunity.as_of, rather than the date itself, and its employer's
         file, which gives its place, region, name and sector); so also what an opportunity's page,
         card and calendar show. None without digests."""
-        key = self._keys.get(entry.source, b"")
+        key = self._keys.get(entry.source, b"")  # b"": not made yet (a key is 16 bytes, or None)
         if key == b"":
             key = self._keys[entry.source] = self._entry_key(entry)
         return key

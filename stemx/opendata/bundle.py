@@ -124,7 +124,7 @@ class _Segments:
         row = self.db.execute("SELECT deflated FROM segments WHERE digest = ?", (digest,)).fetchone()
         if row is not None:
             self.found += 1
-            return bytes(row[0])
+            return row[0]
         self.made += 1
         deflated = _deflate(data)
         self.db.execute("INSERT INTO segments VALUES (?, ?)", (digest, deflated))
