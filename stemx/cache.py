@@ -7,9 +7,10 @@
 - Store: the SQLite table (a row per content file) behind EntryCache.
 - The output manifest (which inputs each published file was made from) is output.py's.
 
-Caches live in the cache folder (SQLite for checked files, the kept search records and the
-data files' layout, pickle for the output manifest), written only by this program; a missing,
-stale or unreadable one is simply rebuilt, and one another build is busy writing is done without.
+Caches live in the cache folder (SQLite for checked files, the kept search records, the data
+files' layout and the data zip's compressed segments; pickle for the output manifest), written
+only by this program; a missing, stale or unreadable one is simply rebuilt, and one another
+build is busy writing is done without.
 Each build ends by tidying the folder (tidy): only the caches of the folders built most
 recently are kept, so building many content folders cannot fill a disk; `build.py clean`
 empties it.

@@ -9,8 +9,12 @@ import zipfile
 import zlib
 from pathlib import Path
 
+import pytest
+
 from stemx.opendata import bundle
 from stemx.opendata.bundle import SEGMENT_MAX, SEGMENT_MIN, ZIP_NAME, cut, write_bundle
+from stemx.pipeline import build
+from tests.conftest import cached, opportunity_file, record_calls, set_fields
 
 
 def _rows(n: int, seed: int = 1) -> bytes:
@@ -102,3 +106,21 @@ def test_the_end_of_a_member_is_what_zlib_writes_on_finishing() -> None:
     whole = zlib.compressobj(bundle.LEVEL, zlib.DEFLATED, -zlib.MAX_WBITS)
     assert zlib.decompress(bundle._deflate(b"abc") + bundle._END, -zlib.MAX_WBITS) == b"abc"
     assert whole.flush() == bundle._END
+
+
+def test_a_rebuild_of_the_site_compresses_only_the_files_an_edit_changed(
+    sample_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = cached(sample_copy)
+    build(config)
+    zipped = (config.out_dir / "data" / ZIP_NAME).read_bytes()
+    deflated = record_calls(monkeypatch, "_deflate", bundle)
+    set_fields(opportunity_file(sample_copy, 3), title="Zebracorn quantum workshop")
+    build(config)
+    with zipfile.ZipFile(config.out_dir / "data" / ZIP_NAME) as z:
+        members = len(z.namelist())
+        assert b"Zebracorn quantum workshop" in z.read("opportunities.csv")
+    # The opportunities table (the sample's files are a segment each) and the package
+    # description, which gives each file's size; not the other dozens.
+    assert 1 <= len(deflated) <= 3 < members
+    assert (config.out_dir / "data" / ZIP_NAME).read_bytes() != zipped
