@@ -14,6 +14,7 @@ of its own, so a file saved during a build is live at once and starts the next b
 from __future__ import annotations
 
 import functools
+import gc
 import http.server
 import os
 import sys
@@ -58,6 +59,11 @@ class Builds:
             return
         print_build_report(report, self.config, self.console)
         if report.register is not None:
+            # Live edits start from this register and make little garbage: the build's garbage
+            # collected now and the rest frozen, a collection during an edit does not scan it all
+            # (two or three of 0.3 s each at 50,000 entries; the build after unfreezes it).
+            gc.collect()
+            gc.freeze()
             with self._wake:
                 self.live = Live(self.config, report.register)
                 # Pages written live while the build ran may have been overwritten by its older copies: write them again.

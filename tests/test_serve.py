@@ -2,6 +2,7 @@
 page at once, the lists follow with the whole build, a broken file is reported and the last
 good page stays up, and Ctrl+C leaves no half-built folder behind."""
 
+import gc
 import io
 import re
 import shutil
@@ -10,6 +11,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+import weakref
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -19,6 +21,7 @@ from rich.console import Console
 from bench.serve import free_port
 from stemx.config import BuildConfig
 from stemx.serve import Builds, _is_code
+from stemx.texts import StoredText
 from tests.conftest import ROOT, TODAY
 
 NEW_TITLE = "Messy data, edited while the site is served"
@@ -132,6 +135,27 @@ def test_a_template_saved_under_serve_is_in_the_next_build(tmp_path: Path) -> No
     assert builds.pending == {template}
     builds.build()
     assert 'data-edited="yes"' in (config.out_dir / f"opportunities/{OPPORTUNITY}/index.html").read_text()
+
+
+def test_the_register_live_edits_start_from_is_frozen_and_the_next_build_lets_the_last_go(tmp_path: Path) -> None:
+    """A collection during a live edit would scan the whole register kept for it again (0.3 s each
+    at 50,000 entries); frozen after each whole build, it is not, and each build thaws the last."""
+    config = BuildConfig(out_dir=tmp_path / "site", cache_dir=tmp_path / "cache", today=TODAY)
+    builds = Builds(config, Console(file=io.StringIO()))
+    try:
+        builds.build()
+        frozen = gc.get_freeze_count()
+        assert frozen > 1_000
+        assert builds.live is not None
+        description = builds.live.register.opportunities[OPPORTUNITY].description
+        assert isinstance(description, StoredText)
+        first = weakref.ref(description._store)  # the first build's descriptions, held by its register
+        del description
+        builds.build()
+        assert gc.get_freeze_count() < frozen * 1.5  # this build's objects, not both builds'
+        assert first() is None  # the first build's register is gone
+    finally:
+        gc.unfreeze()
 
 
 def test_the_code_and_schemas_restart_serve_and_the_rest_does_not() -> None:
