@@ -112,6 +112,17 @@ def hold(path: Path) -> sqlite3.Connection | None:
     return db
 
 
+def release(db: sqlite3.Connection | None, guard: sqlite3.Connection | None) -> None:
+    """Close a kept database, its unfinished changes rolled back (a build that failed half-way
+    leaves it as the last finished one did), and let go of its hold."""
+    if db is not None:
+        if db.in_transaction:
+            db.execute("ROLLBACK")
+        db.close()
+    if guard is not None:
+        guard.close()
+
+
 def kept_database(path: Path, version: str, tables: dict[str, str]) -> sqlite3.Connection:
     """A cache database describing what the published site holds (the search records, the data
     files' layout), made by `version` (the code and settings): else, or when damaged, emptied

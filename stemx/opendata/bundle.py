@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from ..cache import hold, kept_database
+from ..cache import hold, kept_database, release
 
 ZIP_NAME = "stem-exchange-data.zip"
 _STAMP = (1980, 1, 1, 0, 0, 0)
@@ -108,12 +108,7 @@ class _Segments:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self.db is not None:
-            if self.db.in_transaction:
-                self.db.execute("ROLLBACK")
-            self.db.close()
-        if self._guard is not None:
-            self._guard.close()
+        release(self.db, self._guard)
 
     def compress(self, data: bytes) -> bytes:
         """One segment as a deflate stream of its own, ending on a byte boundary."""

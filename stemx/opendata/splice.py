@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO, NamedTuple
 
-from ..cache import hold, kept_database
+from ..cache import hold, kept_database, release
 from .tables import Entity
 
 _COPY = 1 << 20  # bytes per read when copying a run
@@ -87,12 +87,7 @@ class Layout:
         return self.id
 
     def close(self) -> None:
-        if self.db is not None:
-            if self.db.in_transaction:
-                self.db.execute("ROLLBACK")
-            self.db.close()
-        if self._guard is not None:
-            self._guard.close()
+        release(self.db, self._guard)
 
 
 class DataFile:

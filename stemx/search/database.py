@@ -35,7 +35,7 @@ from functools import partial
 from pathlib import Path
 from typing import NamedTuple
 
-from ..cache import hold, kept_database
+from ..cache import hold, kept_database, release
 from ..output import link_or_copy
 from .records import NO_DAY, Keyed, Record
 
@@ -102,11 +102,7 @@ class Staging:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self.db.in_transaction:
-            self.db.execute("ROLLBACK")
-        self.db.close()
-        if self._guard is not None:
-            self._guard.close()
+        release(self.db, self._guard)
         self._tmp.cleanup()
 
     def add(self, entries: Iterable[Keyed]) -> None:
