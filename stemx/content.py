@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from . import rules
-from .cache import CHUNK, EntryCache, Key, file_digest, unpickle
+from .cache import file_digest, unpickle
+from .checklog import CheckedLog
 from .errors import ContentError, Problem, UsageError
 from .load import LINK_MESSAGE, LoadError, load_problem, parse, read_bytes
 from .lookalikes import lookalike_names
@@ -149,6 +150,28 @@ class FileResult:
         return FileResult, (self.data, self.problems, self.employer_ref, self.stale)  # fast to unpickle
 
 
+@dataclass(slots=True)
+class Said:
+    """A FileResult with its entry made (when the file alone has no error): what the
+    checked-file cache keeps of a file, read back without making the entry again."""
+
+    entry: Employer | Opportunity | None
+    problems: tuple[Problem, ...]
+    employer_ref: tuple[str, Problem] | None = None
+    stale: tuple[date, Problem] | None = None
+
+    @classmethod
+    def of(cls, entry: EntryFile, result: FileResult, keep: Keep = str) -> Said:
+        made: Employer | Opportunity | None = None
+        if result.data is not None and not any(p.severity == "error" for p in result.problems):
+            model = Employer if entry.kind == "employer" else Opportunity
+            made = model.from_data(result.data, entry.source, keep)
+        return cls(made, tuple(result.problems), result.employer_ref, result.stale)
+
+    def __reduce__(self) -> tuple[type[Said], tuple[Any, ...]]:
+        return Said, (self.entry, self.problems, self.employer_ref, self.stale)  # fast to unpickle
+
+
 def read_file(entry: EntryFile) -> FileResult:
     try:
         return check_bytes(entry, read_bytes(entry.path))
@@ -171,22 +194,20 @@ def check_bytes(entry: EntryFile, data: bytes) -> FileResult:
     return FileResult(doc.data, problems, rules.employer_reference(doc, source), rules.review_due(doc, source))
 
 
-def in_context(
-    entry: EntryFile, result: FileResult, employer_exists: Callable[[str], bool], today: date, keep: Keep = str
-) -> Checked:
-    problems = list(result.problems)
-    if entry.kind == "opportunity" and result.employer_ref and not employer_exists(result.employer_ref[0]):
-        problems.append(result.employer_ref[1])
-    if result.stale and today - result.stale[0] > rules.REVIEW_AFTER:
-        problems.append(result.stale[1])
-    if result.data is None or any(p.severity == "error" for p in problems):
+def in_context(entry: EntryFile, said: Said, employer_exists: Callable[[str], bool], today: date) -> Checked:
+    """Add the checks that depend on the rest of the register and the date to what a file says."""
+    problems = list(said.problems)
+    if entry.kind == "opportunity" and said.employer_ref and not employer_exists(said.employer_ref[0]):
+        problems.append(said.employer_ref[1])
+    if said.stale and today - said.stale[0] > rules.REVIEW_AFTER:
+        problems.append(said.stale[1])
+    if said.entry is None or any(p.severity == "error" for p in problems):
         return Checked(None, problems)
-    model = Employer if entry.kind == "employer" else Opportunity
-    return Checked(model.from_data(result.data, entry.source, keep), problems)
+    return Checked(said.entry, problems)
 
 
 def check_file(entry: EntryFile, employer_exists: Callable[[str], bool], today: date) -> Checked:
-    return in_context(entry, read_file(entry), employer_exists, today)
+    return in_context(entry, Said.of(entry, read_file(entry)), employer_exists, today)
 
 
 @dataclass(slots=True)
@@ -236,24 +257,27 @@ def validate_content(
 
     result = Validation(problems=problems, files=len(files))
     # A partial run would prune the cache to the files it saw, so only whole runs use it.
-    cache = EntryCache(cache_dir, content_dir) if cache_dir is not None and only is None else None
+    log = CheckedLog(cache_dir, content_dir) if cache_dir is not None and only is None else None
     # A whole register keeps its descriptions on disk (bounded memory); a few files keep them in memory.
-    keep: Keep = TextStore().keep if only is None else str
+    keep: Keep = (log.texts.keep if log is not None else TextStore().keep) if only is None else str
     with collector_paused():
-        for done, checked in enumerate(_check_all(files, exists, today, cache, keep), 1):
+        checked_all = _check_all(files, log, keep, result.digests)
+        for done, (entry, said) in enumerate(checked_all, 1):
             if progress:
                 progress(done, len(files))
+            checked = in_context(entry, said, exists, today)
             result.problems.extend(checked.problems)
             if isinstance(checked.entry, Employer):
                 result.employers[checked.entry.id] = checked.entry
             elif isinstance(checked.entry, Opportunity):
                 result.opportunities[checked.entry.id] = checked.entry
+    if log is not None:
+        log.save()
+    else:
+        result.digests = {}  # page keys need a digest of every file: without the cache, none
     if only is None:  # a name can only be compared with the whole register's
         result.problems.extend(lookalike_names(result.employers.values()))
     result.problems.sort()
-    if cache is not None:
-        cache.save()
-        result.digests = cache.digests
     return result
 
 
@@ -274,38 +298,28 @@ def collector_paused() -> Iterator[None]:
 
 # Below this many files, starting worker processes costs more than it saves.
 PARALLEL_FROM = 2000
+CHUNK = 500  # files a worker is given at a time
 
 
 def _check_all(
-    files: list[EntryFile], exists: Callable[[str], bool], today: date, cache: EntryCache | None, keep: Keep
-) -> Iterator[Checked]:
-    """Check every file, in order: from the cache where its bytes are unchanged, the rest
-    across all cores when there are many. Results stream through: none is held longer than
-    it takes to build its entry."""
-    known = cache.digests_stored() if cache is not None else {}
+    files: list[EntryFile], log: CheckedLog | None, keep: Keep, digests: dict[str, bytes]
+) -> Iterator[tuple[EntryFile, Said]]:
+    """What every file says, in order: from the log where its bytes are unchanged, the rest
+    checked across all cores when there are many. Each file's digest goes in `digests`."""
+    known = log.known() if log is not None else {}
     for chunk, read in _read_all(files, known):
-        keys: list[Key | None] = [
-            None if digest is None else (e.kind, e.source, digest) for e, (digest, _) in zip(chunk, read, strict=True)
-        ]
-        # The cached results of the files whose bytes are unchanged, a chunk at a time: memory stays flat.
-        kept = (
-            cache.get([k if said is None else None for k, (_, said) in zip(keys, read, strict=True)]) if cache else []
-        )
-        for i, (entry, key, (_, said)) in enumerate(zip(chunk, keys, read, strict=True)):
-            if said is not None:
-                result = unpickle(said)
-                if cache is not None:
-                    cache.put_pickled(key, said)
-            else:  # unchanged since its result was stored
-                assert cache is not None
-                result = kept[i]
-            if result is None:  # a stored result that could not be read back: check the file again
-                result = read_file(entry)
-                if cache is not None:
-                    cache.put(key, result)
-            if cache is not None and key is not None:
-                cache.digests[entry.source] = key[2]
-            yield in_context(entry, result, exists, today, keep)
+        for entry, (digest, said_pickled) in zip(chunk, read, strict=True):
+            said = None
+            if said_pickled is None and digest is not None and log is not None:  # unchanged since its record
+                said = log.get(entry.kind, entry.source, digest)
+            if said is None:
+                result = unpickle(said_pickled) if said_pickled is not None else None
+                said = Said.of(entry, result if isinstance(result, FileResult) else read_file(entry), keep)
+                if digest is not None and log is not None:
+                    log.add(entry.kind, entry.source, digest, said)
+            if digest is not None:
+                digests[entry.source] = digest
+            yield entry, said
 
 
 Read = tuple[bytes | None, bytes | None]  # (digest of the file's bytes, None when unreadable; what it says, pickled)

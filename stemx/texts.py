@@ -34,6 +34,11 @@ class StoredText:
     def __str__(self) -> str:
         return self._store.read(self._offset, self._size)
 
+    @property
+    def span(self) -> tuple[TextStore, int, int]:
+        """(store, offset, size in bytes): how the checked-file cache refers to it."""
+        return self._store, self._offset, self._size
+
     def __eq__(self, other: object) -> bool:
         return str(self) == str(other) if isinstance(other, (str, StoredText)) else NotImplemented
 
@@ -48,14 +53,17 @@ class StoredText:
 
 
 class TextStore:
-    """An append-only unnamed temporary file: it has no name from the start, so the system
-    frees it when the store is dropped or the process ends, and a failed build leaves nothing."""
+    """An append-only file of texts. By default an unnamed temporary file: it has no name from
+    the start, so the system frees it when the store is dropped or the process ends, and a
+    failed build leaves nothing. The checked-file cache gives it a file of its own instead
+    (checklog.py), which later builds read their unchanged entries' descriptions from."""
 
-    def __init__(self) -> None:
-        fd, path = tempfile.mkstemp(prefix="stemx-texts-")
-        os.unlink(path)  # unnamed from the start: the space is freed when the descriptor closes
+    def __init__(self, fd: int | None = None) -> None:
+        if fd is None:
+            fd, path = tempfile.mkstemp(prefix="stemx-texts-")
+            os.unlink(path)  # unnamed from the start: the space is freed when the descriptor closes
         self._fd = fd
-        self._end = 0
+        self._end = os.fstat(fd).st_size  # written only past the end: what is there stays readable
         weakref.finalize(self, os.close, fd)  # closed once no entry refers to the store
         self._lock = threading.Lock()
 
@@ -63,11 +71,21 @@ class TextStore:
         if len(text) < KEEP_FROM:
             return text
         data = text.encode("utf-8")
+        return StoredText(self, self.append(data), len(data))
+
+    def append(self, data: bytes) -> int:
+        """Write `data` at the end; returns where it starts."""
         with self._lock:
             offset = self._end
             self._end += len(data)
         os.pwrite(self._fd, data, offset)
-        return StoredText(self, offset, len(data))
+        return offset
 
     def read(self, offset: int, size: int) -> str:
-        return os.pread(self._fd, size, offset).decode("utf-8")
+        return self.read_bytes(offset, size).decode("utf-8")
+
+    def read_bytes(self, offset: int, size: int) -> bytes:
+        data = os.pread(self._fd, size, offset)
+        if len(data) != size:  # a file cut short: never a text silently shortened
+            raise OSError(f"text store: {size} bytes at {offset} but only {len(data)} there")
+        return data

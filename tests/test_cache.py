@@ -1,15 +1,14 @@
 """The checked-file cache: a rebuild reuses what unchanged files said, and only that."""
 
 import os
-import pickle
 import shutil
-import sqlite3
 from pathlib import Path
 
 import pytest
 
-from stemx import cache
+from stemx import cache, checklog
 from stemx.content import validate_content
+from stemx.texts import KEEP_FROM, StoredText
 from tests.conftest import CASES, ROOT, TODAY
 
 
@@ -22,8 +21,26 @@ def content_copy(tmp_path: Path) -> Path:
 
 def run(content: Path, cache_dir: Path):
     result = validate_content(content, TODAY, cache_dir=cache_dir)
-    (saved,) = cache_dir.glob("entries-*.sqlite")
+    (saved,) = cache_dir.glob("checked-*.pickle")
     return result, saved
+
+
+def records(saved: Path) -> list[tuple]:
+    """Every record in a log, dead ones too (read as the next build would)."""
+    import pickle
+
+    from stemx.texts import TextStore
+
+    out = []
+    with saved.open("rb") as f:
+        pickle.load(f)  # the header
+        while f.tell() < saved.stat().st_size:
+            out += checklog._Unpickler(f, TextStore()).load()
+    return out
+
+
+def same(a, b) -> bool:
+    return a.problems == b.problems and a.employers == b.employers and a.opportunities == b.opportunities
 
 
 def test_a_second_run_reuses_every_result_and_says_the_same(tmp_path: Path) -> None:
@@ -33,62 +50,112 @@ def test_a_second_run_reuses_every_result_and_says_the_same(tmp_path: Path) -> N
     written = saved.stat().st_mtime_ns
     second, _ = run(content, tmp_path / "cache")
     for result in (first, second):
-        assert result.problems == fresh.problems and result.errors > 0
-        assert result.employers == fresh.employers and result.opportunities == fresh.opportunities
-    assert saved.stat().st_mtime_ns == written  # nothing new to remember: the file is not rewritten
-    cached = cache.EntryCache(tmp_path / "cache", content)
-    stored = cached.digests_stored()
+        assert same(result, fresh) and result.errors > 0
+    assert saved.stat().st_mtime_ns == written  # nothing new to remember: the file is not written
     files = _files(content)
-    assert len(stored) == len(files)
-    keys = [(f.kind, f.source, cache.file_digest(f.path.read_bytes())) for f in files]
-    assert all(k[2] == stored[k[:2]] for k in keys) and all(cached.get(keys))
+    digests = {f.source: cache.file_digest(f.path.read_bytes()) for f in files}
+    assert {r[1]: r[2] for r in records(saved)} == digests == second.digests
+    # An entry read back from the log is the entry, its description too (read from the texts file).
+    o = next(o for o in second.opportunities.values() if len(str(o.description)) >= KEEP_FROM)
+    assert isinstance(o.description, StoredText) and o == fresh.opportunities[o.id]
 
 
-def test_a_changed_file_is_checked_again_and_a_deleted_one_forgotten(tmp_path: Path) -> None:
+def test_a_changed_file_is_appended_and_a_deleted_one_forgotten(tmp_path: Path) -> None:
     content = content_copy(tmp_path)
-    run(content, tmp_path / "cache")
+    first, saved = run(content, tmp_path / "cache")
+    inode, size = saved.stat().st_ino, saved.stat().st_size
     changed = sorted((content / "opportunities").glob("*.yaml"))[0]
     changed.write_text(changed.read_text(encoding="utf-8").replace("title:", "titel:", 1), encoding="utf-8")
+    edited = next(f for f in sorted((content / "opportunities").glob("*.yaml"))[1:] if f.stem in first.opportunities)
+    edited.write_text(
+        edited.read_text(encoding="utf-8").replace("description: |\n", "description: |\n  Now edited.\n\n", 1)
+    )
     removed = sorted((content / "employers").glob("*.yaml"))[-1]
     removed.unlink()
     result, saved = run(content, tmp_path / "cache")
-    assert result.problems == validate_content(content, TODAY).problems
+    assert same(result, validate_content(content, TODAY))
     assert any(p.path.endswith(changed.name) and "titel" in p.message for p in result.problems)
-    assert _rows(saved) == len(_files(content))
+    assert saved.stat().st_ino == inode and saved.stat().st_size > size  # appended, not written again
+    assert [r[1].rsplit("/", 1)[1] for r in records(saved)[-2:]] == [changed.name, edited.name]
+    again, _ = run(content, tmp_path / "cache")  # the later record stands for the earlier
+    assert same(again, result) and str(again.opportunities[edited.stem].description).startswith("Now edited.")
 
 
-def test_a_cache_from_other_code_or_a_damaged_one_is_ignored(tmp_path: Path) -> None:
+def test_a_log_mostly_dead_is_written_again_with_only_the_live_texts(tmp_path: Path, monkeypatch) -> None:
+    content = content_copy(tmp_path)
+    monkeypatch.setattr(checklog, "BATCH", 3)  # a few dead records are "many"
+    first, saved = run(content, tmp_path / "cache")
+    (texts,) = (tmp_path / "cache").glob("texts-*.bin")
+    kept = first.opportunities[sorted(first.opportunities)[0]]  # serve's last register holds entries like this
+    files = sorted((content / "opportunities").glob("*.yaml"))
+    logged = []
+    for _ in range(4):  # every opportunity edited each time: its old record dies
+        for f in files:
+            f.write_text(
+                f.read_text(encoding="utf-8").replace("description: |\n", "description: |\n  Edited again.\n\n", 1)
+            )
+        result, saved = run(content, tmp_path / "cache")
+        logged.append(len(records(saved)))
+        if logged[-1] == len(_files(content)):  # only the live records: written again
+            break
+    assert len(logged) > 1 and logged[0] == len(_files(content)) + len(files)  # appended until then
+    assert same(result, validate_content(content, TODAY))
+    assert texts.stat().st_size < 2 * sum(len(str(o.description).encode()) for o in result.opportunities.values())
+    assert str(kept.description) == str(first.opportunities[kept.id].description)  # its texts file is its own
+    again, _ = run(content, tmp_path / "cache")
+    assert same(again, result)
+
+
+def test_a_log_from_other_code_or_damaged_is_started_again(tmp_path: Path) -> None:
+    import pickle
+
     content = content_copy(tmp_path)
     fresh = validate_content(content, TODAY)
     _, saved = run(content, tmp_path / "cache")
 
-    def poison(version: str) -> None:  # every stored result says "no problems"
-        with sqlite3.connect(saved) as db:
-            rows = db.execute("SELECT kind, source, value FROM entries").fetchall()
-            for kind, source, result in rows:
-                r = pickle.loads(result)
-                clean = pickle.dumps(type(r)(r.data, [], None, None))
-                db.execute("UPDATE entries SET value = ? WHERE kind = ? AND source = ?", (clean, kind, source))
-            db.execute("UPDATE meta SET version = ?", (version,))
-        db.close()
+    def poison(version: str) -> None:  # every record says "no problems"
+        import io
+
+        out = io.BytesIO()
+        stored = records(saved)
+        header = _header(saved)
+        pickle.dump((header[0], version, header[2]), out)
+        checklog._dump(out, [(k, s, d, type(said)(said.entry, (), None, None)) for k, s, d, said in stored])
+        saved.write_bytes(out.getvalue())
 
     poison("other code")
-    assert run(content, tmp_path / "cache")[0].problems == fresh.problems
-    saved.write_bytes(b"not a database" * 100)
-    assert run(content, tmp_path / "cache")[0].problems == fresh.problems
-    with sqlite3.connect(saved) as db:  # a row that cannot be read back is checked again
-        db.execute("UPDATE entries SET value = ?", (b"not a pickle",))
-    db.close()
-    assert run(content, tmp_path / "cache")[0].problems == fresh.problems
+    assert same(run(content, tmp_path / "cache")[0], fresh)
+    saved.write_bytes(b"not a pickle" * 100)
+    assert same(run(content, tmp_path / "cache")[0], fresh)
+    (texts,) = (tmp_path / "cache").glob("texts-*.bin")
+    texts.write_bytes(b"another log's texts")  # its tag no longer matches the log's
+    assert same(run(content, tmp_path / "cache")[0], fresh)
     poison(cache.checker_version())  # proof the poison would show if it were read
     assert run(content, tmp_path / "cache")[0].problems != fresh.problems
 
 
-def _rows(saved: Path) -> int:
-    with sqlite3.connect(saved) as db:
-        (rows,) = db.execute("SELECT count(*) FROM entries").fetchone()
-    db.close()
-    return rows
+def test_a_log_cut_short_keeps_its_whole_batches(tmp_path: Path, monkeypatch) -> None:
+    content = content_copy(tmp_path)
+    fresh = validate_content(content, TODAY)
+    monkeypatch.setattr(checklog, "BATCH", 10)
+    _, saved = run(content, tmp_path / "cache")
+    whole = len(records(saved))
+    size = saved.stat().st_size
+    with saved.open("r+b") as f:
+        f.truncate(size - 40)  # a build stopped while writing its last batch
+    log = _counting(monkeypatch, tmp_path / "checked.log")
+    result, saved = run(content, tmp_path / "cache")
+    assert same(result, fresh)
+    again = _checked(log)
+    assert 0 < len(again) <= 10 and len(records(saved)) == whole  # only the cut batch checked again
+    assert same(run(content, tmp_path / "cache")[0], fresh) and _checked(log) == []
+
+
+def _header(saved: Path) -> tuple:
+    import pickle
+
+    with saved.open("rb") as f:
+        return pickle.load(f)
 
 
 def _files(content: Path) -> list:
@@ -97,37 +164,23 @@ def _files(content: Path) -> list:
     return discover(content)[0]
 
 
-def test_a_cache_table_written_by_other_code_is_replaced(tmp_path: Path) -> None:
+def test_a_log_another_build_holds_is_done_without(tmp_path: Path) -> None:
     content = content_copy(tmp_path)
     fresh = validate_content(content, TODAY)
     _, saved = run(content, tmp_path / "cache")
-    with sqlite3.connect(saved) as db:  # an older layout: other columns, other code
-        db.executescript(
-            "DROP TABLE entries; CREATE TABLE entries (kind TEXT, source TEXT, result BLOB); UPDATE meta SET version = 'old';"
-        )
-    db.close()
-    assert run(content, tmp_path / "cache")[0].problems == fresh.problems
-    assert _rows(saved) == len(_files(content))
-
-
-def test_a_cache_another_build_is_writing_is_done_without(tmp_path: Path, monkeypatch) -> None:
-    content = content_copy(tmp_path)
-    fresh = validate_content(content, TODAY)
-    _, saved = run(content, tmp_path / "cache")
-    monkeypatch.setattr(cache.Store, "TIMEOUT", 0.05)
-    other = sqlite3.connect(saved, isolation_level=None)
-    other.execute("BEGIN EXCLUSIVE")  # another build in the middle of writing
-    inode = saved.stat().st_ino
+    other = cache.hold(saved)  # another build in the middle of using it
+    assert other is not None
+    written = saved.read_bytes()
     try:
-        assert validate_content(content, TODAY, cache_dir=tmp_path / "cache").problems == fresh.problems
-        assert saved.stat().st_ino == inode  # its database is left alone, not replaced
+        assert same(validate_content(content, TODAY, cache_dir=tmp_path / "cache"), fresh)
         changed = sorted((content / "opportunities").glob("*.yaml"))[0]
         changed.write_text(changed.read_text(encoding="utf-8") + "\n", encoding="utf-8")
-        assert validate_content(content, TODAY, cache_dir=tmp_path / "cache").problems == fresh.problems
+        assert same(validate_content(content, TODAY, cache_dir=tmp_path / "cache"), fresh)
+        assert saved.read_bytes() == written  # left alone
     finally:
-        other.execute("ROLLBACK")
         other.close()
-    assert run(content, tmp_path / "cache")[0].problems == fresh.problems  # and used again once free
+    assert same(run(content, tmp_path / "cache")[0], fresh)  # and used again once free
+    assert records(saved)[-1][1].endswith(changed.name)
 
 
 def test_the_cache_keeps_only_the_folders_built_most_recently(tmp_path: Path) -> None:
@@ -138,18 +191,19 @@ def test_the_cache_keeps_only_the_folders_built_most_recently(tmp_path: Path) ->
 
     now = time.time()
     for n in range(KEEP_FOLDERS + 3):
-        for kind, suffix in (("entries", ".sqlite"), ("search", ".sqlite"), ("manifest", ".pickle")):
+        for kind, suffix in (("checked", ".pickle"), ("search", ".sqlite"), ("texts", ".bin")):
             path = tmp_path / f"{kind}-{n:016x}{suffix}"
             path.write_bytes(b"x" * 100)
             os.utime(path, (now - n * 60, now - n * 60))  # folder 0 built last
-    stale = tmp_path / "entries-ffffffffffffffff.sqlite"
+    stale = tmp_path / "checked-ffffffffffffffff.pickle"
     stale.write_bytes(b"x")
     os.utime(stale, (now - MAX_AGE - 1, now - MAX_AGE - 1))
     (tmp_path / "notes.txt").write_text("not ours")
-    (tmp_path / f"rows-opportunity-{0:016x}.sqlite").write_bytes(b"x" * 7)  # a kind no version reads now
-    assert tidy(tmp_path) == (3 * 3 + 2, 3 * 300 + 1 + 7)
+    (tmp_path / f"rows-opportunity-{0:016x}.sqlite").write_bytes(b"x" * 7)  # kinds no version reads now
+    (tmp_path / f"entries-{0:016x}.sqlite").write_bytes(b"x" * 5)
+    assert tidy(tmp_path) == (3 * 3 + 3, 3 * 300 + 1 + 7 + 5)
     left = {p.name for p in tmp_path.iterdir()}
-    assert {f"entries-{n:016x}.sqlite" for n in range(KEEP_FOLDERS)} <= left and "notes.txt" in left
+    assert {f"checked-{n:016x}.pickle" for n in range(KEEP_FOLDERS)} <= left and "notes.txt" in left
     assert len(left) == 3 * KEEP_FOLDERS + 1
 
 
@@ -169,7 +223,7 @@ def test_building_five_content_folders_leaves_a_bounded_cache_and_clean_empties_
     assert capsys.readouterr().out.startswith("Removed ") and os.listdir(cache) == []
 
 
-def _counting(monkeypatch, log: Path) -> None:
+def _counting(monkeypatch, log: Path) -> Path:
     """Record, by process id, each file checked (forked workers inherit the patch)."""
     from stemx import content as content_module
 
@@ -181,6 +235,7 @@ def _counting(monkeypatch, log: Path) -> None:
         return checked(entry, data)
 
     monkeypatch.setattr(content_module, "check_bytes", counted)
+    return log
 
 
 def _checked(log: Path) -> list[str]:
