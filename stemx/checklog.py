@@ -9,9 +9,10 @@ opportunities they read back in about 0.7 s, where unpickling 50,000 parsed file
 and making each entry again took 4-5 s.
 
 - checked-<folder>.pickle: a header (format, checker version, its texts file's tag), then
-  batches of records (kind, path as shown, digest of the bytes, what the file says). A rebuild
-  appends one batch for the files that changed; a file's later record stands for its earlier
-  ones. Once the dead records outnumber the live ones, the log is written again from the live.
+  batches of records (kind, path as shown, digest of the bytes, what the file says, its
+  signature: inode, size and times). A file whose signature is its record's is not even read;
+  a rebuild appends one batch for the files whose bytes (or only signature) changed; a file's
+  later record stands for its earlier ones. Once the dead records outnumber the live ones, the log is written again from the live.
 - texts-<folder>.bin: the descriptions those entries refer to (texts.py), append-only, opening
   with a random tag that the log's header names: a log never reads another log's texts.
 
@@ -33,11 +34,12 @@ from . import errors, model
 from .cache import cache_file, checker_version, hold
 from .texts import StoredText, TextStore
 
-FORMAT = 1
+FORMAT = 2
 TAG = 16  # bytes of the tag at the start of a texts file
 BATCH = 5_000  # records pickled together: one pickler's memo stays small at any register size
 
-Record = tuple[str, str, bytes, Any]  # (kind, path as shown, digest of the bytes, what it says)
+# (kind, path as shown, digest of the bytes, what it says, the file's signature when read or None)
+Record = tuple[str, str, bytes, Any, Any]
 
 
 def _text(offset: int, size: int) -> StoredText:
@@ -136,18 +138,29 @@ class CheckedLog:
 
     def known(self) -> dict[tuple[str, str], bytes]:
         """(kind, path as shown) -> the digest of the bytes of its record."""
-        return {(kind, source): digest for kind, source, digest, _ in self.records.values()}
+        return {(record[0], source): record[2] for source, record in self.records.items()}
 
-    def get(self, kind: str, source: str, digest: bytes) -> Any:
-        """What the file said, if its record is of these bytes (None if not)."""
+    def unchanged(self, kind: str, source: str, signature: object) -> tuple[bytes, Any] | None:
+        """(digest, what the file said) if its record has this signature (None if not)."""
+        record = self.records.get(source)
+        if record is None or signature is None or record[4] != signature or record[0] != kind:
+            return None
+        self._live.add(source)
+        return record[2], record[3]
+
+    def get(self, kind: str, source: str, digest: bytes, signature: object) -> Any:
+        """What the file said, if its record is of these bytes (None if not); a new signature
+        is recorded, so that the next build need not read the file."""
         record = self.records.get(source)
         if record is None or record[0] != kind or record[2] != digest:
             return None
+        if signature is not None and record[4] != signature:
+            self.add(kind, source, digest, record[3], signature)
         self._live.add(source)
         return record[3]
 
-    def add(self, kind: str, source: str, digest: bytes, said: object) -> None:
-        record = (kind, source, digest, said)
+    def add(self, kind: str, source: str, digest: bytes, said: object, signature: object) -> None:
+        record = (kind, source, digest, said, signature)
         self.records[source] = record
         self._new.append(record)
         self._live.add(source)

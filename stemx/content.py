@@ -13,6 +13,7 @@ import multiprocessing
 import os
 import pickle
 import signal
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -23,7 +24,7 @@ from . import rules
 from .cache import file_digest, unpickle
 from .checklog import CheckedLog
 from .errors import ContentError, Problem, UsageError
-from .load import LINK_MESSAGE, LoadError, load_problem, parse, read_bytes
+from .load import LINK_MESSAGE, LoadError, load_problem, parse, read_bytes, read_stat
 from .lookalikes import lookalike_names
 from .model import Employer, Keep, Opportunity, Register
 from .schema_check import check_schema
@@ -40,12 +41,24 @@ def employer_registered(content_dir: Path) -> Callable[[str], bool]:
     return lambda entry_id: (employers / f"{entry_id}.yaml").is_file()
 
 
+# What a file's status says of its bytes: inode, size, modified and changed times (ns). The same
+# signature means the same bytes, as for git and make: the changed time (ctime) cannot be set
+# back, so a file written again differs in it even with its modified time restored.
+Signature = tuple[int, int, int, int]
+RACY_NS = 2_000_000_000  # a file changed this recently when read might change again within its clock tick
+
+
+def signature(st: os.stat_result) -> Signature:
+    return st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns
+
+
 @dataclass(frozen=True, slots=True)
 class EntryFile:
     kind: str  # "employer" | "opportunity"
     folder: Path  # shared by the files of one folder: a Path per file would cost ~300 bytes each
     name: str
     source: str  # the path as shown in messages
+    signature: Signature | None = None  # when the folder was listed
 
     @classmethod
     def at(cls, kind: str, path: Path, source: str) -> EntryFile:
@@ -86,10 +99,10 @@ def discover(content_dir: Path) -> tuple[list[EntryFile], list[Problem]]:
         with os.scandir(directory) as it:
             # Lower-case names first: ids are lower-case, so in a clash the other file is the stray.
             found = sorted(
-                ((e.name, _refused(e, folder)) for e in it if not e.name.startswith(".")),
+                ((e.name, _refused(e, folder), e) for e in it if not e.name.startswith(".")),
                 key=lambda n: (n[0].lower(), n[0] != n[0].lower()),
             )
-        for name, refused in found:
+        for name, refused, item in found:
             source = f"{shown}/{folder}/{name}"
             if refused:
                 problems.append(Problem(source, 1, 1, "", refused))
@@ -99,7 +112,7 @@ def discover(content_dir: Path) -> tuple[list[EntryFile], list[Problem]]:
             if not name.endswith(SUFFIXES):
                 problems.append(Problem(source, 1, 1, "", "not a content file: entries are .yaml files"))
                 continue
-            entry = EntryFile(kind, directory, name, source)
+            entry = EntryFile(kind, directory, name, source, signature(item.stat(follow_symlinks=False)))
             # Ids are lower-case, so a case-insensitive clash (Acme.yaml vs acme.yaml, or
             # acme.yml beside acme.yaml) would publish two entries at one address.
             key = entry.stem.lower()
@@ -304,25 +317,36 @@ CHUNK = 500  # files a worker is given at a time
 def _check_all(
     files: list[EntryFile], log: CheckedLog | None, keep: Keep, digests: dict[str, bytes]
 ) -> Iterator[tuple[EntryFile, Said]]:
-    """What every file says, in order: from the log where its bytes are unchanged, the rest
-    checked across all cores when there are many. Each file's digest goes in `digests`."""
-    known = log.known() if log is not None else {}
-    for chunk, read in _read_all(files, known):
-        for entry, (digest, said_pickled) in zip(chunk, read, strict=True):
-            said = None
+    """What every file says: from the log where the file's signature is the one its record
+    has (not even read), or where its bytes are unchanged; the rest checked, across all cores
+    when there are many. Each file's digest goes in `digests`."""
+    unread: list[EntryFile] = []
+    for entry in files:
+        kept = log.unchanged(entry.kind, entry.source, entry.signature) if log is not None else None
+        if kept is None:
+            unread.append(entry)
+        else:
+            digests[entry.source] = kept[0]
+            yield entry, kept[1]
+    known = log.known() if log is not None and unread else {}
+    for chunk, read in _read_all(unread, known):
+        for entry, (digest, sig, said_pickled) in zip(chunk, read, strict=True):
+            said: Said | None = None
             if said_pickled is None and digest is not None and log is not None:  # unchanged since its record
-                said = log.get(entry.kind, entry.source, digest)
+                said = log.get(entry.kind, entry.source, digest, sig)
             if said is None:
                 result = unpickle(said_pickled) if said_pickled is not None else None
                 said = Said.of(entry, result if isinstance(result, FileResult) else read_file(entry), keep)
                 if digest is not None and log is not None:
-                    log.add(entry.kind, entry.source, digest, said)
+                    log.add(entry.kind, entry.source, digest, said, sig)
             if digest is not None:
                 digests[entry.source] = digest
             yield entry, said
 
 
-Read = tuple[bytes | None, bytes | None]  # (digest of the file's bytes, None when unreadable; what it says, pickled)
+# (digest of the file's bytes, None when unreadable; its signature, None when changed too
+# recently to trust; what it says, pickled, None when `known` has its digest)
+Read = tuple[bytes | None, Signature | None, bytes | None]
 
 
 def _read_all(
@@ -344,13 +368,16 @@ def _read_all(
 
 def _read_one(entry: EntryFile, known: dict[tuple[str, str], bytes]) -> Read:
     try:
-        data = read_bytes(entry.path)
+        data, st = read_stat(os.path.join(entry.folder, entry.name))
     except LoadError as e:  # not cached: the file is read again next time
-        return None, pickle.dumps(FileResult(None, [load_problem(entry.source, e)]), protocol=pickle.HIGHEST_PROTOCOL)
+        failed = FileResult(None, [load_problem(entry.source, e)])
+        return None, None, pickle.dumps(failed, protocol=pickle.HIGHEST_PROTOCOL)
     digest = file_digest(data)
+    recent = time.time_ns() - RACY_NS
+    sig = signature(st) if st.st_mtime_ns < recent and st.st_ctime_ns < recent else None
     if known.get((entry.kind, entry.source)) == digest:
-        return digest, None
-    return digest, pickle.dumps(check_bytes(entry, data), protocol=pickle.HIGHEST_PROTOCOL)
+        return digest, sig, None
+    return digest, sig, pickle.dumps(check_bytes(entry, data), protocol=pickle.HIGHEST_PROTOCOL)
 
 
 _known: dict[tuple[str, str], bytes] = {}  # a worker's: the digests the cache has results for

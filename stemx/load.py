@@ -218,8 +218,13 @@ def parse(raw: bytes) -> Document:
 LINK_MESSAGE = "is a symbolic link; entries must be ordinary files (links are not followed)"
 
 
-def read_bytes(path: Path) -> bytes:
-    """The bytes of an entry file, never through a symbolic link.
+def read_bytes(path: Path | str) -> bytes:
+    """The bytes of an entry file, never through a symbolic link (see read_stat)."""
+    return read_stat(path)[0]
+
+
+def read_stat(path: Path | str) -> tuple[bytes, os.stat_result]:
+    """The bytes of an entry file, and its status as read (from the same open file).
 
     A link could make the build read (and publish) any file on the machine running it, such
     as a pull-request check's runner, so the file is opened with O_NOFOLLOW: a link swapped
@@ -228,14 +233,22 @@ def read_bytes(path: Path) -> bytes:
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
     except OSError as e:
-        if e.errno == errno.ELOOP or path.is_symlink():
+        if e.errno == errno.ELOOP or os.path.islink(path):
             raise LoadError(1, 1, LINK_MESSAGE) from None
         raise LoadError(1, 1, f"cannot read the file: {e.strerror}") from None
-    with os.fdopen(fd, "rb") as f:
-        try:
-            return f.read()
-        except OSError as e:  # a folder named like a file, for one
-            raise LoadError(1, 1, f"cannot read the file: {e.strerror}") from None
+    try:
+        size = os.fstat(fd).st_size
+        data = os.read(fd, size + 1)  # a byte more than its size: a short read is the end
+        if len(data) > size:  # it grew meanwhile: read on to the end
+            parts = [data]
+            while chunk := os.read(fd, 1 << 16):
+                parts.append(chunk)
+            data = b"".join(parts)
+        return data, os.fstat(fd)  # the status after the read: any later change shows in it
+    except OSError as e:  # a folder named like a file, for one
+        raise LoadError(1, 1, f"cannot read the file: {e.strerror}") from None
+    finally:
+        os.close(fd)
 
 
 def read(path: Path) -> Document:

@@ -120,7 +120,7 @@ def test_a_log_from_other_code_or_damaged_is_started_again(tmp_path: Path) -> No
         stored = records(saved)
         header = _header(saved)
         pickle.dump((header[0], version, header[2]), out)
-        checklog._dump(out, [(k, s, d, type(said)(said.entry, (), None, None)) for k, s, d, said in stored])
+        checklog._dump(out, [(k, s, d, type(said)(said.entry, (), None, None), sig) for k, s, d, said, sig in stored])
         saved.write_bytes(out.getvalue())
 
     poison("other code")
@@ -149,6 +149,60 @@ def test_a_log_cut_short_keeps_its_whole_batches(tmp_path: Path, monkeypatch) ->
     again = _checked(log)
     assert 0 < len(again) <= 10 and len(records(saved)) == whole  # only the cut batch checked again
     assert same(run(content, tmp_path / "cache")[0], fresh) and _checked(log) == []
+
+
+def _reads(monkeypatch) -> list[str]:
+    """The content files this process reads (a few changed files are read without workers)."""
+    from stemx import content as content_module
+
+    paths: list[str] = []
+    read = content_module.read_stat
+
+    def counted(path):
+        paths.append(os.path.basename(path))
+        return read(path)
+
+    monkeypatch.setattr(content_module, "read_stat", counted)
+    return paths
+
+
+def test_a_file_whose_signature_is_its_records_is_not_even_read(tmp_path: Path, monkeypatch) -> None:
+    import time
+
+    from stemx import content as content_module
+
+    content = content_copy(tmp_path)
+    fresh = validate_content(content, TODAY)
+    monkeypatch.setattr(content_module, "RACY_NS", 0)  # the files were all written a moment ago
+    run(content, tmp_path / "cache")
+    reads = _reads(monkeypatch)
+    assert same(run(content, tmp_path / "cache")[0], fresh) and reads == []
+    touched, rewritten = sorted((content / "opportunities").glob("*.yaml"))[3:5]
+    os.utime(touched)  # new times, the same bytes: read, not checked, and its new signature kept
+    log = _counting(monkeypatch, tmp_path / "checked.log")
+    assert same(run(content, tmp_path / "cache")[0], fresh) and reads == [touched.name] and _checked(log) == []
+    reads.clear()
+    assert same(run(content, tmp_path / "cache")[0], fresh) and reads == []
+    # Other bytes of the same size with the old modified time put back: the changed time tells.
+    before = rewritten.stat()
+    time.sleep(0.05)
+    text = rewritten.read_text(encoding="utf-8")
+    at = text.index("\ntitle: ") + len("\ntitle: ")
+    rewritten.write_text(text[:at] + ("X" if text[at] != "X" else "Y") + text[at + 1 :], encoding="utf-8")
+    os.utime(rewritten, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert rewritten.stat().st_size == before.st_size and rewritten.stat().st_mtime_ns == before.st_mtime_ns
+    result, _ = run(content, tmp_path / "cache")
+    assert reads == [rewritten.name] and [line.split()[1] for line in _checked(log)] == [str(rewritten)]
+    assert same(result, validate_content(content, TODAY)) and not same(result, fresh)
+
+
+def test_a_file_changed_just_before_it_is_read_is_read_again_next_time(tmp_path: Path, monkeypatch) -> None:
+    content = content_copy(tmp_path)
+    run(content, tmp_path / "cache")  # every file was written a moment ago: too recent to trust its signature
+    reads = _reads(monkeypatch)
+    run(content, tmp_path / "cache")
+    assert len(reads) == len(_files(content))
+    assert all(r[4] is None for r in records(run(content, tmp_path / "cache")[1]))
 
 
 def _header(saved: Path) -> tuple:
