@@ -113,6 +113,21 @@ def test_each_database_is_cut_into_pieces_that_join_up_again(built: Path, tmp_pa
         assert b"".join(p.read_bytes() for p in pieces) == (built / f"{order}.sqlite").read_bytes()
 
 
+def test_pieces_the_same_as_the_published_ones_are_links_to_them(built: Path, tmp_path: Path) -> None:
+    database = built / "date.sqlite"
+    _cut(database, tmp_path / "old")
+    changed = bytearray(database.read_bytes())
+    changed[PIECE + 7] ^= 0xFF  # a patch that changed the second piece only
+    (tmp_path / "new.sqlite").write_bytes(changed)
+    _cut(tmp_path / "new.sqlite", tmp_path / "new", tmp_path / "old")
+    old, new = (sorted((tmp_path / d).iterdir(), key=lambda p: int(p.stem)) for d in ("old", "new"))
+    assert len(new) == len(old) > 2
+    assert [n.stat().st_ino == o.stat().st_ino for o, n in zip(old, new, strict=True)] == [
+        n != 1 for n in range(len(old))
+    ]
+    assert b"".join(p.read_bytes() for p in new) == bytes(changed)
+
+
 def test_the_same_records_give_the_same_bytes(register: Register, built: Path, tmp_path: Path) -> None:
     build_database(records(register, BuildConfig(today=TODAY)), tmp_path, tmp_path / "cards")
     for order in ORDERS:
