@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, partial
@@ -17,7 +18,18 @@ from ..schedule import every
 from ..schemas import vocabularies
 from ..texts import Text, TextStore
 from . import calendar, feeds, seo
-from .pages import EMPLOYER_FACETS, OPPORTUNITY_FACETS, Browse, browse, facet_nav, latest, paginate
+from .pages import (
+    EMPLOYER_FACETS,
+    OPPORTUNITY_FACETS,
+    Browse,
+    Deferred,
+    Facet,
+    Overlaps,
+    browse,
+    facet_nav,
+    latest,
+    paginate,
+)
 from .plan import plan_item
 
 STAGE = "pages, feeds, calendars"  # the stage's name: the producer of its files in the manifest
@@ -38,6 +50,7 @@ class Site:
     # hold about 500 MB of the pages process in memory.
     cards: dict[str, Text] = field(default_factory=dict)
     _texts: TextStore = field(default_factory=TextStore)
+    _overlaps: dict[int, Overlaps] = field(default_factory=dict)  # by the groups they count
 
     def __post_init__(self) -> None:
         self.env = self.write.env
@@ -69,9 +82,27 @@ class Site:
         """The cards of `items`, joined here: a template's call per card cost more than the card."""
         return Markup("".join(map(self.card, items)))
 
-    def nav_html(self, *args: Any) -> Markup:
-        """The filter navigation, rendered once per listing rather than once per page."""
-        return Markup(self._nav.render(nav=facet_nav(*args)))
+    def nav_html(
+        self,
+        facets: Sequence[Facet],
+        groups: dict[str, dict[str, list[Any]]],
+        base: str,
+        current: str = "",
+        within: tuple[Facet, str] | None = None,
+    ) -> Deferred:
+        """The filter navigation (facet_nav), rendered once per listing rather than once per
+        page, and only if a page of it is rendered; keyed by the counts it shows."""
+        counts = [(f.segment, code, len(m)) for f in facets for code, m in sorted(groups[f.segment].items())]
+        shown: tuple[object, ...] = (base, current, counts)
+        inside = None
+        if within is not None:
+            if id(groups) not in self._overlaps:
+                self._overlaps[id(groups)] = Overlaps(groups)
+            counted = self._overlaps[id(groups)].counts(facets, *within)
+            inside = (*within, counted)
+            shown += (within[0].segment, within[1], [(s, sorted(c.items())) for s, c in sorted(counted.items())])
+        key = hashlib.blake2b(repr(shown).encode(), digest_size=16).digest()
+        return Deferred(key, lambda: Markup(self._nav.render(nav=facet_nav(facets, groups, base, current, inside))))
 
 
 Piece = Callable[[], None]
@@ -144,11 +175,7 @@ def opportunity_lists(site: Site) -> None:
                 heading=f"Open opportunities: {label}",
                 selected=f"{facet.title}: {label}",
                 nav=site.nav_html(
-                    OPPORTUNITY_FACETS,
-                    b.groups,
-                    "opportunities",
-                    f"{facet.segment}/{code}",
-                    (register, facet, code, items),
+                    OPPORTUNITY_FACETS, b.groups, "opportunities", f"{facet.segment}/{code}", (facet, code)
                 ),
                 kind=facet.segment,
                 code=code,
@@ -240,12 +267,21 @@ def employer_page(site: Site, e: Employer) -> None:
         f"employers/{e.id}/",
         "employer.html",
         inputs=(register.digest(e), *map(register.entry_key, offered)),
+        lazy=partial(_employer_rendered_only, register, e, offered, site.config),
         e=e,
-        open=[o for o in offered if register.state(o) == "open"],
-        not_open=[o for o in offered if register.state(o) != "open"],
-        structured=seo.organization(e, site.config),
         **site.common,
     )
+
+
+def _employer_rendered_only(
+    register: Register, e: Employer, offered: list[Opportunity], config: BuildConfig
+) -> dict[str, Any]:
+    """An employer page's lists and structured data: made only when it is rendered."""
+    return {
+        "open": [o for o in offered if register.state(o) == "open"],
+        "not_open": [o for o in offered if register.state(o) != "open"],
+        "structured": seo.organization(e, config),
+    }
 
 
 def feeds_and_calendars(site: Site) -> None:

@@ -12,6 +12,7 @@ import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 from urllib.parse import urlencode
 
@@ -20,6 +21,26 @@ from ..output import Writer
 from ..schemas import WHERE, vocabularies
 
 PAGE_SIZE = 20
+
+
+class Deferred:
+    """Markup made only when a page showing it is rendered (a list's filter panel): a rebuild
+    that reuses every page of a list does not make it. `key` stands for it in the pages' keys:
+    a digest of what it is made from."""
+
+    __slots__ = ("key", "_make", "_html")
+
+    def __init__(self, key: bytes, make: Callable[[], str]) -> None:
+        self.key, self._make = key, make
+        self._html: str | None = None
+
+    def __html__(self) -> str:
+        if self._html is None:
+            self._html = self._make()
+        return self._html
+
+    def __str__(self) -> str:
+        return self.__html__()
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,29 +128,27 @@ def facet_nav(
     groups: dict[str, dict[str, list[Any]]],
     base: str,
     current: str = "",
-    within: tuple[Register, Facet, str, list[Opportunity]] | None = None,
+    within: tuple[Facet, str, dict[str, dict[str, int]]] | None = None,
 ) -> list[dict[str, Any]]:
     """The filter navigation: every value of every facet with its count, in schema order.
 
-    On a page already filtered (`within`: the register, the facet, its code and the items), the
-    other facets count within those items and link to the search page with both choices, since
-    static pages cannot hold every combination; the facet's own values stay links to their pages.
+    On a page already filtered (`within`: the facet, its code and, for each other facet, how
+    many of the page's items have each value: within_counts), the other facets count within
+    those items and link to the search page with both choices, since static pages cannot hold
+    every combination; the facet's own values stay links to their pages.
     """
     v = vocabularies()
     nav = []
     for facet in facets:
         counts: dict[str, int] | None = None
-        if within is not None and facet.segment != within[1].segment:
-            register, chosen, code, items = within
-            counts = defaultdict(int)
-            for item in items:
-                for value in facet.values(register, item):
-                    counts[value] += 1
+        if within is not None and facet.segment != within[0].segment:
+            chosen, code, counted = within
+            counts = counted[facet.segment]
             both = [(chosen.segment, v.label(chosen.vocabulary, code))]
         options = [
             {
                 "label": term.label,
-                "count": len(groups[facet.segment].get(term.code, ())) if counts is None else counts[term.code],
+                "count": len(groups[facet.segment].get(term.code, ())) if counts is None else counts.get(term.code, 0),
                 "path": f"{base}/{facet.segment}/{term.code}/"
                 if counts is None
                 else "search/?" + urlencode([*both, (facet.segment, term.label)]),
@@ -142,6 +161,26 @@ def facet_nav(
         # the results instead, with a link to remove it.
         nav.append({"title": facet.title, "options": options, "open": False, "within": counts is not None})
     return nav
+
+
+class Overlaps:
+    """How many items of one facet value's group have each value of the other facets: each
+    group's members as a set, so a count is one intersection (computed in C, over the smaller
+    set) rather than a pass over the items asking each for its values."""
+
+    def __init__(self, groups: dict[str, dict[str, list[Any]]]) -> None:
+        self._sets = {
+            segment: {code: {id(item) for item in items} for code, items in by_code.items()}
+            for segment, by_code in groups.items()
+        }
+
+    def counts(self, facets: Sequence[Facet], facet: Facet, code: str) -> dict[str, dict[str, int]]:
+        mine = self._sets[facet.segment].get(code, set())
+        return {
+            other.segment: {c: len(mine & members) for c, members in self._sets[other.segment].items()}
+            for other in facets
+            if other.segment != facet.segment
+        }
 
 
 def page_path(base: str, number: int) -> str:
@@ -173,30 +212,42 @@ def paginate(
     `inputs` gives an item's inputs (what its card shows); a page's inputs are those of its
     items, its place in the list, and the other context (strings and pre-rendered markup)."""
     pages = max(1, math.ceil(len(items) / PAGE_SIZE))
-    # Digested once for all the list's pages: it holds the filter panel's HTML, a few kilobytes.
+    # Digested once for all the list's pages (a filter panel by its key).
     shared = hashlib.blake2b(
-        repr(sorted((name, value) for name, value in context.items() if isinstance(value, str))).encode()
+        repr(
+            sorted(
+                (name, value.key if isinstance(value, Deferred) else value)
+                for name, value in context.items()
+                if isinstance(value, str | Deferred)
+            )
+        ).encode()
     ).digest()
-    if any(not isinstance(value, str | Register) for value in context.values()):
+    if any(not isinstance(value, str | Register | Deferred) for value in context.values()):
         inputs = None  # an input the key would not see: always render
     for number in range(1, pages + 1):
-        path = page_path(base, number)
         shown = items[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
         write.page(
-            path,
+            page_path(base, number),
             template,
             inputs=None if inputs is None else (shared, number, pages, len(items), *map(inputs, shown)),
+            lazy=partial(_pagination, base, number, pages),
             items=shown,
             total=len(items),
-            pagination={
-                "number": number,
-                "pages": pages,
-                "previous": None if number == 1 else page_path(base, number - 1),
-                "next": page_path(base, number + 1) if number < pages else None,
-                "links": page_links(base, number, pages),
-            },
             **context,
         )
+
+
+def _pagination(base: str, number: int, pages: int) -> dict[str, Any]:
+    """A list page's links to the others: made only when the page is rendered."""
+    return {
+        "pagination": {
+            "number": number,
+            "pages": pages,
+            "previous": None if number == 1 else page_path(base, number - 1),
+            "next": page_path(base, number + 1) if number < pages else None,
+            "links": page_links(base, number, pages),
+        }
+    }
 
 
 def latest(register: Register, items: Iterable[Opportunity], count: int) -> list[Opportunity]:

@@ -33,6 +33,8 @@ def add_opportunity(content: Path) -> None:
 CHANGES: dict[str, Callable[[Path], None]] = {
     "an opportunity's title": lambda c: edit(c / OPPORTUNITY, "title: Join", "title: Now join"),
     "an employer's name": lambda c: edit(c / EMPLOYER, "name: ", "name: Renamed "),
+    # Changes the counts in other lists' filter panels (within a type, by subject), not their cards.
+    "an opportunity's subjects": lambda c: edit(c / OPPORTUNITY, "mechanical-engineering]", "electrical-engineering]"),
     "a new opportunity": add_opportunity,
     "a removed opportunity": lambda c: (c / OPPORTUNITY).unlink(),
     "nothing": lambda c: None,
