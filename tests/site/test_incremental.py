@@ -59,6 +59,33 @@ def test_a_rebuild_after_a_change_equals_a_clean_build(tmp_path: Path, change: s
     assert (site / UNRELATED_PAGE).stat().st_ino == before  # carried over, not rendered again
 
 
+def test_a_lists_filter_panel_follows_a_change_shown_on_another_of_its_pages(tmp_path: Path, monkeypatch) -> None:
+    """Within a type's list, the filters count its opportunities by subject. Two opportunities
+    of different types swapping subjects leave every count of the whole register as it was but
+    change those within each type, on every page of the list, not only the one showing the card."""
+    from stemx.site import pages
+
+    monkeypatch.setattr(pages, "PAGE_SIZE", 2)  # the sample's lists then run to several pages
+    content, site, cache = tmp_path / "content", tmp_path / "site", tmp_path / "cache"
+    shutil.copytree(ROOT / "content", content)
+    build(config(content, site, cache))
+    a, b = content / OPPORTUNITY, content / "opportunities" / "ribble-composite-repair-cpd.yaml"
+    lines = {
+        p: next(line for line in p.read_text(encoding="utf-8").splitlines() if line.startswith("subjects:"))
+        for p in (a, b)
+    }
+    types = {
+        p: next(line for line in p.read_text(encoding="utf-8").splitlines() if line.startswith("type:")) for p in (a, b)
+    }
+    assert lines[a] != lines[b] and types[a] != types[b]
+    edit(a, lines[a], lines[b])
+    edit(b, lines[b], lines[a])
+    build(config(content, site, cache))
+    assert (site / "opportunities" / "type" / "internal-training" / "page" / "3" / "index.html").exists()
+    build(config(content, tmp_path / "clean", None))
+    assert_same_site(site, tmp_path / "clean")
+
+
 @pytest.mark.parametrize("days", [None, 60, 400], ids=["a quiet day", "60 days on", "400 days on"])
 def test_a_rebuild_for_another_day_equals_a_clean_build(tmp_path: Path, days: int | None) -> None:
     """Page keys leave out the build date (an opportunity's status and dates still to come are
