@@ -291,7 +291,8 @@ def feeds_and_calendars(site: Site) -> None:
     600,000 opportunities."""
     register, config, write, b, v = site.register, site.config, site.write, site.b, vocabularies()
     newest = latest(register, register.opportunities.values(), feeds.FEED_SIZE)
-    write.text("feed.xml", feeds.atom(site.env, register, config, "New opportunities", "feed.xml", newest))
+    if not write.reused("feed.xml", key := _feed_key(site, "feed.xml", newest)):
+        write.text("feed.xml", feeds.atom(site.env, register, config, "New opportunities", "feed.xml", newest), key)
     for facet in feeds.FACETS:
         for code in v.codes(facet.vocabulary):
             items = b.groups[facet.segment].get(code, [])
@@ -303,7 +304,14 @@ def feeds_and_calendars(site: Site) -> None:
                 write.text(ics, calendar.calendar(title, event_lines, calendar.timed_years(items)), key)
             feed = f"feeds/{facet.segment}/{code}.xml"
             newest = latest(register, items, feeds.FEED_SIZE)
-            write.text(feed, feeds.atom(site.env, register, config, f"New opportunities: {label}", feed, newest))
+            if not write.reused(feed, key := _feed_key(site, feed, newest)):
+                title = f"New opportunities: {label}"
+                write.text(feed, feeds.atom(site.env, register, config, title, feed, newest), key)
+
+
+def _feed_key(site: Site, feed: str, newest: list[Opportunity]) -> bytes | None:
+    """A feed shows its newest entries (an empty one, the build date: always written)."""
+    return site.write.key(feed, tuple(map(site.register.entry_key, newest))) if newest else None
 
 
 def opportunity_calendar(site: Site, o: Opportunity) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import heapq
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -164,20 +164,34 @@ def facet_nav(
 
 
 class Overlaps:
-    """How many items of one facet value's group have each value of the other facets: each
-    group's members as a set, so a count is one intersection (computed in C, over the smaller
-    set) rather than a pass over the items asking each for its values."""
+    """How many items of one facet value's group have each value of the other facets, for every
+    pair of values, counted in one pass over the items (a list's filter panel within a type,
+    say, counts its items by subject, region and the rest; a pass per list over its items
+    asking each for its values cost a second at 40,000 opportunities)."""
 
     def __init__(self, groups: dict[str, dict[str, list[Any]]]) -> None:
-        self._sets = {
-            segment: {code: {id(item) for item in items} for code, items in by_code.items()}
-            for segment, by_code in groups.items()
-        }
+        self._index = {(segment, code): n for n, (segment, code) in enumerate(
+            (segment, code) for segment, by_code in groups.items() for code in by_code
+        )}  # fmt: skip
+        values: dict[int, list[int]] = defaultdict(list)  # item -> the values it is grouped under
+        for (segment, code), n in self._index.items():
+            for item in groups[segment][code]:
+                values[id(item)].append(n)
+        segment_of = [segment for segment, _ in self._index]
+        size = len(self._index)
+        # A pair of values (a, b) as one number, a * size + b: counting numbers is C's work.
+        self._pairs = Counter(
+            a * size + b for mine in values.values() for a in mine for b in mine if segment_of[a] != segment_of[b]
+        )
 
     def counts(self, facets: Sequence[Facet], facet: Facet, code: str) -> dict[str, dict[str, int]]:
-        mine = self._sets[facet.segment].get(code, set())
+        size, mine = len(self._index), self._index.get((facet.segment, code))
         return {
-            other.segment: {c: len(mine & members) for c, members in self._sets[other.segment].items()}
+            other.segment: {
+                c: 0 if mine is None else self._pairs[mine * size + n]
+                for (segment, c), n in self._index.items()
+                if segment == other.segment
+            }
             for other in facets
             if other.segment != facet.segment
         }
