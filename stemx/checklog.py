@@ -110,10 +110,14 @@ class CheckedLog:
             self._fresh = False
         except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, IndexError, KeyError):
             self.records, self._logged = {}, 0
-            # A new texts file in place of the old one: a build that read the old one (serve's
-            # last) keeps reading its own copy, and the old log's tag no longer matches.
-            self.texts, self._tag = _texts_file(_beside(self._texts_path))
-            os.replace(_beside(self._texts_path), self._texts_path)
+            try:
+                # A new texts file in place of the old one: a build that read the old one (serve's
+                # last) keeps reading its own copy, and the old log's tag no longer matches.
+                self.texts, self._tag = _texts_file(_beside(self._texts_path))
+                os.replace(_beside(self._texts_path), self._texts_path)
+            except OSError:  # a cache folder that cannot be written: this build goes without
+                self.texts = TextStore()
+                self.close()
 
     def _read(self) -> None:
         with open(self.path, "rb") as f:
@@ -166,7 +170,8 @@ class CheckedLog:
         self._live.add(source)
 
     def save(self) -> None:
-        """Append this build's records; write the log again when it is mostly dead records."""
+        """Append this build's records; write the log again when it is mostly dead records. A
+        log that cannot be written (a full disk) is left for the next build to read or start again."""
         if self._guard is None:
             return
         try:
@@ -177,7 +182,14 @@ class CheckedLog:
             elif self._new:
                 with open(self.path, "ab") as f:
                     _dump(f, self._new)
+        except OSError:
+            pass
         finally:
+            self.close()
+
+    def close(self) -> None:
+        """Let go of the log without writing (a run that stopped part-way); save() ends with it."""
+        if self._guard is not None:
             self._guard.close()
             self._guard = None
 

@@ -273,20 +273,24 @@ def validate_content(
     log = CheckedLog(cache_dir, content_dir) if cache_dir is not None and only is None else None
     # A whole register keeps its descriptions on disk (bounded memory); a few files keep them in memory.
     keep: Keep = (log.texts.keep if log is not None else TextStore().keep) if only is None else str
-    with collector_paused():
-        checked_all = _check_all(files, log, keep, result.digests)
-        for done, (entry, said) in enumerate(checked_all, 1):
-            if progress:
-                progress(done, len(files))
-            checked = in_context(entry, said, exists, today)
-            result.problems.extend(checked.problems)
-            if isinstance(checked.entry, Employer):
-                result.employers[checked.entry.id] = checked.entry
-            elif isinstance(checked.entry, Opportunity):
-                result.opportunities[checked.entry.id] = checked.entry
-    if log is not None:
-        log.save()
-    else:
+    try:
+        with collector_paused():
+            checked_all = _check_all(files, log, keep, result.digests)
+            for done, (entry, said) in enumerate(checked_all, 1):
+                if progress:
+                    progress(done, len(files))
+                checked = in_context(entry, said, exists, today)
+                result.problems.extend(checked.problems)
+                if isinstance(checked.entry, Employer):
+                    result.employers[checked.entry.id] = checked.entry
+                elif isinstance(checked.entry, Opportunity):
+                    result.opportunities[checked.entry.id] = checked.entry
+        if log is not None:
+            log.save()
+    finally:
+        if log is not None:
+            log.close()  # stopped part-way: the next build may use the log at once
+    if log is None:
         result.digests = {}  # page keys need a digest of every file: without the cache, none
     if only is None:  # a name can only be compared with the whole register's
         result.problems.extend(lookalike_names(result.employers.values()))

@@ -321,3 +321,37 @@ def test_only_files_whose_bytes_changed_are_checked_again(tmp_path: Path, monkey
     assert [line.split()[1] for line in _checked(log)] == [str(changed)]
     assert result.problems == validate_content(content, TODAY).problems != fresh.problems
     assert result.opportunities.keys() == fresh.opportunities.keys() - {changed.stem}
+
+
+def test_a_run_stopped_part_way_lets_go_of_the_log(tmp_path: Path) -> None:
+    content = content_copy(tmp_path)
+    fresh = validate_content(content, TODAY)
+    run(content, tmp_path / "cache")
+
+    def stop(done: int, total: int) -> None:
+        if done == 5:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        validate_content(content, TODAY, progress=stop, cache_dir=tmp_path / "cache")
+    (saved,) = (tmp_path / "cache").glob("checked-*.pickle")
+    guard = cache.hold(saved)  # free at once, not when the stopped run's objects are collected
+    assert guard is not None
+    guard.close()
+    assert same(run(content, tmp_path / "cache")[0], fresh)
+
+
+def test_a_log_that_cannot_be_written_is_done_without(tmp_path: Path, monkeypatch) -> None:
+    content = content_copy(tmp_path)
+    fresh = validate_content(content, TODAY)
+
+    def full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(checklog, "_dump", full)  # the log cannot be saved
+    assert same(validate_content(content, TODAY, cache_dir=tmp_path / "cache"), fresh)
+    monkeypatch.setattr(checklog, "_texts_file", full)  # nor even begun
+    assert same(validate_content(content, TODAY, cache_dir=tmp_path / "cache"), fresh)
+    monkeypatch.undo()
+    assert same(run(content, tmp_path / "cache")[0], fresh)
+    assert same(run(content, tmp_path / "cache")[0], fresh)
