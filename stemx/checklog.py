@@ -57,14 +57,29 @@ _ALLOWED = {
 }
 
 
+# What unpickling damaged bytes raises (the same bytes written by other code fail the version check).
+_DAMAGED = (
+    pickle.UnpicklingError,
+    EOFError,
+    ValueError,
+    TypeError,
+    IndexError,
+    KeyError,
+    AttributeError,
+    OverflowError,
+)
+
+
 class _Unpickler(pickle.Unpickler):
-    def __init__(self, file: BinaryIO, texts: TextStore) -> None:
+    """Makes only what a log holds; `texts` is where its stored texts are (None: the header, which has none)."""
+
+    def __init__(self, file: BinaryIO, texts: TextStore | None) -> None:
         super().__init__(file)
-        self._text = partial(StoredText, texts)
+        self._texts = texts
 
     def find_class(self, module: str, name: str) -> Any:
-        if (module, name) == (__name__, "_text"):
-            return self._text
+        if (module, name) == (__name__, "_text") and self._texts is not None:
+            return partial(StoredText, self._texts)
         if (module, name) == ("stemx.content", "Said"):
             from .content import Said  # content imports this module
 
@@ -108,7 +123,7 @@ class CheckedLog:
         try:
             self._read()
             self._fresh = False
-        except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, IndexError, KeyError):
+        except (OSError, *_DAMAGED):
             self.records, self._logged = {}, 0
             try:
                 # A new texts file in place of the old one: a build that read the old one (serve's
@@ -122,7 +137,7 @@ class CheckedLog:
     def _read(self) -> None:
         with open(self.path, "rb") as f:
             size = os.fstat(f.fileno()).st_size
-            version, code, self._tag = pickle.load(f)
+            version, code, self._tag = _Unpickler(f, None).load()
             if (version, code) != (FORMAT, checker_version()):
                 raise ValueError("written by other code")
             fd = os.open(self._texts_path, os.O_RDWR)
@@ -137,7 +152,7 @@ class CheckedLog:
                         self.records[record[1]] = record
                         self._logged += 1
                     whole = f.tell()
-            except (pickle.UnpicklingError, EOFError, ValueError, TypeError, IndexError, AttributeError):
+            except _DAMAGED:
                 os.truncate(self.path, whole)  # cut short (a build stopped while writing): keep the whole batches
 
     def known(self) -> dict[tuple[str, str], bytes]:

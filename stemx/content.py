@@ -112,7 +112,7 @@ def discover(content_dir: Path) -> tuple[list[EntryFile], list[Problem]]:
             if not name.endswith(SUFFIXES):
                 problems.append(Problem(source, 1, 1, "", "not a content file: entries are .yaml files"))
                 continue
-            entry = EntryFile(kind, directory, name, source, signature(item.stat(follow_symlinks=False)))
+            entry = EntryFile(kind, directory, name, source, _signature_of(item))
             # Ids are lower-case, so a case-insensitive clash (Acme.yaml vs acme.yaml, or
             # acme.yml beside acme.yaml) would publish two entries at one address.
             key = entry.stem.lower()
@@ -124,6 +124,13 @@ def discover(content_dir: Path) -> tuple[list[EntryFile], list[Problem]]:
             seen[key] = name
             files.append(entry)
     return files, problems
+
+
+def _signature_of(item: os.DirEntry[str]) -> Signature | None:
+    try:
+        return signature(item.stat(follow_symlinks=False))
+    except OSError:  # gone since the folder was listed: reading it says so
+        return None
 
 
 def _refused(item: os.DirEntry[str], folder: str) -> str:

@@ -355,3 +355,22 @@ def test_a_log_that_cannot_be_written_is_done_without(tmp_path: Path, monkeypatc
     monkeypatch.undo()
     assert same(run(content, tmp_path / "cache")[0], fresh)
     assert same(run(content, tmp_path / "cache")[0], fresh)
+
+
+def test_a_log_makes_nothing_but_entries(tmp_path: Path) -> None:
+    """A record naming any other class (here one that would run a command) is refused, not made."""
+    import pickle
+
+    content = content_copy(tmp_path)
+    fresh = validate_content(content, TODAY)
+    _, saved = run(content, tmp_path / "cache")
+    ran = tmp_path / "ran"
+
+    class Command:
+        def __reduce__(self):
+            return os.system, (f"touch {ran}",)
+
+    with saved.open("ab") as f:
+        pickle.dump([("opportunity", "x.yaml", b"0" * 16, Command(), None)], f)
+    assert same(run(content, tmp_path / "cache")[0], fresh)
+    assert not ran.exists()

@@ -133,7 +133,7 @@ def facet_nav(
     """The filter navigation: every value of every facet with its count, in schema order.
 
     On a page already filtered (`within`: the facet, its code and, for each other facet, how
-    many of the page's items have each value: within_counts), the other facets count within
+    many of the page's items have each value: Overlaps.counts), the other facets count within
     those items and link to the search page with both choices, since static pages cannot hold
     every combination; the facet's own values stay links to their pages.
     """
