@@ -13,6 +13,7 @@ import multiprocessing
 import os
 import pickle
 import signal
+import struct
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -41,15 +42,17 @@ def employer_registered(content_dir: Path) -> Callable[[str], bool]:
     return lambda entry_id: (employers / f"{entry_id}.yaml").is_file()
 
 
-# What a file's status says of its bytes: inode, size, modified and changed times (ns). The same
-# signature means the same bytes, as for git and make: the changed time (ctime) cannot be set
-# back, so a file written again differs in it even with its modified time restored.
-Signature = tuple[int, int, int, int]
+# What a file's status says of its bytes: inode, size, modified and changed times (ns), packed
+# in 32 bytes (a tuple of four numbers would cost 200 bytes a file). The same signature means
+# the same bytes, as for git and make: the changed time (ctime) cannot be set back, so a file
+# written again differs in it even with its modified time restored.
+Signature = bytes
 RACY_NS = 2_000_000_000  # a file changed this recently when read might change again within its clock tick
+_SIGNATURE = struct.Struct("<QQqq")
 
 
 def signature(st: os.stat_result) -> Signature:
-    return st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns
+    return _SIGNATURE.pack(st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,11 +101,12 @@ def discover(content_dir: Path) -> tuple[list[EntryFile], list[Problem]]:
         seen: dict[str, str] = {}  # lower-case id -> file name
         with os.scandir(directory) as it:
             # Lower-case names first: ids are lower-case, so in a clash the other file is the stray.
+            # Each file's signature taken as it is listed: no directory entry is kept.
             found = sorted(
-                ((e.name, _refused(e, folder), e) for e in it if not e.name.startswith(".")),
+                ((e.name, _refused(e, folder), _signature_of(e)) for e in it if not e.name.startswith(".")),
                 key=lambda n: (n[0].lower(), n[0] != n[0].lower()),
             )
-        for name, refused, item in found:
+        for name, refused, sig in found:
             source = f"{shown}/{folder}/{name}"
             if refused:
                 problems.append(Problem(source, 1, 1, "", refused))
@@ -112,7 +116,7 @@ def discover(content_dir: Path) -> tuple[list[EntryFile], list[Problem]]:
             if not name.endswith(SUFFIXES):
                 problems.append(Problem(source, 1, 1, "", "not a content file: entries are .yaml files"))
                 continue
-            entry = EntryFile(kind, directory, name, source, _signature_of(item))
+            entry = EntryFile(kind, directory, name, source, sig)
             # Ids are lower-case, so a case-insensitive clash (Acme.yaml vs acme.yaml, or
             # acme.yml beside acme.yaml) would publish two entries at one address.
             key = entry.stem.lower()
@@ -127,6 +131,8 @@ def discover(content_dir: Path) -> tuple[list[EntryFile], list[Problem]]:
 
 
 def _signature_of(item: os.DirEntry[str]) -> Signature | None:
+    if not item.is_file(follow_symlinks=False):
+        return None  # refused or skipped: never read
     try:
         return signature(item.stat(follow_symlinks=False))
     except OSError:  # gone since the folder was listed: reading it says so
