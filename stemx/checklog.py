@@ -5,14 +5,15 @@ What a file says on its own (parse, schema, rules) and the entry made from it de
 its bytes, its place in the content folder and the code, so a rebuild checks only the files
 whose bytes changed. Reading back what the others said is most of a rebuild's loading, so
 the log keeps the entries themselves, pickled in batches: at 10,000 employers and 40,000
-opportunities they read back in about 0.7 s, where unpickling 50,000 parsed files from a table
+opportunities they read back in about 1 s, where unpickling 50,000 parsed files from a table
 and making each entry again took 4-5 s.
 
 - checked-<folder>.pickle: a header (format, checker version, its texts file's tag), then
   batches of records (kind, path as shown, digest of the bytes, what the file says, its
   signature: inode, size and times). A file whose signature is its record's is not even read;
   a rebuild appends one batch for the files whose bytes (or only signature) changed; a file's
-  later record stands for its earlier ones. Once the dead records outnumber the live ones, the log is written again from the live.
+  later record stands for its earlier ones. Once the dead records outnumber the live ones,
+  the log is written again from the live.
 - texts-<folder>.bin: the descriptions those entries refer to (texts.py), append-only, opening
   with a random tag that the log's header names: a log never reads another log's texts.
 
@@ -115,13 +116,13 @@ class CheckedLog:
         self._new: list[Record] = []  # this build's, to append
         self._live: set[str] = set()  # files this build has: the other records are dead
         self._guard = hold(self.path)
-        self.texts = TextStore()  # busy: a build without the cache keeps its texts in a temporary file
         self._tag = b""
         self._fresh = True
-        if self._guard is None:
+        if self._guard is None:  # busy: this build goes without, its texts in a temporary file
+            self.texts = TextStore()
             return
         try:
-            self._read()
+            self.texts = self._read()
             self._fresh = False
         except (OSError, *_DAMAGED):
             self.records, self._logged = {}, 0
@@ -134,7 +135,8 @@ class CheckedLog:
                 self.texts = TextStore()
                 self.close()
 
-    def _read(self) -> None:
+    def _read(self) -> TextStore:
+        """Read the log's records; returns the store of their texts."""
         with open(self.path, "rb") as f:
             size = os.fstat(f.fileno()).st_size
             version, code, self._tag = _Unpickler(f, None).load()
@@ -144,20 +146,26 @@ class CheckedLog:
             if os.pread(fd, TAG, 0) != self._tag:
                 os.close(fd)
                 raise ValueError("texts of another log")
-            self.texts = TextStore(fd)
+            texts = TextStore(fd)
             whole = f.tell()
             try:
                 while whole < size:
-                    for record in _Unpickler(f, self.texts).load():
+                    for record in _Unpickler(f, texts).load():
                         self.records[record[1]] = record
                         self._logged += 1
                     whole = f.tell()
             except _DAMAGED:
                 os.truncate(self.path, whole)  # cut short (a build stopped while writing): keep the whole batches
+            return texts
 
-    def known(self) -> dict[tuple[str, str], bytes]:
-        """(kind, path as shown) -> the digest of the bytes of its record."""
-        return {(record[0], source): record[2] for source, record in self.records.items()}
+    def known(self, files: Iterable[tuple[str, str]]) -> dict[tuple[str, str], bytes]:
+        """For each of these (kind, path as shown) that has a record, the digest of its bytes."""
+        found = {}
+        for kind, source in files:
+            record = self.records.get(source)
+            if record is not None and record[0] == kind:
+                found[kind, source] = record[2]
+        return found
 
     def unchanged(self, kind: str, source: str, signature: object) -> tuple[bytes, Any] | None:
         """(digest, what the file said) if its record has this signature (None if not)."""

@@ -345,7 +345,7 @@ def _check_all(
         else:
             digests[entry.source] = kept[0]
             yield entry, kept[1]
-    known = log.known() if log is not None and unread else {}
+    known = log.known((e.kind, e.source) for e in unread) if log is not None else {}
     for chunk, read in _read_all(unread, known):
         for entry, (digest, sig, said_pickled) in zip(chunk, read, strict=True):
             said: Said | None = None

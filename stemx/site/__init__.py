@@ -50,7 +50,6 @@ class Site:
     # hold about 500 MB of the pages process in memory.
     cards: dict[str, Text] = field(default_factory=dict)
     _texts: TextStore = field(default_factory=TextStore)
-    _overlaps: dict[int, Overlaps] = field(default_factory=dict)  # by the groups they count
 
     def __post_init__(self) -> None:
         self.env = self.write.env
@@ -71,6 +70,11 @@ class Site:
         b = browse(self.register)
         self.env.globals["open_counts"] = b.open_counts
         return b
+
+    @cached_property
+    def overlaps(self) -> Overlaps:
+        """The open opportunities' filter counts within each facet value's list, counted once."""
+        return Overlaps(self.b.groups)
 
     def card(self, o: Opportunity) -> str:
         """An opportunity's card, rendered once: it appears on about eight listing pages."""
@@ -96,9 +100,8 @@ class Site:
         shown: tuple[object, ...] = (base, current, counts)
         inside = None
         if within is not None:
-            if id(groups) not in self._overlaps:
-                self._overlaps[id(groups)] = Overlaps(groups)
-            counted = self._overlaps[id(groups)].counts(facets, *within)
+            assert groups is self.b.groups  # the only lists filtered within: the open opportunities
+            counted = self.overlaps.counts(facets, *within)
             inside = (*within, counted)
             shown += (within[0].segment, within[1], [(s, sorted(c.items())) for s, c in sorted(counted.items())])
         key = hashlib.blake2b(repr(shown).encode(), digest_size=16).digest()
