@@ -169,8 +169,8 @@ class FileResult:
 
     data: dict[str, Any] | None  # the parsed entry, None when it could not be read
     problems: list[Problem]
-    employer_ref: tuple[str, Problem] | None = None  # (employer id, the problem if it does not exist)
-    stale: tuple[date, Problem] | None = None  # (reviewed date, the warning once it is over a year old)
+    employer_ref: tuple[str, int, int] | None = None  # (employer id, line, column): rules.employer_reference
+    stale: tuple[date, int, int] | None = None  # (reviewed date, line, column): rules.review_due
 
     def __reduce__(self) -> tuple[type[FileResult], tuple[Any, ...]]:
         return FileResult, (self.data, self.problems, self.employer_ref, self.stale)  # fast to unpickle
@@ -183,8 +183,10 @@ class Said:
 
     entry: Employer | Opportunity | None
     problems: tuple[Problem, ...]
-    employer_ref: tuple[str, Problem] | None = None
-    stale: tuple[date, Problem] | None = None
+    # Where to report what depends on the register and the date, not the problems themselves:
+    # a rebuild reads one Said per file back and few of them have either problem.
+    employer_ref: tuple[str, int, int] | None = None
+    stale: tuple[date, int, int] | None = None
 
     @classmethod
     def of(cls, entry: EntryFile, result: FileResult, keep: Keep = str) -> Said:
@@ -217,16 +219,16 @@ def check_bytes(entry: EntryFile, data: bytes) -> FileResult:
     problems += rules.check_text(doc, source, rules.strings(doc.data))
     problems += rules.check_dates(doc, source)
     problems += rules.warnings(doc, source)
-    return FileResult(doc.data, problems, rules.employer_reference(doc, source), rules.review_due(doc, source))
+    return FileResult(doc.data, problems, rules.employer_reference(doc), rules.review_due(doc))
 
 
 def in_context(entry: EntryFile, said: Said, employer_exists: Callable[[str], bool], today: date) -> Checked:
     """Add the checks that depend on the rest of the register and the date to what a file says."""
     problems = list(said.problems)
     if entry.kind == "opportunity" and said.employer_ref and not employer_exists(said.employer_ref[0]):
-        problems.append(said.employer_ref[1])
+        problems.append(rules.missing_employer(entry.source, said.employer_ref))
     if said.stale and today - said.stale[0] > rules.REVIEW_AFTER:
-        problems.append(said.stale[1])
+        problems.append(rules.overdue(entry.source, said.stale))
     if said.entry is None or any(p.severity == "error" for p in problems):
         return Checked(None, problems)
     return Checked(said.entry, problems)

@@ -163,13 +163,20 @@ def check_identity(doc: Document, source: str, kind: str, stem: str) -> list[Pro
     return []
 
 
-def employer_reference(doc: Document, source: str) -> tuple[str, Problem] | None:
-    """The employer an opportunity names, with the problem to report if it does not exist."""
+def employer_reference(doc: Document) -> tuple[str, int, int] | None:
+    """The employer an opportunity names, with where: (id, line, column). Whether it exists is
+    known only beside the rest of the register; the problem is made if it does not
+    (`missing_employer`). Kept for every file, so kept small: three values, not a Problem."""
     employer = doc.data.get("employer")
     if not isinstance(employer, str):
         return None
+    return (employer, *doc.position(["employer"]))
+
+
+def missing_employer(source: str, reference: tuple[str, int, int]) -> Problem:
+    employer, line, column = reference
     message = f"no employer with id '{employer}' (there is no content/employers/{employer}.yaml)"
-    return employer, _problem(doc, source, ["employer"], message)
+    return Problem(source, line, column, "employer", message)
 
 
 def _as_date(value: Any) -> date | None:
@@ -235,13 +242,19 @@ def _contact_field(data: dict[str, Any], path: tuple[str, str]) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def review_due(doc: Document, source: str) -> tuple[date, Problem] | None:
-    """The reviewed date, with the warning to show once it is more than a year old."""
+def review_due(doc: Document) -> tuple[date, int, int] | None:
+    """The reviewed date, with where: (date, line, column); once it is more than a year old
+    on the build's date, `overdue` is the warning."""
     reviewed = _as_date(doc.data.get("reviewed"))
     if reviewed is None:
         return None
+    return (reviewed, *doc.position(["reviewed"]))
+
+
+def overdue(source: str, review: tuple[date, int, int]) -> Problem:
+    reviewed, line, column = review
     message = f"not reviewed since {reviewed}: ask the employer to confirm the entry is current, then update the date"
-    return reviewed, _problem(doc, source, ["reviewed"], message, True)
+    return Problem(source, line, column, "reviewed", message, "warning")
 
 
 def warnings(doc: Document, source: str) -> list[Problem]:
