@@ -11,7 +11,7 @@ from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from ..cache import cache_file
 from ..config import BuildConfig
@@ -32,6 +32,7 @@ from .xlsx import write_xlsx
 __all__ = ["LICENCE", "write_open_data", "version"]
 
 SQLITE = "stem-exchange.sqlite"
+K = TypeVar("K", bound=tuple[Any, ...])
 XLSX = "stem-exchange.xlsx"
 DATASETTE = "datasette-metadata.json"
 
@@ -163,7 +164,7 @@ def _write_tables(
             if table.entity is None:  # the code lists
                 encoded = encode_rows(table, table.rows(register))
                 csvs[table.name].add(encoded.csv.encode())
-                jsons[table.name].add(("\n" + encoded.json).encode())
+                jsons[table.name].add(b"\n" + encoded.json)
                 rows[table.name] += len(encoded.values)
                 if old is None:
                     db.insert(table, encoded.values)
@@ -182,7 +183,7 @@ def _write_tables(
                     layout.put(entity, entry.id, register.entry_key(entry), part.write(share))
                 continue
             remade: list[tuple[str, bytes | None, array[int] | None]] = []  # written once the layout is read
-            for entry, kept in _compare(register, entity, layout):
+            for entry, kept in _compare(register, entity, layout.kept(entity)):
                 if kept is not None and entry is not None and (entity, entry.id) not in changed:
                     part.keep(kept)
                     continue
@@ -228,12 +229,12 @@ class _Parts:
         lengths = array("q")
         for table, encoded, (csv, json_) in zip(self.tables, share.tables, self.files, strict=True):
             lengths.append(csv.add(encoded.csv.encode()))
-            lengths.append(json_.add(("\n" + encoded.json).encode() if encoded.values else b""))
+            lengths.append(json_.add(b"\n" + encoded.json if encoded.values else b""))
             lengths.append(len(encoded.values))
             if encoded.values:
                 self.db.insert(table, encoded.values)
                 self.rows[table.name] += len(encoded.values)
-        lengths.append(self.whole.add(("\n" + share.nested).encode()))
+        lengths.append(self.whole.add(b"\n" + share.nested))
         return lengths
 
     def keep(self, kept: Kept) -> None:
@@ -253,16 +254,16 @@ class _Parts:
         self.whole.skip(kept.lengths[-1])
 
 
-def _compare(register: Register, entity: Entity, layout: Layout) -> Iterator[tuple[Entry | None, Kept | None]]:
-    """The entity's entries beside the layout's, both in id order: (entry, its kept part), (a new
-    entry, None) or (None, the part of an entry that went)."""
-    kept = layout.kept(entity)
+def _compare(register: Register, entity: Entity, kept: Iterator[K]) -> Iterator[tuple[Entry | None, K | None]]:
+    """The entity's entries beside what the layout has of each (rows whose first value is the
+    id), both in id order: (entry, its row), (a new entry, None) or (None, the row of an entry
+    that went)."""
     last = next(kept, None)
     for entry in entries(register, entity):
-        while last is not None and last.id < entry.id:
+        while last is not None and last[0] < entry.id:
             yield None, last
             last = next(kept, None)
-        if last is not None and last.id == entry.id:
+        if last is not None and last[0] == entry.id:
             yield entry, last
             last = next(kept, None)
         else:
@@ -301,9 +302,9 @@ def _changed(register: Register, layout: Layout) -> Changed | None:
     most = (len(register.employers) + len(register.opportunities)) // SPLICE_SHARE
     changed: set[tuple[Entity, str]] = set()
     for entity, _ in _WHOLE:
-        for entry, kept in _compare(register, entity, layout):
-            if entry is None or kept is None or kept.key is None or kept.key != register.entry_key(entry):
-                changed.add((entity, entry.id if entry is not None else cast(Kept, kept).id))
+        for entry, row in _compare(register, entity, layout.keys(entity)):
+            if entry is None or row is None or row[1] is None or row[1] != register.entry_key(entry):
+                changed.add((entity, entry.id if entry is not None else cast(tuple[str, bytes], row)[0]))
                 if len(changed) > most:
                     return None
     return frozenset(changed)

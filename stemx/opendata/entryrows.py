@@ -10,30 +10,31 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Any, NamedTuple
+
+import orjson
 
 from ..model import Employer, Opportunity, Register
 from . import nested
 from .csvfiles import csv_cell
 from .tables import TABLES, Entity, Table, entries
 
-# One encoder for every record (json.dumps with options builds one per call); the files are
-# UTF-8, so text stays as it is written.
-encode = json.JSONEncoder(ensure_ascii=False).encode
+# orjson: the standard library's encoder, called once per row (about 530,000 at 10,000
+# employers), was a fifth of the stage. Compact, UTF-8, text as it is written.
+encode = orjson.dumps
 
 
 class Encoded(NamedTuple):
     csv: str  # CSV lines, each ending in CRLF
-    json: str  # JSON records joined by ",\n"
+    json: bytes  # JSON records joined by ",\n"
     values: list[tuple[Any, ...]]  # for SQLite: dates as ISO text
 
 
 class Share(NamedTuple):
     tables: tuple[Encoded, ...]  # one per table of the entity, in TABLES order
-    nested: str  # the entry's record in employers.json or opportunities.json
+    nested: bytes  # the entry's record in employers.json or opportunities.json
 
 
 def tables_of(entity: Entity) -> tuple[Table, ...]:
@@ -45,7 +46,7 @@ def encode_rows(table: Table, rows: Iterable[tuple[Any, ...]]) -> Encoded:
     names = [c.name for c in table.columns]
     return Encoded(
         _csv_lines(values),
-        ",\n".join(encode(dict(zip(names, row, strict=True))) for row in values),
+        b",\n".join(encode(dict(zip(names, row, strict=True))) for row in values),
         values,
     )
 

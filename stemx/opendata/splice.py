@@ -13,6 +13,7 @@ spliced from.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import uuid
 from array import array
@@ -62,6 +63,13 @@ class Layout:
         query = "SELECT id, key, lengths FROM parts WHERE entity = ? ORDER BY id"
         for entry_id, key, lengths in self.db.execute(query, (entity,)):
             yield Kept(entry_id, key, array("q", lengths))
+
+    def keys(self, entity: Entity) -> Iterator[tuple[str, bytes | None]]:
+        """The entity's (id, key) in id order: what telling the changed entries apart needs, read
+        without the lengths (a rebuild reads the layout twice; this pass is the lighter one)."""
+        if self.db is None:
+            return
+        yield from self.db.execute("SELECT id, key FROM parts WHERE entity = ? ORDER BY id", (entity,))
 
     def put(self, entity: Entity, entry_id: str, key: bytes | None, lengths: array[int]) -> None:
         if self.db is not None:
@@ -144,13 +152,10 @@ class DataFile:
         self._run = None
         if self._written:
             self._f.write(self._sep)
-        self._old.seek(start)
-        while start < end:
-            chunk = self._old.read(min(_COPY, end - start))
-            if not chunk:
-                raise ValueError(f"{self._old.name} is shorter than its layout says")
-            self._f.write(chunk)
-            start += len(chunk)
+        self._f.flush()  # the copy goes to the file's descriptor, after what is buffered
+        copied = _copy(self._old.fileno(), self._f.fileno(), start, end - start)
+        if copied < end - start:
+            raise ValueError(f"{self._old.name} is shorter than its layout says")
         self._written = True
 
     def close(self) -> None:
@@ -161,3 +166,26 @@ class DataFile:
             self._f.close()
             if self._old is not None:
                 self._old.close()
+
+
+def _copy(source: int, target: int, start: int, length: int) -> int:
+    """Copy `length` bytes of `source` from `start` to where `target` is; returns the bytes
+    copied (fewer: the source is shorter). In the kernel where it can (copy_file_range: a
+    one-file rebuild copies ~400 MB of data files at 10,000 employers), else read and write."""
+    done = 0
+    try:
+        while done < length:
+            n = os.copy_file_range(source, target, length - done, start + done)
+            if n == 0:
+                return done
+            done += n
+        return done
+    except (AttributeError, OSError):  # not Linux, or a file system that cannot: copy it here
+        os.lseek(source, start + done, os.SEEK_SET)
+        while done < length:
+            chunk = os.read(source, min(_COPY, length - done))
+            if not chunk:
+                return done
+            os.write(target, chunk)  # a regular file: written whole
+            done += len(chunk)
+        return done

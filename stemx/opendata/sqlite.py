@@ -19,6 +19,7 @@ from typing import Any
 
 from .tables import Table
 
+BATCH = 5000  # rows of one table gathered before they are inserted (a clean build)
 _SQL_TYPES = {"string": "TEXT", "integer": "INTEGER", "number": "REAL", "boolean": "INTEGER", "date": "TEXT"}
 
 
@@ -72,15 +73,29 @@ class Database:
             # Parents before the tables that refer to them (code lists first), so the schema reads naturally.
             for table in [t for t in self.tables if not t.foreign_keys] + [t for t in self.tables if t.foreign_keys]:
                 self.db.execute(create_table_sql(table, types[table.name]))
+        self._pending: dict[str, list[tuple[Any, ...]]] = {}  # a clean build's rows not yet inserted
         self._inserts = {
             t.name: f"INSERT INTO {_q(t.name)} VALUES ({', '.join('?' * len(t.columns))})" for t in self.tables
         }
 
     def insert(self, table: Table, rows: list[tuple[Any, ...]]) -> None:
-        """Insert rows whose dates are already ISO text (an entry's rows at a time)."""
+        """Insert rows whose dates are already ISO text (an entry's rows at a time). A clean
+        build gathers them per table and inserts BATCH at a time: one call per entry and table
+        cost more than the inserts (210,000 calls at 10,000 employers)."""
+        if not self.patching:
+            pending = self._pending.setdefault(table.name, [])
+            pending += rows
+            if len(pending) >= BATCH:
+                self._insert_pending()
+            return
         self.db.executemany(self._inserts[table.name], rows)
-        if self.patching and table.searchable:  # a clean build indexes every row at the end
+        if table.searchable:  # a clean build indexes every row at the end
             self._index(table, "", rows[0][0])
+
+    def _insert_pending(self) -> None:
+        for name, rows in self._pending.items():
+            self.db.executemany(self._inserts[name], rows)
+        self._pending = {}
 
     def remove(self, table: Table, entry_id: str) -> None:
         """Patching: delete an entry's rows (its id is each entity table's first column)."""
@@ -100,6 +115,7 @@ class Database:
 
     def finish(self) -> None:
         try:
+            self._insert_pending()
             for table in self.tables if not self.patching else ():
                 for column in table.indexes:
                     self.db.execute(f"CREATE INDEX {_q(f'{table.name}_{column}')} ON {_q(table.name)} ({_q(column)})")

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import os
 import sqlite3
 import tempfile
@@ -34,6 +33,8 @@ from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
 from typing import NamedTuple
+
+import orjson
 
 from ..cache import hold, kept_database, release
 from ..output import link_or_copy
@@ -151,7 +152,7 @@ class Staging:
             if entry.key is not None and kept.get(entry.source) == entry.key:
                 continue
             r = entry.make()
-            card = json.dumps(r.card, ensure_ascii=False, separators=(",", ":"))
+            card = orjson.dumps(r.card).decode()  # compact, text as written
             new = (r.group, r.closes, r.date, r.published, r.card["url"], r.strong, r.body, r.facets, card)
             if entry.source not in kept:
                 db.execute(

@@ -4,6 +4,8 @@ build's (the SQLite file by what it holds)."""
 
 from __future__ import annotations
 
+import errno
+import os
 import random
 import shutil
 from dataclasses import replace
@@ -86,10 +88,25 @@ def test_the_next_days_build_splices_and_encodes_only_the_entries_the_day_change
     _same_data(config.out_dir, tmp_path / "clean")
 
 
+def _copy_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As on a system without copy_file_range (or a file system that refuses it)."""
+
+    def refuse(*args: object) -> int:
+        raise OSError(errno.EXDEV, "not here")
+
+    monkeypatch.setattr(os, "copy_file_range", refuse)
+
+
+@pytest.mark.parametrize("copy", ["kernel", "read and write"])
 @pytest.mark.parametrize("sep", [b"", b","])
-def test_a_file_spliced_from_parts_equals_one_written_whole(tmp_path: Path, sep: bytes) -> None:
+def test_a_file_spliced_from_parts_equals_one_written_whole(
+    tmp_path: Path, sep: bytes, copy: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Random parts (some empty: an entry with no rows in a table), then a random mix of kept,
-    changed, removed and new ones: the spliced file is the one writing every part gives."""
+    changed, removed and new ones: the spliced file is the one writing every part gives, whether
+    the kept runs are copied by the kernel or read and written."""
+    if copy != "kernel":
+        _copy_here(monkeypatch)
     rng = random.Random(7)
     for attempt in range(200):
         old_parts = [rng.choice([b"", b"\nrow%d" % n * rng.randint(1, 3)]) for n in range(rng.randint(0, 12))]
@@ -112,6 +129,21 @@ def test_a_file_spliced_from_parts_equals_one_written_whole(tmp_path: Path, sep:
                 spliced.skip(len(part))
         spliced.close()
         assert (tmp_path / "new").read_bytes() == _whole(tmp_path / "expected", new_parts, sep).read_bytes(), attempt
+
+
+@pytest.mark.parametrize("copy", ["kernel", "read and write"])
+def test_a_published_file_shorter_than_its_layout_is_refused(
+    tmp_path: Path, copy: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if copy != "kernel":
+        _copy_here(monkeypatch)
+    old = _whole(tmp_path / "old", [b"\none", b"\ntwo"], b",")
+    old.write_bytes(old.read_bytes()[:-6])  # cut inside the second part
+    spliced = DataFile(tmp_path / "new", b"[", b"]", b",", old)
+    spliced.keep(4)
+    spliced.keep(4)
+    with pytest.raises(ValueError, match="shorter than its layout says"):
+        spliced.close()
 
 
 def _whole(path: Path, parts: list[bytes], sep: bytes) -> Path:
