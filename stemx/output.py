@@ -31,6 +31,7 @@ import os
 import pickle
 import shutil
 import threading
+from array import array
 from collections.abc import Callable
 from dataclasses import fields
 from functools import cache
@@ -48,6 +49,11 @@ if TYPE_CHECKING:
     from .model import Register
 
 MANIFEST_ID = ".stemx-manifest"  # in the site: the digest of the manifest it was built with
+
+# Patching: published files at least LARGE bytes that are replaced are linked into REPLACED, in
+# the staging folder, rather than freed as they are replaced (Output.commit).
+LARGE = 1 << 20
+REPLACED = ".replaced"
 
 # BuildConfig fields that change no byte of the output: where things are read from and written
 # to, and how strictly warnings count. Every other field is in every file's key.
@@ -173,10 +179,10 @@ class Output:
         """Write the manifest beside the finished site (`publish` moves it in place once the site is)."""
         if self._manifest is None:
             return
-        (self.folder / MANIFEST_ID).write_text(_digest(self.made), encoding="ascii")
+        data = _dumps(self.made, self.results)
+        (self.folder / MANIFEST_ID).write_text(_digest(data), encoding="ascii")
         self._manifest.parent.mkdir(parents=True, exist_ok=True)
-        with self._manifest.with_name(self._manifest.name + ".new").open("wb") as f:
-            pickle.dump((self.made, self.results), f, protocol=pickle.HIGHEST_PROTOCOL)
+        self._manifest.with_name(self._manifest.name + ".new").write_bytes(data)
 
     def publish(self) -> None:
         """The site is in place: its manifest becomes the one the next build reuses from."""
@@ -197,18 +203,17 @@ class Output:
         for path in self._removed:
             made.pop(path, None)
         pending = self._manifest.with_name(f"{self._manifest.name}.{os.getpid()}.new")
-        with pending.open("wb") as f:
-            pickle.dump((made, results), f, protocol=pickle.HIGHEST_PROTOCOL)
+        data = _dumps(made, results)
+        pending.write_bytes(data)
         os.replace(pending, self._manifest)
-        self.put(MANIFEST_ID, _digest(made).encode("ascii"))  # last: the manifest is whole
+        self.put(MANIFEST_ID, _digest(data).encode("ascii"))  # last: the manifest is whole
 
     def _load(self, path: Path, expected: str | None = None) -> tuple[dict[str, Made], dict[str, tuple[bytes, Any]]]:
         """The manifest at `path` if it is the published site's (its digest is `expected`, or the one in the site)."""
         try:
-            with path.open("rb") as f:
-                made, results = pickle.load(f)
-            if (expected or (self.published / MANIFEST_ID).read_text(encoding="ascii")) == _digest(made):
-                return made, results
+            data = path.read_bytes()
+            if (expected or (self.published / MANIFEST_ID).read_text(encoding="ascii")) == _digest(data):
+                return _loads(data)
         except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, ImportError):
             pass
         return {}, {}
@@ -285,6 +290,7 @@ class Output:
         half-way leaves a site no build reuses from (the next one is made whole)."""
         published = self.published
         (published / MANIFEST_ID).unlink(missing_ok=True)
+        os.mkdir(f"{self._root}/{REPLACED}")
         aside = self._move_in("")
         for path in self.old.keys() - self.made.keys():
             if self._owner(path) is None:
@@ -309,11 +315,13 @@ class Output:
             for item in items:
                 path = folder + item.name
                 target = f"{self._published}/{path}"
-                if path == MANIFEST_ID:
+                if path in (MANIFEST_ID, REPLACED):
                     continue
                 if not item.is_dir():
                     if os.path.isdir(target):  # a folder last time, a file now
                         aside.append(set_aside(Path(target), self.published))
+                    else:
+                        self._keep_replaced(target, path)
                     os.replace(item.path, target)
                 elif path + "/" in self.made or not os.path.isdir(target):
                     if os.path.lexists(target):
@@ -322,6 +330,16 @@ class Output:
                 else:
                     aside += self._move_in(path + "/")
         return aside
+
+    def _keep_replaced(self, target: str, path: str) -> None:
+        """Link a large published file about to be replaced into the staging folder, which is
+        removed in the background once the build is done: freeing the blocks of the data files
+        (about 700 MB at 10,000 employers) took 0.3-0.5 s of a one-file rebuild in the rename."""
+        try:
+            if os.stat(target).st_size >= LARGE:
+                os.link(target, f"{self._root}/{REPLACED}/{path.replace('/', '%')}")
+        except OSError:  # not there (a new file), or no link here: the rename frees it
+            pass
 
     def _owner(self, path: str) -> Made | None:
         """What this build made at `path`, or the folder around it one stage owns, innermost first."""
@@ -504,11 +522,36 @@ def _collision(path: str, first: str, second: str) -> str:
     )
 
 
-def _digest(manifest: dict[str, Made]) -> str:
-    digest = hashlib.blake2b(digest_size=16)
-    for path in sorted(manifest):
-        digest.update(path.encode() + b"\0" + (manifest[path].key or b""))
-    return digest.hexdigest()
+def _digest(manifest: bytes) -> str:
+    """What names a manifest (kept in the site it describes): a digest of its bytes."""
+    return hashlib.blake2b(manifest, digest_size=16).hexdigest()
+
+
+# The manifest on disk: its lines as columns (paths, producers, keys, file counts) and the
+# stages' results. Pickled as they are, its ~93,000 named tuples at 10,000 employers took
+# 0.26 s to read and 0.29 s to write at every build; as columns, about a third of that.
+_FORMAT = 1
+
+
+def _dumps(made: dict[str, Made], results: dict[str, tuple[bytes, Any]]) -> bytes:
+    paths = sorted(made)  # the same manifest gives the same bytes
+    lines = [made[p] for p in paths]
+    producers = sorted({m.producer for m in lines})
+    code = {name: n for n, name in enumerate(producers)}
+    columns = (
+        array("H", [code[m.producer] for m in lines]),
+        [m.key for m in lines],
+        array("q", [m.files for m in lines]),
+    )
+    return pickle.dumps((_FORMAT, paths, producers, *columns, results), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _loads(data: bytes) -> tuple[dict[str, Made], dict[str, tuple[bytes, Any]]]:
+    version, paths, producers, codes, keys, files, results = pickle.loads(data)
+    if version != _FORMAT:
+        raise ValueError("a manifest of another format")
+    made = {path: Made(producers[c], key, n) for path, c, key, n in zip(paths, codes, keys, files, strict=True)}
+    return made, results
 
 
 def link_or_copy(source: str, target: str) -> None:

@@ -14,10 +14,10 @@ from typing import Any
 import pytest
 import yaml
 
-from stemx import pipeline
+from stemx import output, pipeline, publish
 from stemx.config import BuildConfig
 from stemx.errors import BuildError
-from stemx.output import MANIFEST_ID, NOT_OUTPUT, Output, OutputCollision, settings_digest
+from stemx.output import MANIFEST_ID, NOT_OUTPUT, REPLACED, Output, OutputCollision, settings_digest
 from stemx.pipeline import build
 from stemx.schedule import Stage
 from tests.conftest import (
@@ -311,6 +311,31 @@ def test_a_rebuild_moves_only_what_changed_into_the_published_site_and_deletes_w
     assert _settled(tmp_path) == ["cache", "content", "site"]  # no staging or replaced copy left
     build(replace(config, out_dir=tmp_path / "clean", cache_dir=None))
     assert_same_site(site, tmp_path / "clean")
+
+
+def test_large_files_a_rebuild_replaces_are_freed_after_it_not_while_it_moves_files_in(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Freeing a replaced file's blocks is slow for the data files (hundreds of MB): they are
+    linked into the staging folder, which is removed in the background once the site is whole."""
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    config = BuildConfig(content_dir=content, out_dir=tmp_path / "site", today=TODAY, cache_dir=tmp_path / "cache")
+    build(config)
+    data = tmp_path / "site" / "data" / "opportunities.csv"
+    old = data.read_bytes()
+    path = sorted((content / "opportunities").glob("*.yaml"))[0]
+    path.write_text(yaml.safe_dump(_load(path) | {"title": "A patched title"}), encoding="utf-8")
+    later: list[Path] = []
+    monkeypatch.setattr(output, "LARGE", len(old))  # the sample's data files are small: this one counts
+    monkeypatch.setattr(publish, "remove_later", later.extend)
+    build(config)
+    assert b"A patched title" in data.read_bytes()
+    [staging] = [p for p in later if (p / REPLACED).is_dir()]
+    kept = {p.name: p.stat().st_size for p in (staging / REPLACED).iterdir()}
+    assert "data%opportunities.csv" in kept and min(kept.values()) >= len(old)  # only the large ones
+    assert (staging / REPLACED / "data%opportunities.csv").read_bytes() == old
+    assert ".replaced" not in {p.name for p in (tmp_path / "site").rglob("*")}
 
 
 def test_a_rebuild_that_changes_most_files_is_swapped_in_whole_with_the_rest_linked(tmp_path: Path) -> None:
