@@ -32,7 +32,6 @@ from .xlsx import write_xlsx
 __all__ = ["LICENCE", "write_open_data", "version"]
 
 SQLITE = "stem-exchange.sqlite"
-K = TypeVar("K", bound=tuple[Any, ...])
 XLSX = "stem-exchange.xlsx"
 DATASETTE = "datasette-metadata.json"
 
@@ -252,6 +251,9 @@ class _Parts:
             json_.skip(kept.lengths[3 * n + 1])
             self.db.remove(table, kept.id)
         self.whole.skip(kept.lengths[-1])
+
+
+K = TypeVar("K", bound=tuple[Any, ...])  # a layout row: the entry's id first
 
 
 def _compare(register: Register, entity: Entity, kept: Iterator[K]) -> Iterator[tuple[Entry | None, K | None]]:
