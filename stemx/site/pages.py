@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import heapq
 import math
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -165,30 +165,33 @@ def facet_nav(
 
 class Overlaps:
     """How many items of one facet value's group have each value of the other facets, for every
-    pair of values, counted in one pass over the items (a list's filter panel within a type,
-    say, counts its items by subject, region and the rest; a pass per list over its items
-    asking each for its values cost a second at 40,000 opportunities)."""
+    pair of values (a list's filter panel within a type, say, counts its items by subject,
+    region and the rest). Each value's items are a bitset, one bit per item, and a pair's count
+    is the bits two sets share: a few thousand ANDs of 5 KB numbers at 40,000 opportunities,
+    where counting every pair each item has took half a second (and grows with the pairs)."""
 
     def __init__(self, groups: dict[str, dict[str, list[Any]]]) -> None:
         self._index = {(segment, code): n for n, (segment, code) in enumerate(
             (segment, code) for segment, by_code in groups.items() for code in by_code
         )}  # fmt: skip
-        values: dict[int, list[int]] = defaultdict(list)  # item -> the values it is grouped under
-        for (segment, code), n in self._index.items():
+        bit: dict[int, int] = {}  # item (by id) -> its bit
+        for segment, code in self._index:
             for item in groups[segment][code]:
-                values[id(item)].append(n)
-        segment_of = [segment for segment, _ in self._index]
-        size = len(self._index)
-        # A pair of values (a, b) as one number, a * size + b: counting numbers is C's work.
-        self._pairs = Counter(
-            a * size + b for mine in values.values() for a in mine for b in mine if segment_of[a] != segment_of[b]
-        )
+                bit.setdefault(id(item), len(bit))
+        self._sets: list[int] = []
+        for segment, code in self._index:
+            members = bytearray(len(bit) // 8 + 1)
+            for item in groups[segment][code]:
+                n = bit[id(item)]
+                members[n >> 3] |= 1 << (n & 7)
+            self._sets.append(int.from_bytes(members, "little"))
 
     def counts(self, facets: Sequence[Facet], facet: Facet, code: str) -> dict[str, dict[str, int]]:
-        size, mine = len(self._index), self._index.get((facet.segment, code))
+        mine = self._index.get((facet.segment, code))
+        items = 0 if mine is None else self._sets[mine]
         return {
             other.segment: {
-                c: 0 if mine is None else self._pairs[mine * size + n]
+                c: (items & self._sets[n]).bit_count()
                 for (segment, c), n in self._index.items()
                 if segment == other.segment
             }

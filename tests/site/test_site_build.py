@@ -1,6 +1,7 @@
 """End to end: the sample content built into a site, checked as a reader and a crawler would."""
 
 import json
+import random
 import re
 import xml.etree.ElementTree as ET
 from datetime import datetime, timedelta
@@ -11,6 +12,7 @@ import feedparser
 import icalendar
 import pytest
 
+from stemx.site.pages import Facet, Overlaps
 from tests.conftest import CASES, ROOT, build_site
 from tests.site.links import links, pages, target
 
@@ -382,3 +384,29 @@ def test_cards_show_cost_places_and_the_next_last_day_to_apply(built_site: Path)
     assert "<dt>Cost</dt><dd>Free</dd>" in card
     assert "<dt>Apply by</dt><dd>17 Jan 2027</dd>" in card  # the first date's, not the closing date in March
     assert re.search(r"<dt>Places</dt><dd>\d+ a date</dd>", card)
+
+
+def test_filter_counts_within_a_list_are_the_items_each_pair_of_values_shares() -> None:
+    """Overlaps against counting by hand: random items with one to three values per facet
+    (an item counted once per value), values with no items, and a value no item has asked for."""
+    rng = random.Random(3)
+    facets = [Facet(name, name, name.title(), lambda r, item, name=name: item[name]) for name in ("a", "b", "c")]
+    codes = {f.segment: [f"{f.segment}{n}" for n in range(5)] for f in facets}
+    items = [{f.segment: rng.sample(codes[f.segment], rng.randint(1, 3)) for f in facets} for _ in range(300)]
+    groups = {
+        f.segment: {code: [i for i in items if code in i[f.segment]] for code in codes[f.segment]} for f in facets
+    }
+    groups["c"]["c4"] = []  # a value with an empty list
+    for i in items:
+        if "c4" in i["c"]:
+            i["c"].remove("c4")
+    overlaps = Overlaps(groups)
+    for facet in facets:
+        for code in [*codes[facet.segment], "not-a-code"]:
+            mine = [i for i in items if code in i[facet.segment]]
+            expected = {
+                other.segment: {c: sum(c in i[other.segment] for i in mine) for c in codes[other.segment]}
+                for other in facets
+                if other is not facet
+            }
+            assert overlaps.counts(facets, facet, code) == expected, (facet.segment, code)
