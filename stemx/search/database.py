@@ -24,11 +24,10 @@ written from scratch, and only the changed cards' files are written.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import sqlite3
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
@@ -233,17 +232,10 @@ class Staging:
                 )
                 chunk = []
 
-    def digest(self, folder: Path, layout: str) -> str:
-        """A digest of what the index holds: each order's database (in `folder`), every card and
-        `layout` (how it is cut). The same records give different bytes written afresh or patched,
-        so an index is named by its bytes, not its records: a browser never mixes pieces of two."""
-        digest = hashlib.blake2b(f"{layout} {CARDS_PER_FILE}\n".encode(), digest_size=16)
-        for name in ORDERS:
-            with (folder / f"{name}.sqlite").open("rb") as f:
-                digest.update(hashlib.file_digest(f, "blake2b").digest())
+    def digest_cards(self, update: Callable[[bytes], object]) -> None:
+        """Pass every card, in order, to a digest's `update` (the index's name covers them)."""
         for (card,) in self.db.execute("SELECT json FROM staged ORDER BY card"):
-            digest.update(card.encode() + b"\n")
-        return digest.hexdigest()
+            update(card.encode() + b"\n")
 
     def published(self, name: str) -> None:
         """The rows are those of the index `name`: the next build may patch it (can_patch)."""

@@ -48,6 +48,7 @@ def test_a_changed_title_is_patched_into_the_published_index(
     # Patched, not written afresh: other bytes for the same records, so another name (a browser
     # holding pieces of one never mixes in pieces of the other).
     assert len({first, rebuilt.folder.name, clean.folder.name}) == 3
+    assert [p.name for p in (config.out_dir / "search").iterdir() if p.name.startswith(".")] == []  # nothing cut left
     rebuilt.check()
     same_answers(rebuilt, clean, ("quokkaline", "zebracorn"))
     assert len(rebuilt.match("closes", "zebracorn")) == 1
