@@ -388,7 +388,7 @@ def test_cards_show_cost_places_and_the_next_last_day_to_apply(built_site: Path)
 
 def test_filter_counts_within_a_list_are_the_items_each_pair_of_values_shares() -> None:
     """Overlaps against counting by hand: random items with one to three values per facet
-    (an item counted once per value), values with no items, and a value no item has asked for."""
+    (an item counted once per value), a value with no items, and a code that is no value."""
     rng = random.Random(3)
     facets = [Facet(name, name, name.title(), lambda r, item, name=name: item[name]) for name in ("a", "b", "c")]
     codes = {f.segment: [f"{f.segment}{n}" for n in range(5)] for f in facets}
