@@ -176,8 +176,7 @@ class _Child:
         signal.signal(signal.SIGTERM, signal.SIG_DFL)  # stop() terminates the child outright
         try:
             seconds, result = _timed(self._stage.run, *self._args)
-            output = self._output
-            sender.send(("ok", (seconds, result, output.made, output.results, output.reused)))
+            sender.send(("ok", (seconds, result, self._output.handover())))
         except BaseException as error:  # sent to the parent, which reports it and fails the build
             sender.send(("error", _describe(error)))
 
@@ -191,8 +190,8 @@ class _Child:
         self._process.join()
         if status != "ok":
             raise BuildError(f"{self._stage.name} failed: {value}")
-        seconds, result, made, results, reused = value
-        self._output.merge(made, results, reused)
+        seconds, result, handed = value
+        self._output.merge(handed)
         return seconds, result
 
     def stop(self) -> None:

@@ -75,6 +75,29 @@ def test_two_stages_in_different_processes_writing_one_path_fail_the_build_namin
     assert not (tmp_path / "site").exists()
 
 
+@pytest.mark.parametrize("folder_in_child", [False, True])
+def test_a_file_inside_a_folder_the_other_process_owns_fails_the_build_naming_both(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, folder_in_child: bool
+) -> None:
+    """The child's files come back to the main process in one piece (Output.merge): a file of one
+    process inside a folder the other owns is found whichever of the two owns the folder."""
+
+    def folder(register: Any, out: Any, config: Any) -> None:
+        (out.folder("search/index-1/") / "a.bin").write_bytes(b"")
+        out.sealed("search/index-1/")
+
+    def file(register: Any, out: Any, config: Any) -> None:
+        out.text("search/index-1/b.bin", "")
+
+    child, here = (folder, file) if folder_in_child else (file, folder)
+    names = ("search index", "pages") if folder_in_child else ("pages", "search index")
+    monkeypatch.setattr(pipeline, "stages", lambda: [Stage(names[0], child, where="process"), Stage(names[1], here)])
+    with pytest.raises(BuildError, match="stages would both write search/index-1/b.bin") as raised:
+        build(BuildConfig(content_dir=MINIMAL, out_dir=tmp_path / "site", today=TODAY))
+    assert "search index" in str(raised.value) and "pages" in str(raised.value)
+    assert not (tmp_path / "site").exists()
+
+
 def test_the_cli_reports_a_collision_as_a_message_not_a_traceback(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -338,9 +361,43 @@ def test_large_files_a_rebuild_replaces_are_freed_after_it_not_while_it_moves_fi
     assert ".replaced" not in {p.name for p in (tmp_path / "site").rglob("*")}
 
 
-def test_a_rebuild_that_changes_most_files_is_swapped_in_whole_with_the_rest_linked(tmp_path: Path) -> None:
-    """In a one-opportunity register a new title shows on most pages: moving them in one by one
-    would leave visitors a mix of old and new pages for longer than a swap."""
+def test_files_made_from_the_settings_alone_stay_where_they_are_in_a_rebuild(tmp_path: Path) -> None:
+    """The static files, the search runtime, the about pages and the forms are not written again
+    for a changed entry; the employer picker's files only when an employer's name or place changed."""
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    config = BuildConfig(content_dir=content, out_dir=tmp_path / "site", today=TODAY, cache_dir=tmp_path / "cache")
+    build(config)
+    before = inodes(tmp_path / "site")
+    path = sorted((content / "opportunities").glob("*.yaml"))[0]
+    path.write_text(yaml.safe_dump(_load(path) | {"title": "A patched title"}), encoding="utf-8")
+    build(config)
+    after = inodes(tmp_path / "site")
+    fixed = [
+        p for p in before
+        if p.startswith(("static/", "search/sqlite-wasm-", "about/", "submit/")) or p in ("404.html", "plan/index.html")
+    ]  # fmt: skip
+    assert len([p for p in fixed if p.startswith("submit/employers/")]) > 1
+    assert {p: after.get(p) for p in fixed} == {p: before[p] for p in fixed}
+    assert after[f"opportunities/{path.stem}/index.html"] != before[f"opportunities/{path.stem}/index.html"]
+    employer = sorted((content / "employers").glob("*.yaml"))[0]
+    employer.write_text(yaml.safe_dump(_load(employer) | {"name": "Zebracorn Engineering"}), encoding="utf-8")
+    build(config)
+    picker = inodes(tmp_path / "site")
+    assert "submit/employers/ze.json" in picker  # a new word, a new file
+    assert picker["submit/employers/index.json"] != after["submit/employers/index.json"]
+    assert picker["about/index.html"] == before["about/index.html"]
+    build(replace(config, out_dir=tmp_path / "clean", cache_dir=None))
+    assert_same_site(tmp_path / "site", tmp_path / "clean")
+
+
+def test_a_rebuild_that_changes_most_files_is_swapped_in_whole_with_the_rest_linked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Moving most files in one by one would leave visitors a mix of old and new pages for longer
+    than a swap. In a one-opportunity register a new title shows on many pages, though the about
+    pages, forms and static files stay: here a rebuild must keep nearly every file to be moved in."""
+    monkeypatch.setattr(output, "PATCH_KEPT", 0.95)
     content = _content(tmp_path)
     config = BuildConfig(content_dir=content, out_dir=tmp_path / "site", today=TODAY, cache_dir=tmp_path / "cache")
     build(config)
