@@ -87,7 +87,8 @@ def _write_index(register: Register, out: Writer, config: BuildConfig, key: byte
         old = out.output.published / "search" / last if last and staging.can_patch(last) else None
         staging.write(staging.folder, old)
         # The index is named by its bytes (the same records give other bytes written afresh or
-        # patched, and a browser must never mix pieces of two): the pieces are cut first, beside
+        # patched, and a browser must never mix pieces of two), its cards by Staging.digest_cards
+        # (a patched index's by the index it was patched from): the pieces are cut first, beside
         # where they go, the digest taken as they pass, then moved under that name, rather than
         # the databases read again for it (76 MB at 10,000 employers, ~3 GB at the national ceiling).
         digest = hashlib.blake2b(f"{PIECE} {CARDS_PER_FILE}\n".encode(), digest_size=16)
@@ -95,7 +96,7 @@ def _write_index(register: Register, out: Writer, config: BuildConfig, key: byte
         for order in ORDERS:
             digest.update(f"{order}\n".encode())
             _cut(staging.folder / f"{order}.sqlite", cutting / order, old and old / order, digest.update)
-        staging.digest_cards(digest.update)
+        staging.digest_cards(digest.update, last if old else None)
         name = f"index-{digest.hexdigest()[:16]}"
         folder = out.folder(f"search/{name}/", key)
         for order in ORDERS:

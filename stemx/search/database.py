@@ -232,10 +232,19 @@ class Staging:
                 )
                 chunk = []
 
-    def digest_cards(self, update: Callable[[bytes], object]) -> None:
-        """Pass every card, in order, to a digest's `update` (the index's name covers them)."""
-        for (card,) in self.db.execute("SELECT json FROM staged ORDER BY card"):
-            update(card.encode() + b"\n")
+    def digest_cards(self, update: Callable[[bytes], object], patched: str | None = None) -> None:
+        """Pass the cards to a digest's `update` (the index's name covers them): every card in
+        order; or, for an index patched from the published one named `patched`, that name and
+        the replaced records' new cards by number, which with it say what every card is
+        (reading all of them took 0.4 s of a one-file rebuild at 10,000 employers)."""
+        if patched is None:
+            for (card,) in self.db.execute("SELECT json FROM staged ORDER BY card"):
+                update(card.encode() + b"\n")
+            return
+        update(f"patched from {patched}\n".encode())
+        query = "SELECT card, json FROM staged WHERE source IN (SELECT source FROM replaced) ORDER BY card"
+        for number, card in self.db.execute(query):
+            update(f"{number} {card}\n".encode())
 
     def published(self, name: str) -> None:
         """The rows are those of the index `name`: the next build may patch it (can_patch)."""

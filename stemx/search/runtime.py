@@ -16,7 +16,7 @@ import rjsmin
 
 from ..config import ROOT
 from ..errors import BuildError
-from ..output import Writer
+from ..output import Writer, folder_digest
 
 PACKAGE = ROOT / "node_modules" / "@sqlite.org" / "sqlite-wasm"
 
@@ -31,7 +31,10 @@ def write_runtime(out: Writer) -> str:
             f"SQLite's WebAssembly build is missing from {PACKAGE}: run `npm ci` in {ROOT} (`make install` does)"
         ) from None
     name = f"sqlite-wasm-{version}"
-    target = out.folder(f"search/{name}/")
+    # Kept as published while the package is the same: a rebuild then neither writes nor moves it.
+    if out.reused(folder := f"search/{name}/", key := out.key(folder, (folder_digest(PACKAGE / "dist"),))):
+        return name
+    target = out.folder(folder, key)
     # keep_bang_comments keeps the licence notices (/*! ... */).
     (target / "sqlite3.mjs").write_text(rjsmin.jsmin(module, keep_bang_comments=True), encoding="utf-8")
     shutil.copyfile(PACKAGE / "dist" / "sqlite3.wasm", target / "sqlite3.wasm")
@@ -41,5 +44,5 @@ def write_runtime(out: Writer) -> str:
         "JavaScript wrapper is under the Apache License 2.0 (https://www.apache.org/licenses/LICENSE-2.0).\n",
         encoding="utf-8",
     )
-    out.sealed(f"search/{name}/")
+    out.sealed(folder)
     return name

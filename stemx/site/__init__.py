@@ -326,10 +326,11 @@ def opportunity_calendar(site: Site, o: Opportunity) -> None:
 
 
 def about_pages(site: Site) -> None:
-    site.write.page("plan/", "plan.html", **site.common)
+    """Pages made from the settings alone (no inputs): kept while the templates and settings are."""
+    site.write.page("plan/", "plan.html", ())
     for path in ABOUT_PAGES:
-        site.write.page(path + "/", path.replace("/", "-") + ".html", **site.common)
-    site.write.page("404.html", "404.html", **site.common)
+        site.write.page(path + "/", path.replace("/", "-") + ".html", ())
+    site.write.page("404.html", "404.html", ())
 
 
 def write_sitemap(register: Register, out: Writer, config: BuildConfig, *_: object) -> None:

@@ -85,20 +85,23 @@ def write_submit_pages(register: Register, write: Writer, config: BuildConfig) -
     """Write submit/, a form per kind of entry, submit/next/ and the employer picker's files.
     The links point to config.repository ("owner/name") and the email route to config.inbox."""
     links = github_links(config.repository)
+    # The pages are made from the settings and the schemas alone (no inputs: kept while those
+    # stay the same), the picker's files from the employers' names and places (kept when equal).
     write.page(
         "submit/",
         "submit.html",
+        (),
         inbox=config.inbox,
         github=links["repository"],
         issue_forms=links["issue_forms"],
         change_form=links["change_form"],
-        register=register,
     )
-    write.page("submit/next/", "submit_next.html", inbox=config.inbox, change_form=links["change_form"])
+    write.page("submit/next/", "submit_next.html", (), inbox=config.inbox, change_form=links["change_form"])
     for kind in FOLDERS:
         write.page(
             f"submit/{kind}/",
             "submit_form.html",
+            (),
             kind=kind,
             heading=HEADINGS[kind],
             form=form_description(kind),
@@ -108,12 +111,17 @@ def write_submit_pages(register: Register, write: Writer, config: BuildConfig) -
             links=links,
             new_file=links["new_file"][kind],
             issue_form=links["issue_forms"][kind],
-            register=register,
         )
     shards = employer_shards(register)
-    for key, rows in shards.items():
-        write.text(f"submit/employers/{key}.json", json.dumps(rows, ensure_ascii=False, separators=(",", ":")))
+    for prefix, rows in shards.items():
+        _json(write, f"submit/employers/{prefix}.json", json.dumps(rows, ensure_ascii=False, separators=(",", ":")))
     # which files exist and how many names each holds: the page asks only for files that exist,
     # and for the smallest one among the words typed
-    index = {key: len(rows) for key, rows in sorted(shards.items())}
-    write.text("submit/employers/index.json", json.dumps(index, separators=(",", ":")))
+    index = {prefix: len(rows) for prefix, rows in sorted(shards.items())}
+    _json(write, "submit/employers/index.json", json.dumps(index, separators=(",", ":")))
+
+
+def _json(write: Writer, file: str, text: str) -> None:
+    """Write `file` unless the published one was made with the same text."""
+    if not write.reused(file, key := write.key(file, (text,))):
+        write.text(file, text, key)
