@@ -520,6 +520,16 @@ class Writer:
         self.output.reused += len(group)
         return self.remember(key, self.output.old_results[self.producer][1])
 
+    def published_text(self, file: str) -> str | None:
+        """The published site's `file`, when the manifest this build reuses from describes the
+        site (None without one, or when the file is not there): a stage may take parts of it."""
+        if not self.output.old:
+            return None
+        try:
+            return (self.output.published / file).read_bytes().decode("utf-8")  # as written: "\r\n" kept
+        except (OSError, UnicodeDecodeError):
+            return None
+
     def previous(self) -> Any | None:
         """What this stage reported about its group when it made the published site (None
         without one): the search stage patches the index it names."""

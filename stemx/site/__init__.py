@@ -302,9 +302,14 @@ def feeds_and_calendars(site: Site) -> None:
             label = v.label(facet.vocabulary, code)
             ics = f"calendar/{facet.segment}/{code}.ics"
             if not write.reused(ics, key := write.key(ics, tuple(map(register.entry_key, items)))):
-                event_lines = (line for o in items if o.sessions for line in calendar.events(register, o, config))
+                kept = calendar.event_blocks(text) if (text := write.published_text(ics)) else {}
+                blocks = (
+                    kept[o.id] if o.id in kept and _same_events(site, o) else calendar.event_block(register, o, config)
+                    for o in items
+                    if o.sessions
+                )
                 title = f"STEM Exchange: {label}"
-                write.text(ics, calendar.calendar(title, event_lines, calendar.timed_years(items)), key)
+                write.text(ics, calendar.calendar_of_blocks(title, blocks, calendar.timed_years(items)), key)
             feed = f"feeds/{facet.segment}/{code}.xml"
             newest = latest(register, items, feeds.FEED_SIZE)
             if not write.reused(feed, key := _feed_key(site, feed, newest)):
@@ -317,10 +322,25 @@ def _feed_key(site: Site, feed: str, newest: list[Opportunity]) -> bytes | None:
     return site.write.key(feed, tuple(map(site.register.entry_key, newest))) if newest else None
 
 
+def _calendar_key(site: Site, o: Opportunity) -> tuple[str, bytes | None]:
+    """An opportunity's own calendar file, and its key: its events are made from its entry alone."""
+    file = f"calendar/{o.id}.ics"
+    return file, site.write.key(file, (site.register.entry_key(o),))
+
+
+def _same_events(site: Site, o: Opportunity) -> bool:
+    """Whether the published site's events of `o` are made from what they would be made from
+    now: its own calendar was (so a place's, subject's or type's calendar keeps its part)."""
+    file, key = _calendar_key(site, o)
+    old = site.write.output.old.get(file)
+    return key is not None and old is not None and old.key == key
+
+
 def opportunity_calendar(site: Site, o: Opportunity) -> None:
     """The opportunity's own calendar, when it has sessions."""
-    file, write = f"calendar/{o.id}.ics", site.write
-    if o.sessions and not write.reused(file, key := write.key(file, (site.register.entry_key(o),))):
+    file, key = _calendar_key(site, o)
+    write = site.write
+    if o.sessions and not write.reused(file, key):
         events = calendar.events(site.register, o, site.config)
         write.text(file, calendar.calendar(o.title, events, calendar.timed_years((o,))), key)
 

@@ -11,6 +11,7 @@ the tests parse every calendar with icalendar.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
 from datetime import date, timedelta
 from functools import cache, lru_cache
@@ -109,12 +110,39 @@ def place_text(register: Register, o: Opportunity) -> str:
 
 def calendar(name: str, event_lines: Iterable[str], years: tuple[int, int] | None = None) -> str:
     """The calendar file; `years` (timed_years) adds the VTIMEZONE its timed events need."""
+    return calendar_of_blocks(name, ["\r\n".join(map(_fold, event_lines))], years)
+
+
+def calendar_of_blocks(name: str, blocks: Iterable[str], years: tuple[int, int] | None = None) -> str:
+    """The calendar file of these events, each block the folded lines of one or more (event_block)."""
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN"]
     lines += [f"X-WR-CALNAME:{_escape(name)}", f"X-WR-TIMEZONE:{TZID}"]
     if years:
         lines += vtimezone(*years)
-    lines += [*event_lines, "END:VCALENDAR"]
-    return "\r\n".join(_fold(line) for line in lines) + "\r\n"
+    return "\r\n".join([*map(_fold, lines), *filter(None, blocks), "END:VCALENDAR\r\n"])
+
+
+def event_block(register: Register, o: Opportunity, config: BuildConfig) -> str:
+    """An opportunity's events as a calendar file holds them ("" when it has no dates)."""
+    return "\r\n".join(map(_fold, events(register, o, config)))
+
+
+def event_blocks(text: str) -> dict[str, str]:
+    """Each opportunity's event_block in a calendar file this module wrote, by the opportunity's id
+    (read from its events' UID, "<id>-<n>@stem-exchange", which may be folded): a rebuild takes
+    the unchanged ones from the published file instead of making them again."""
+    start, end = text.find("\r\nBEGIN:VEVENT\r\n"), text.rfind("\r\nEND:VCALENDAR")
+    found: dict[str, list[str]] = {}
+    if start < 0 or end < start:
+        return {}
+    # Escaped text and folded lines never start a line with BEGIN:VEVENT: each split is one event.
+    for event in text[start:end].split("\r\nBEGIN:VEVENT\r\n")[1:]:
+        first, *rest = event.split("\r\n", 4)[:4]
+        uid = first + "".join(line[1:] for line in itertools.takewhile(lambda line: line.startswith(" "), rest))
+        if not uid.startswith("UID:"):
+            return {}  # not a file this module wrote: nothing is taken from it
+        found.setdefault(uid[4:].partition("@")[0].rpartition("-")[0], []).append("BEGIN:VEVENT\r\n" + event)
+    return {id_: "\r\n".join(events) for id_, events in found.items()}
 
 
 def add_links(register: Register, o: Opportunity, s: Session, config: BuildConfig) -> dict[str, str]:

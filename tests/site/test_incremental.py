@@ -2,6 +2,7 @@
 
 import shutil
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -137,3 +138,48 @@ def test_a_failed_rebuild_leaves_every_published_file_as_it_was(tmp_path: Path, 
         build(config(content, site, cache))
     after = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
     assert after == before
+
+
+def test_a_changed_opportunitys_calendars_take_the_others_events_from_the_published_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A place's, subject's or type's calendar that shows a changed opportunity is written again,
+    but the other opportunities' events in it are taken from the published file, not made again."""
+    from stemx.site import calendar
+
+    content, site, cache = tmp_path / "content", tmp_path / "site", tmp_path / "cache"
+    shutil.copytree(ROOT / "content", content)
+    build(config(content, site, cache))
+    calls, real = tmp_path / "calls", calendar.event_block
+
+    def event_block(register, o, config):  # the pages process is forked: its calls are written down
+        with calls.open("a") as f:
+            f.write(o.id + "\n")
+        return real(register, o, config)
+
+    monkeypatch.setattr(calendar, "event_block", event_block)
+    before = {p.relative_to(site).as_posix(): p.read_bytes() for p in (site / "calendar").rglob("*.ics")}
+    CHANGES["an opportunity's title"](content)
+    build(config(content, site, cache))
+    made = calls.read_text().split()
+    assert set(made) == {"don-cnc-internal-course"}
+    rewritten = [p for p, data in before.items() if (site / p).read_bytes() != data and "/" in p[len("calendar/") :]]
+    assert len(rewritten) == len(made) >= 3  # its type's, subjects' and place's calendars, each made once
+    build(config(content, tmp_path / "clean", None))
+    assert_same_site(site, tmp_path / "clean")
+
+
+def test_the_events_of_a_published_calendar_are_found_by_opportunity() -> None:
+    from stemx.content import load_register
+    from stemx.site import calendar
+
+    register = load_register(ROOT / "content", TODAY)
+    dated = [o for o in register.opportunities.values() if len(o.sessions) > 1][:2]
+    long_id = "a" * 80  # its events' UID lines are folded
+    dated.append(replace(dated[0], id=long_id))
+    blocks = {o.id: calendar.event_block(register, o, BuildConfig(today=TODAY)) for o in dated}
+    text = calendar.calendar_of_blocks("A calendar", blocks.values(), calendar.timed_years(dated))
+    assert "\r\n " in blocks[long_id].split("SUMMARY")[0]
+    assert calendar.event_blocks(text) == blocks
+    assert calendar.event_blocks(text.replace("UID:", "X-UID:")) == {}  # not one this module wrote: nothing taken
+    assert calendar.event_blocks("BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n") == {}
