@@ -107,6 +107,10 @@ class Live:
         for o in (opportunities[i] for i in pages):
             if not o.sessions:  # a calendar it had is gone with its sessions
                 output.remove(f"calendar/{o.id}.ics")
+            else:
+                # Left for the whole build to list: its key says whether the place's, subject's
+                # and type's calendars, not rewritten here, show the entry's events as they are.
+                output.forget(f"calendar/{o.id}.ics")
         edit.pages = [p.removesuffix("index.html") for p in writer.paths if p.endswith("index.html")]
         edit.pages += [f"opportunities/{o.id}/ (removed)" for o in gone]
         edit.seconds = time.perf_counter() - begun  # the pages are live: the manifest follows

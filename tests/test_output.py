@@ -361,6 +361,32 @@ def test_large_files_a_rebuild_replaces_are_freed_after_it_not_while_it_moves_fi
     assert ".replaced" not in {p.name for p in (tmp_path / "site").rglob("*")}
 
 
+def test_large_files_a_rebuild_replaces_are_written_out_as_they_are_finished(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Renaming a file over another makes ext4 write it out there and then: the large files a
+    rebuild replaces are handed to a thread that writes them out as soon as each is finished."""
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    config = BuildConfig(content_dir=content, out_dir=tmp_path / "site", today=TODAY, cache_dir=tmp_path / "cache")
+    build(config)  # a first build replaces nothing: nothing is written out early
+    csv = tmp_path / "site" / "data" / "opportunities.csv"
+    written: list[str] = []
+    monkeypatch.setattr(output, "LARGE", csv.stat().st_size // 2)  # the sample's data files are small: this counts
+    real = output._write_out
+    monkeypatch.setattr(output, "_write_out", lambda path: (written.append(path), real(path)))
+    path = sorted((content / "opportunities").glob("*.yaml"))[0]
+    path.write_text(yaml.safe_dump(_load(path) | {"title": "A patched title"}), encoding="utf-8")
+    build(config)
+    assert all(".staging-" in p for p in written)  # the new copy, never the published one
+    relative = [p.split(".staging-", 1)[1].partition("/")[2] for p in written]
+    assert "data/opportunities.csv" in relative and "robots.txt" not in relative  # rewritten, but small
+    assert all((tmp_path / "site" / p).stat().st_size >= output.LARGE for p in relative)
+    assert b"A patched title" in csv.read_bytes()
+    build(replace(config, out_dir=tmp_path / "clean", cache_dir=None))
+    assert_same_site(tmp_path / "site", tmp_path / "clean")
+
+
 def test_files_made_from_the_settings_alone_stay_where_they_are_in_a_rebuild(tmp_path: Path) -> None:
     """The static files, the search runtime, the about pages and the forms are not written again
     for a changed entry; the employer picker's files only when an employer's name or place changed."""

@@ -330,7 +330,9 @@ def _calendar_key(site: Site, o: Opportunity) -> tuple[str, bytes | None]:
 
 def _same_events(site: Site, o: Opportunity) -> bool:
     """Whether the published site's events of `o` are made from what they would be made from
-    now: its own calendar was (so a place's, subject's or type's calendar keeps its part)."""
+    now: its own calendar was (so a place's, subject's or type's calendar keeps its part). The
+    manifest lists an own calendar only as the whole build that made those calendars made it:
+    `serve`, rewriting one in place, leaves it out (live.py)."""
     file, key = _calendar_key(site, o)
     old = site.write.output.old.get(file)
     return key is not None and old is not None and old.key == key
