@@ -306,7 +306,7 @@ class Output:
         """Whether the published site has `path`: a file, or a folder (ending in "/") of as many
         files as it was made with (one that gained a stray file or lost one is made again)."""
         if path.endswith("/"):
-            return _files_below(f"{self._published}/{path}") == files and os.path.isdir(f"{self._published}/{path}")
+            return os.path.isdir(f"{self._published}/{path}") and _files_below(f"{self._published}/{path}") == files
         return os.path.exists(f"{self._published}/{path}")
 
     def find(self, path: str) -> Path:
@@ -539,7 +539,7 @@ class Writer:
             self._claim(path, made)
             if not self.output.patching:
                 self.output.link(path)
-        self.output.reused += len(group)
+        self.output.reused += sum(made.files for _, made in group)
         return self.remember(key, self.output.old_results[self.producer][1])
 
     def published_text(self, file: str) -> str | None:
