@@ -369,12 +369,14 @@ def test_large_files_a_rebuild_replaces_are_written_out_as_they_are_finished(
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content", content)
     config = BuildConfig(content_dir=content, out_dir=tmp_path / "site", today=TODAY, cache_dir=tmp_path / "cache")
-    build(config)  # a first build replaces nothing: nothing is written out early
-    csv = tmp_path / "site" / "data" / "opportunities.csv"
     written: list[str] = []
-    monkeypatch.setattr(output, "LARGE", csv.stat().st_size // 2)  # the sample's data files are small: this counts
     real = output._write_out
     monkeypatch.setattr(output, "_write_out", lambda path: (written.append(path), real(path)))
+    monkeypatch.setattr(output, "LARGE", 1)
+    build(config)
+    assert written == []  # a first build replaces nothing
+    csv = tmp_path / "site" / "data" / "opportunities.csv"
+    monkeypatch.setattr(output, "LARGE", csv.stat().st_size // 2)  # the sample's data files are small: this counts
     path = sorted((content / "opportunities").glob("*.yaml"))[0]
     path.write_text(yaml.safe_dump(_load(path) | {"title": "A patched title"}), encoding="utf-8")
     build(config)
