@@ -262,7 +262,7 @@ class Output:
             self.write_out_soon(path)
 
     def write_out_soon(self, path: str) -> None:
-        """Patching, start writing a large staged file to disk now, in a thread of its own, where
+        """When patching, start writing a large staged file to disk now, in a thread of its own, where
         it replaces a published one. ext4 (the usual Linux file system) writes out a file renamed
         over another as it is renamed: done in commit() for the ~700 MB of data files a one-file
         rebuild replaces at 10,000 employers, that held up the end of the build by 0.5 s; done as
@@ -569,15 +569,18 @@ class Writer:
 
 
 _writing_out: tuple[int, queue.SimpleQueue[str]] | None = None  # (the process, its files to write out)
+_starting = threading.Lock()  # the search stage's thread writes files too
 
 
 def _write_out(path: str) -> None:
     """Have the file at `path` written to disk by this process's write-out thread (started on first use)."""
     global _writing_out
-    if _writing_out is None or _writing_out[0] != os.getpid():  # none yet, or the forked parent's
-        _writing_out = (os.getpid(), queue.SimpleQueue())
-        threading.Thread(target=_writer, args=(_writing_out[1],), name="write-out", daemon=True).start()
-    _writing_out[1].put(path)
+    with _starting:
+        if _writing_out is None or _writing_out[0] != os.getpid():  # none yet, or the forked parent's
+            _writing_out = (os.getpid(), queue.SimpleQueue())
+            threading.Thread(target=_writer, args=(_writing_out[1],), name="write-out", daemon=True).start()
+        paths = _writing_out[1]
+    paths.put(path)
 
 
 def _writer(paths: queue.SimpleQueue[str]) -> None:
