@@ -27,7 +27,7 @@ import contextlib
 import os
 import sqlite3
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
@@ -70,7 +70,7 @@ _ROWS = (
     " strong TEXT, body TEXT, facets TEXT, json TEXT, card INT"
 )
 _VALUES = "grp, closes, date, published, url, strong, body, facets, json"
-CHUNK = 500  # entries looked up in one query
+CHUNK = 5_000  # rows read in one query
 # Patch when at most one record in PATCH_SHARE changed: beyond that, writing afresh costs about
 # the same and leaves no trail of deleted records in the index.
 PATCH_SHARE = 20
@@ -108,23 +108,36 @@ class Staging:
     def add(self, entries: Iterable[Keyed]) -> None:
         """Bring the rows up to date: a record made for each entry whose key differs from its
         row's (the old row kept in `replaced` when the record differs), rows of entries that went
-        deleted; cards numbered afresh unless every record keeps its place."""
+        deleted; cards numbered afresh unless every record keeps its place.
+
+        `entries` come in source order (keyed() gives them so) and are compared with the rows
+        read in the same order, a few thousand at a time: one pass over each, in bounded memory
+        (looking each entry up cost ten times as much: 0.4 s at 10,000 employers)."""
         db = self.db
         db.execute("BEGIN")
         db.execute("UPDATE meta SET id = NULL")  # the rows no longer match a published index
         db.execute("DELETE FROM replaced")
-        db.execute("CREATE TEMP TABLE seen (source TEXT PRIMARY KEY) WITHOUT ROWID")
-        moved = False
-        chunk: list[Keyed] = []
+        rows = self._keys()
+        row = next(rows, None)
+        gone: list[str] = []
+        moved, last = False, None
         for entry in entries:
-            chunk.append(entry)
-            if len(chunk) == CHUNK:
-                moved |= self._add(chunk)
-                chunk = []
-        moved |= self._add(chunk)
-        db.execute("DELETE FROM staged WHERE source NOT IN (SELECT source FROM seen)")
-        moved |= db.execute("SELECT changes()").fetchone()[0] > 0
-        db.execute("DROP TABLE seen")
+            if last is not None and entry.source <= last:
+                raise ValueError(f"search: records out of source order at {entry.source}")
+            last = entry.source
+            while row is not None and row[0] < entry.source:  # rows of entries that went
+                gone.append(row[0])
+                row = next(rows, None)
+            kept = None
+            if row is not None and row[0] == entry.source:
+                kept, row = row, next(rows, None)
+            if kept is None or entry.key is None or kept[1] != entry.key:
+                moved |= self._make(entry, kept is not None)
+        while row is not None:
+            gone.append(row[0])
+            row = next(rows, None)
+        db.executemany("DELETE FROM staged WHERE source = ?", ((s,) for s in gone))
+        moved |= bool(gone)
         (self.count,) = db.execute("SELECT count(*) FROM staged").fetchone()
         (self.replaced,) = db.execute("SELECT count(*) FROM replaced").fetchone()
         if self.count >= MAX_CARDS:
@@ -139,34 +152,38 @@ class Staging:
             )
         db.execute("COMMIT")  # before the orders are written, each read by a connection of its own
 
-    def _add(self, chunk: list[Keyed]) -> bool:
-        """Bring a few hundred entries' rows up to date; True if one is new or moves in the card order."""
+    def _keys(self) -> Iterator[tuple[str, bytes | None]]:
+        """The rows' (source, key) in source order, CHUNK at a time, each chunk read whole before
+        `add` writes: a row it inserts sorts before the last one read, so it is not read back,
+        unless the rows have all been read (a chunk came back short), when no more are asked for."""
+        after = ""
+        while True:
+            chunk = self.db.execute(
+                "SELECT source, key FROM staged WHERE source > ? ORDER BY source LIMIT ?", (after, CHUNK)
+            ).fetchall()
+            yield from chunk
+            if len(chunk) < CHUNK:
+                return
+            after = chunk[-1][0]
+
+    def _make(self, entry: Keyed, kept: bool) -> bool:
+        """Make an entry's record and write its row (`kept`: it has one); True if it is new or
+        moves in the card order."""
         db = self.db
-        sources = [k.source for k in chunk]
-        db.executemany("INSERT INTO seen VALUES (?)", [(s,) for s in sources])
-        query = f"SELECT source, key FROM staged WHERE source IN ({','.join('?' * len(chunk))})"
-        kept = dict(db.execute(query, sources).fetchall())
-        moved = False
-        for entry in chunk:
-            if entry.key is not None and kept.get(entry.source) == entry.key:
-                continue
-            r = entry.make()
-            card = orjson.dumps(r.card).decode()  # compact, text as written
-            new = (r.group, r.closes, r.date, r.published, r.card["url"], r.strong, r.body, r.facets, card)
-            if entry.source not in kept:
-                db.execute(
-                    f"INSERT INTO staged VALUES (?, ?, {','.join('?' * len(new))}, NULL)",
-                    (entry.source, entry.key, *new),
-                )
-                moved = True
-                continue
-            old = db.execute(f"SELECT {_VALUES} FROM staged WHERE source = ?", (entry.source,)).fetchone()
-            if old != new:
-                db.execute("INSERT INTO replaced SELECT * FROM staged WHERE source = ?", (entry.source,))
-                moved |= (old[0], old[1], old[4]) != (new[0], new[1], new[4])  # group, closing day, address
-            db.execute(f"UPDATE staged SET (key, {_VALUES}) = ({','.join('?' * (len(new) + 1))}) WHERE source = ?",
-                       (entry.key, *new, entry.source))  # fmt: skip
-        return moved
+        r = entry.make()
+        card = orjson.dumps(r.card).decode()  # compact, text as written
+        new = (r.group, r.closes, r.date, r.published, r.card["url"], r.strong, r.body, r.facets, card)
+        if not kept:
+            db.execute(
+                f"INSERT INTO staged VALUES (?, ?, {','.join('?' * len(new))}, NULL)", (entry.source, entry.key, *new)
+            )
+            return True
+        old = db.execute(f"SELECT {_VALUES} FROM staged WHERE source = ?", (entry.source,)).fetchone()
+        if old != new:  # the old row kept first: a contentless index forgets it only given its values
+            db.execute("INSERT INTO replaced SELECT * FROM staged WHERE source = ?", (entry.source,))
+        db.execute(f"UPDATE staged SET (key, {_VALUES}) = ({','.join('?' * (len(new) + 1))}) WHERE source = ?",
+                   (entry.key, *new, entry.source))  # fmt: skip
+        return old != new and (old[0], old[1], old[4]) != (new[0], new[1], new[4])  # group, closing day, address
 
     def can_patch(self, published: str) -> bool:
         """Whether the published index named `published` can be patched into this one: it was
@@ -256,7 +273,7 @@ def build_database(records: Iterable[Record], folder: Path, cards_dir: Path) -> 
     """Write the databases to `folder` and the cards to `cards_dir`; return the number of records."""
     folder.mkdir(parents=True, exist_ok=True)
     with Staging() as staging:
-        staging.add(Keyed(str(n), None, partial(_made, r)) for n, r in enumerate(records))
+        staging.add(Keyed(f"{n:09d}", None, partial(_made, r)) for n, r in enumerate(records))  # in source order
         staging.write(folder)
         staging.cards(cards_dir)
     return staging.count

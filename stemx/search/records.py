@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from functools import cache, partial
+from operator import attrgetter
 from typing import NamedTuple
 
 from ..config import ROOT, BuildConfig
@@ -218,10 +219,14 @@ class Keyed(NamedTuple):
 
 
 def keyed(register: Register, config: BuildConfig) -> Iterator[Keyed]:
-    for o in register.opportunities.values():
-        yield Keyed(o.source, register.entry_key(o), partial(opportunity_record, register, o, config))
-    for e in register.employers.values():
-        yield Keyed(e.source, register.entry_key(e), partial(employer_record, register, e, config))
+    """Every entry's record, in source order (what Staging.add compares them in)."""
+    entries: list[Employer | Opportunity] = [*register.employers.values(), *register.opportunities.values()]
+    entries.sort(key=attrgetter("source"))  # already in order but for the odd file name: a quick pass
+    for entry in entries:
+        if isinstance(entry, Opportunity):
+            yield Keyed(entry.source, register.entry_key(entry), partial(opportunity_record, register, entry, config))
+        else:
+            yield Keyed(entry.source, register.entry_key(entry), partial(employer_record, register, entry, config))
 
 
 def records(register: Register, config: BuildConfig) -> Iterator[Record]:

@@ -12,9 +12,9 @@ import pytest
 from stemx.config import BuildConfig
 from stemx.content import load_register
 from stemx.model import Register
-from stemx.search import PIECE, _cut
-from stemx.search.database import CARDS_PER_FILE, DAY_SHIFT, GROUP_SHIFT, ORDERS, build_database
-from stemx.search.records import GROUPS, NO_DAY, records
+from stemx.search import PIECE, _cut, database
+from stemx.search.database import CARDS_PER_FILE, DAY_SHIFT, GROUP_SHIFT, ORDERS, Staging, build_database
+from stemx.search.records import GROUPS, NO_DAY, Keyed, Record, records
 from tests.conftest import ROOT, TODAY
 
 
@@ -133,3 +133,40 @@ def test_the_same_records_give_the_same_bytes(register: Register, built: Path, t
     for order in ORDERS:
         assert (tmp_path / f"{order}.sqlite").read_bytes() == (built / f"{order}.sqlite").read_bytes()
     assert cards(tmp_path) == cards(built)
+
+
+def test_staging_compares_entries_with_the_kept_rows_across_chunk_boundaries(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Entries and kept rows are read side by side a few at a time: entries that went (first,
+    last, at a chunk's end), came (between rows, past the last one) or changed must leave the
+    rows a fresh staging of the same entries has, having made only the new and changed records."""
+    monkeypatch.setattr(database, "CHUNK", 3)
+    made: list[str] = []
+
+    def entry(n: int, version: int = 0) -> Keyed:
+        def make() -> Record:
+            made.append(f"{n:03d}")
+            card = {"url": f"/x/{n}/", "title": f"Entry {n} v{version}"}
+            return Record(f"entry {n} v{version}", "", "", 0, 100 + n, NO_DAY, 1, card)
+
+        return Keyed(f"{n:03d}", bytes([n, version]), make)
+
+    def rows(staging: Staging) -> list[tuple[object, ...]]:
+        return staging.db.execute("SELECT source, key, strong, json, card FROM staged ORDER BY source").fetchall()
+
+    state = tmp_path / "state.sqlite"
+    with Staging(state) as first:
+        first.add(entry(n) for n in range(0, 20, 2))  # 0, 2, ..., 18
+    made.clear()
+    # 0 went (first), 6 went (a chunk's end), 18 went (last); 1, 7 and 25 came; 10 changed
+    now = [entry(n, 1 if n == 10 else 0) for n in (1, 2, 4, 7, 8, 10, 12, 14, 16, 25)]
+    with Staging(state) as again:
+        again.add(now)
+        assert sorted(made) == ["001", "007", "010", "025"]
+        assert again.renumbered and again.replaced == 1 and again.count == len(now)
+        with Staging() as fresh:
+            fresh.add(now)
+            assert rows(again) == rows(fresh)
+    with Staging(state) as unordered, pytest.raises(ValueError, match="source order"):
+        unordered.add([entry(4), entry(2)])
