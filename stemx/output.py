@@ -552,10 +552,12 @@ class Writer:
         except (OSError, UnicodeDecodeError):
             return None
 
-    def previous(self) -> Any | None:
+    def previous(self, key: bytes | None = None) -> Any | None:
         """What this stage reported about its group when it made the published site (None
-        without one): the search stage patches the index it names."""
-        return self.output.old_results.get(self.producer, (None, None))[1]
+        without one; with `key`, None unless the group was made from those inputs): the search
+        stage patches the index it names."""
+        old_key, result = self.output.old_results.get(self.producer, (None, None))
+        return result if key is None or key == old_key else None
 
     def remember(self, key: bytes | None, result: Any) -> Any:
         """Keep what the stage reports about a group it made, for the build that carries it over."""

@@ -20,6 +20,7 @@ from stemx.errors import BuildError
 from stemx.output import MANIFEST_ID, NOT_OUTPUT, REPLACED, Output, OutputCollision, settings_digest
 from stemx.pipeline import build
 from stemx.schedule import Stage
+from stemx.submission import pages as submission_pages
 from tests.conftest import (
     CASES,
     ROOT,
@@ -27,6 +28,7 @@ from tests.conftest import (
     assert_same_site,
     cached,
     opportunity_file,
+    record_calls,
     set_fields,
     site_files,
 )
@@ -389,14 +391,18 @@ def test_large_files_a_rebuild_replaces_are_written_out_as_they_are_finished(
     assert_same_site(tmp_path / "site", tmp_path / "clean")
 
 
-def test_files_made_from_the_settings_alone_stay_where_they_are_in_a_rebuild(tmp_path: Path) -> None:
+def test_files_made_from_the_settings_alone_stay_where_they_are_in_a_rebuild(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The static files, the search runtime, the about pages and the forms are not written again
-    for a changed entry; the employer picker's files only when an employer's name or place changed."""
+    for a changed entry; the employer picker's files only when an employer's name or place
+    changed, and they are not even made while no employer's file changed."""
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content", content)
     config = BuildConfig(content_dir=content, out_dir=tmp_path / "site", today=TODAY, cache_dir=tmp_path / "cache")
     build(config)
     before = inodes(tmp_path / "site")
+    shards = record_calls(monkeypatch, "employer_shards", submission_pages)
     path = sorted((content / "opportunities").glob("*.yaml"))[0]
     path.write_text(yaml.safe_dump(_load(path) | {"title": "A patched title"}), encoding="utf-8")
     build(config)
@@ -408,6 +414,7 @@ def test_files_made_from_the_settings_alone_stay_where_they_are_in_a_rebuild(tmp
     assert len([p for p in fixed if p.startswith("submit/employers/")]) > 1
     assert {p: after.get(p) for p in fixed} == {p: before[p] for p in fixed}
     assert after[f"opportunities/{path.stem}/index.html"] != before[f"opportunities/{path.stem}/index.html"]
+    assert shards == []
     employer = sorted((content / "employers").glob("*.yaml"))[0]
     employer.write_text(yaml.safe_dump(_load(employer) | {"name": "Zebracorn Engineering"}), encoding="utf-8")
     build(config)
@@ -415,6 +422,10 @@ def test_files_made_from_the_settings_alone_stay_where_they_are_in_a_rebuild(tmp
     assert "submit/employers/ze.json" in picker  # a new word, a new file
     assert picker["submit/employers/index.json"] != after["submit/employers/index.json"]
     assert picker["about/index.html"] == before["about/index.html"]
+    assert len(shards) == 1
+    (tmp_path / "site/submit/employers/ze.json").unlink()  # gone from the published site: made again
+    build(config)
+    assert len(shards) == 2 and (tmp_path / "site/submit/employers/ze.json").is_file()
     build(replace(config, out_dir=tmp_path / "clean", cache_dir=None))
     assert_same_site(tmp_path / "site", tmp_path / "clean")
 

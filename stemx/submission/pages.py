@@ -112,16 +112,28 @@ def write_submit_pages(register: Register, write: Writer, config: BuildConfig) -
             new_file=links["new_file"][kind],
             issue_form=links["issue_forms"][kind],
         )
-    shards = employer_shards(register)
-    for prefix, rows in shards.items():
-        _json(write, f"submit/employers/{prefix}.json", json.dumps(rows, ensure_ascii=False, separators=(",", ":")))
-    # which files exist and how many names each holds: the page asks only for files that exist,
-    # and for the smallest one among the words typed
-    index = {prefix: len(rows) for prefix, rows in sorted(shards.items())}
-    _json(write, "submit/employers/index.json", json.dumps(index, separators=(",", ":")))
+    write_picker(register, write)
 
 
-def _json(write: Writer, file: str, text: str) -> None:
-    """Write `file` unless the published one was made with the same text."""
-    if not write.reused(file, key := write.key(file, (text,))):
-        write.text(file, text, key)
+def write_picker(register: Register, write: Writer) -> None:
+    """The employer picker's files, each kept when the published one was made with the same
+    text; while no employer's file has changed, kept without being made (0.2 s at 10,000 employers)."""
+    digests = [register.digest(e) for e in register.employers.values()]
+    key = None if None in digests else write.group_key((list(register.employers), digests))
+    last: list[tuple[str, bytes | None]] | None = write.previous(key) if key is not None else None
+    kept = {file for file, made in last or () if write.reused(file, made)}
+    if last is None or len(kept) < len(last):
+        shards = employer_shards(register)
+        texts = {
+            f"submit/employers/{p}.json": json.dumps(r, ensure_ascii=False, separators=(",", ":"))
+            for p, r in shards.items()
+        }
+        # which files exist and how many names each holds: the page asks only for files that
+        # exist, and for the smallest one among the words typed
+        index = {prefix: len(rows) for prefix, rows in sorted(shards.items())}
+        texts["submit/employers/index.json"] = json.dumps(index, separators=(",", ":"))
+        last = [(file, write.key(file, (text,))) for file, text in texts.items()]
+        for file, made in last:
+            if file not in kept and not write.reused(file, made):
+                write.text(file, texts[file], made)
+    write.remember(key, last)
