@@ -262,6 +262,7 @@ def test_the_cache_keeps_only_the_folders_built_most_recently(tmp_path: Path) ->
 
 
 def test_building_five_content_folders_leaves_a_bounded_cache_and_clean_empties_it(tmp_path: Path, capsys) -> None:
+    from stemx.cache import TEMPLATES, checker_version
     from stemx.cli import main
 
     cache = tmp_path / "cache"
@@ -270,8 +271,14 @@ def test_building_five_content_folders_leaves_a_bounded_cache_and_clean_empties_
         shutil.copytree(CASES / "valid" / "minimal" / "content", content)
         args = ["build", "--content", str(content), "--out", str(tmp_path / f"site-{n}"), "--cache-dir", str(cache)]
         assert main([*args, "--today", "2026-11-24"]) == 0
-    folders = {name.rsplit("-", 1)[1].split(".")[0] for name in os.listdir(cache)}
+    folders = {name.rsplit("-", 1)[1].split(".")[0] for name in os.listdir(cache) if name != TEMPLATES}
     assert len(folders) <= 6  # each build uses two folders (content and output): the last three builds
+    compiled = os.listdir(cache / TEMPLATES)  # the templates compiled once, by this code
+    assert compiled and all(name.startswith(checker_version()) for name in compiled)
+    stale = cache / TEMPLATES / f"{'0' * 32}-{'1' * 40}.cache"  # compiled by other code
+    stale.write_bytes(b"x")
+    assert main([*args, "--today", "2026-11-24"]) == 0
+    assert not stale.exists() and sorted(os.listdir(cache / TEMPLATES)) == sorted(compiled)
     capsys.readouterr()
     assert main(["clean", "--cache-dir", str(cache)]) == 0
     assert capsys.readouterr().out.startswith("Removed ") and os.listdir(cache) == []

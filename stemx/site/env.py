@@ -9,6 +9,7 @@ import orjson
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from ..cache import template_cache
 from ..config import BuildConfig
 from ..model import Opportunity, Session
 from ..schemas import vocabularies
@@ -72,6 +73,7 @@ def json_ld(data: dict[str, Any]) -> Markup:
 def make_environment(config: BuildConfig) -> Environment:
     env = Environment(
         loader=FileSystemLoader(config.templates_dir),
+        bytecode_cache=template_cache(config.cache_dir) if config.cache_dir is not None else None,
         autoescape=select_autoescape(["html", "xml"], default_for_string=True),
         undefined=StrictUndefined,
         trim_blocks=True,
