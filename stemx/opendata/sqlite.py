@@ -5,12 +5,14 @@ the inserts, which keeps a 600,000-opportunity register fast and memory-bounded.
 keys are checked once at the end (PRAGMA foreign_key_check) rather than row by row.
 A clean build deletes nothing, so the file has no free pages and needs no VACUUM; the same
 rows inserted in the same order give the same bytes. A rebuild that changes a few entries
-patches a copy of the published file instead (splice.py). The employers and opportunities get a
+patches a copy of the published file instead (splice.py), with SQLite enforcing the foreign keys
+of the rows it changes. The employers and opportunities get a
 full-text index each, which Datasette uses for its search box.
 """
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import sqlite3
 from collections.abc import Iterable
@@ -68,7 +70,12 @@ class Database:
         self.db = sqlite3.connect(path, isolation_level=None)
         self.db.execute("PRAGMA journal_mode = OFF")  # one writer, a fresh file: no journal needed
         self.db.execute("PRAGMA synchronous = OFF")  # the build swaps the folder in only when complete
+        if self.patching:
+            # A patch's rows are checked as they change, the violations counted until COMMIT:
+            # checking every row after a patch took 0.3 s at 10,000 employers.
+            self.db.execute("PRAGMA foreign_keys = ON")
         self.db.execute("BEGIN")
+        self.db.execute("PRAGMA defer_foreign_keys = ON")
         if old is None:
             # Parents before the tables that refer to them (code lists first), so the schema reads naturally.
             for table in [t for t in self.tables if not t.foreign_keys] + [t for t in self.tables if t.foreign_keys]:
@@ -121,10 +128,13 @@ class Database:
                     self.db.execute(f"CREATE INDEX {_q(f'{table.name}_{column}')} ON {_q(table.name)} ({_q(column)})")
                 if table.searchable:
                     self._full_text(table)
-            self.db.execute("COMMIT")
-            broken = self.db.execute("PRAGMA foreign_key_check").fetchmany(5)
-            if broken:
-                raise ValueError(f"open data: foreign keys do not resolve: {broken}")
+            with contextlib.suppress(sqlite3.IntegrityError):  # patching: a changed row's key does not resolve
+                self.db.execute("COMMIT")
+            failed = self.db.in_transaction  # still open: the check below names the rows
+            if failed or not self.patching:
+                broken = self.db.execute("PRAGMA foreign_key_check").fetchmany(5)  # every row
+                if broken or failed:
+                    raise ValueError(f"open data: foreign keys do not resolve: {broken}")
         finally:
             self.db.close()
 

@@ -153,3 +153,25 @@ def _whole(path: Path, parts: list[bytes], sep: bytes) -> Path:
     written.close()
     assert path.read_bytes() == b"[" + sep.join(p for p in parts if p) + b"]"
     return path
+
+
+@pytest.mark.parametrize("broken", ["a row that refers to nothing", "a parent row deleted"])
+def test_a_patch_whose_foreign_keys_do_not_resolve_fails(built_site: Path, tmp_path: Path, broken: str) -> None:
+    """A patched file is checked as it changes (not row by row afterwards): either way a key
+    left dangling fails the build, naming the rows."""
+    from stemx.opendata.sqlite import Database
+    from stemx.opendata.tableschema import table_schema
+    from stemx.opendata.tables import TABLES
+
+    types = {t.name: [f["type"] for f in table_schema(t)["fields"]] for t in TABLES}
+    by_name = {t.name: t for t in TABLES}
+    db = Database(tmp_path / "patched.sqlite", TABLES, types, old=built_site / SQLITE)
+    if broken == "a row that refers to nothing":
+        db.insert(by_name["opportunity_subjects"], [("no-such-opportunity", "maths")])
+    else:  # an employer's row taken out, its opportunities left
+        (employer,) = db.db.execute("SELECT employer_id FROM opportunities LIMIT 1").fetchone()
+        for table in TABLES:
+            if table.entity == "employer":
+                db.remove(table, employer)
+    with pytest.raises(ValueError, match="foreign keys do not resolve: \\[\\("):
+        db.finish()
