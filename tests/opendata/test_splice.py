@@ -17,6 +17,9 @@ import pytest
 from stemx import opendata
 from stemx.opendata import entryrows
 from stemx.opendata.splice import DataFile
+from stemx.opendata.sqlite import Database
+from stemx.opendata.tables import TABLES
+from stemx.opendata.tableschema import table_schema
 from stemx.pipeline import build
 from tests.conftest import a_quiet_day, cached, opportunity_file, record_calls, set_fields
 from tests.opendata.helpers import sqlite_content
@@ -159,10 +162,6 @@ def _whole(path: Path, parts: list[bytes], sep: bytes) -> Path:
 def test_a_patch_whose_foreign_keys_do_not_resolve_fails(built_site: Path, tmp_path: Path, broken: str) -> None:
     """A patched file is checked as it changes (not row by row afterwards): either way a key
     left dangling fails the build, naming the rows."""
-    from stemx.opendata.sqlite import Database
-    from stemx.opendata.tableschema import table_schema
-    from stemx.opendata.tables import TABLES
-
     types = {t.name: [f["type"] for f in table_schema(t)["fields"]] for t in TABLES}
     by_name = {t.name: t for t in TABLES}
     db = Database(tmp_path / "patched.sqlite", TABLES, types, old=built_site / SQLITE)
