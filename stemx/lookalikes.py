@@ -12,8 +12,6 @@ import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 
-from confusable_homoglyphs import confusables
-
 from .errors import Problem
 from .load import LoadError, read
 from .model import Employer
@@ -23,6 +21,8 @@ def latin_skeleton(name: str) -> tuple[str, list[str]]:
     """The name as it reads in Latin letters, and the look-alike letters that were replaced."""
     if name.isascii():  # nearly every name: nothing to look up
         return name.casefold(), []
+    from confusable_homoglyphs import confusables  # its import reads the data: ~60 ms, for other names only
+
     found = confusables.is_confusable(name, greedy=True, preferred_aliases=["latin"]) or []
     replace: dict[str, str] = {}
     for item in found:

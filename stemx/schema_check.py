@@ -10,15 +10,16 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Iterator
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
 import jsonschema_rs
-from referencing import Registry, Resource
 
 from .errors import Problem
 from .load import Document
 from .schemas import load_schema
+
+if TYPE_CHECKING:
+    import jsonschema
 
 KINDS = ("employer", "opportunity")
 
@@ -36,6 +37,11 @@ def _fast(kind: str) -> Any:
 
 @cache
 def _reference(kind: str) -> jsonschema.Draft202012Validator:
+    # Imported only to explain a file that is not valid: the Python validator's import costs
+    # ~70 ms of every build, and the Rust one answers "valid?".
+    import jsonschema
+    from referencing import Registry, Resource
+
     registry: Registry = Registry().with_resources((s["$id"], Resource.from_contents(s)) for s in _schemas())
     return jsonschema.Draft202012Validator(
         load_schema(kind), registry=registry, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
