@@ -5,6 +5,7 @@ previous release is given, the list of changes since it.
 
 from __future__ import annotations
 
+import bisect
 import json
 import shutil
 from array import array
@@ -23,7 +24,7 @@ from .changes import changes_resource, previous_version, write_changes
 from .entryrows import Share, encode_rows, make_share, shares, tables_of
 from .package import LICENCE, NAME, TITLE, citation, table_resource, version, write_package
 from .readme import write_readme
-from .splice import DataFile, Kept, Layout
+from .splice import DataFile, Layout
 from .sqlite import Database, datasette_metadata
 from .tables import TABLES, Entity, Entry, entries
 from .tableschema import table_schema
@@ -181,18 +182,25 @@ def _write_tables(
                 for entry, share in zip(each, made, strict=True):
                     layout.put(entity, entry.id, register.entry_key(entry), part.write(share))
                 continue
+            # The published files' entries, in id order; each changed one (in id order too) ends
+            # a run of unchanged ones, copied in one piece.
+            ids, kept = layout.lengths(entity)
+            width, done = part.width, 0  # done: the published entries copied or passed over
             remade: list[tuple[str, bytes | None, array[int] | None]] = []  # written once the layout is read
-            for entry, kept in _compare(register, entity, layout.kept(entity)):
-                if kept is not None and entry is not None and (entity, entry.id) not in changed:
-                    part.keep(kept)
-                    continue
-                if kept is not None:
-                    part.skip(kept)
+            for entry_id in sorted(i for e, i in changed if e == entity):
+                at = bisect.bisect_left(ids, entry_id, done)
+                part.keep(kept, done, at)
+                if at < len(ids) and ids[at] == entry_id:  # its old part goes
+                    part.skip(entry_id, kept[at * width : (at + 1) * width])
+                    at += 1
+                done = at
+                entry = _entry(register, entity, entry_id)
                 if entry is not None:
                     share = make_share(register, entity, entry)
-                    remade.append((entry.id, register.entry_key(entry), part.write(share)))
-                elif kept is not None:
-                    remade.append((kept.id, None, None))  # it went
+                    remade.append((entry_id, register.entry_key(entry), part.write(share)))
+                else:
+                    remade.append((entry_id, None, None))  # it went
+            part.keep(kept, done, len(ids))
             for entry_id, key, lengths in remade:
                 if lengths is None:
                     layout.drop(entity, entry_id)
@@ -222,6 +230,7 @@ class _Parts:
         rows: dict[str, int],
     ) -> None:
         self.tables, self.files, self.whole, self.db, self.rows = tables_of(entity), files, whole, db, rows
+        self.width = 3 * len(self.tables) + 1  # numbers per entry in the layout (write)
 
     def write(self, share: Share) -> array[int]:
         """Write an entry's share; returns the lengths of its parts (and its rows per table) for the layout."""
@@ -236,21 +245,30 @@ class _Parts:
         lengths.append(self.whole.add(b"\n" + share.nested))
         return lengths
 
-    def keep(self, kept: Kept) -> None:
-        """Copy an unchanged entry's parts from the published files (its SQLite rows stay)."""
+    def keep(self, kept: array[int], start: int, end: int) -> None:
+        """Copy the parts of the published entries from `start` to `end` (unchanged: their
+        SQLite rows stay), their lengths added up per file (`kept`: width numbers an entry)."""
+        if start >= end:
+            return
+        w = self.width
+        column = [kept[start * w + n : end * w + n : w] for n in range(w)]
         for n, (table, (csv, json_)) in enumerate(zip(self.tables, self.files, strict=True)):
-            csv.keep(kept.lengths[3 * n])
-            json_.keep(kept.lengths[3 * n + 1])
-            self.rows[table.name] += kept.lengths[3 * n + 2]
-        self.whole.keep(kept.lengths[-1])
+            for file, lengths in ((csv, column[3 * n]), (json_, column[3 * n + 1])):
+                file.keep_run(sum(lengths), len(lengths) - lengths.count(0))
+            self.rows[table.name] += sum(column[3 * n + 2])
+        self.whole.keep_run(sum(column[-1]), len(column[-1]) - column[-1].count(0))
 
-    def skip(self, kept: Kept) -> None:
+    def skip(self, entry_id: str, lengths: array[int]) -> None:
         """Pass over the parts of an entry that changed or went, and delete its SQLite rows."""
         for n, (table, (csv, json_)) in enumerate(zip(self.tables, self.files, strict=True)):
-            csv.skip(kept.lengths[3 * n])
-            json_.skip(kept.lengths[3 * n + 1])
-            self.db.remove(table, kept.id)
-        self.whole.skip(kept.lengths[-1])
+            csv.skip(lengths[3 * n])
+            json_.skip(lengths[3 * n + 1])
+            self.db.remove(table, entry_id)
+        self.whole.skip(lengths[-1])
+
+
+def _entry(register: Register, entity: Entity, entry_id: str) -> Entry | None:
+    return (register.employers if entity == "employer" else register.opportunities).get(entry_id)
 
 
 K = TypeVar("K", bound=tuple[Any, ...])  # a layout row: the entry's id first

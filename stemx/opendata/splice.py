@@ -4,7 +4,8 @@ from where they are in the last build's files, and only changed entries are enco
 Every CSV and JSON file is a header, each entry's part in id order (JSON parts joined by
 commas) and a footer. The cache folder keeps, per published site, each entry's key and the
 length of its part of every file (the layout), so an unchanged entry's part is found by adding
-up the lengths before it; runs of unchanged entries are copied in one piece. The SQLite file is
+up the lengths before it; the runs of unchanged entries between changed ones are copied in one
+piece each, their lengths added up at once. The SQLite file is
 patched: the rows of changed and removed entries deleted (and taken out of the full-text
 index), the new ones inserted. A layout is trusted only for the published data it was written
 with (its id is in the manifest's open-data result), so a build that failed half-way is never
@@ -19,21 +20,12 @@ import uuid
 from array import array
 from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO, NamedTuple
+from typing import BinaryIO
 
 from ..cache import hold, kept_database, release
 from .tables import Entity
 
 _COPY = 1 << 20  # bytes per read when copying a run
-
-
-class Kept(NamedTuple):
-    """An entry's row in the layout: its id, key, and per file of its entity the length of its part
-    (and per table the number of rows)."""
-
-    id: str
-    key: bytes | None
-    lengths: array[int]
 
 
 class Layout:
@@ -56,13 +48,19 @@ class Layout:
         self.db.execute("BEGIN")
         self.db.execute("UPDATE meta SET id = NULL")  # until this build's files are whole
 
-    def kept(self, entity: Entity) -> Iterator[Kept]:
-        """The entity's entries as the published files hold them, in id order."""
-        if self.db is None:
-            return
-        query = "SELECT id, key, lengths FROM parts WHERE entity = ? ORDER BY id"
-        for entry_id, key, lengths in self.db.execute(query, (entity,)):
-            yield Kept(entry_id, key, array("q", lengths))
+    def lengths(self, entity: Entity) -> tuple[list[str], array[int]]:
+        """The entity's entries as the published files hold them, in id order: their ids, and
+        the lengths of their parts (and rows per table) one entry after another, as many numbers
+        each (splicing adds up the lengths of a run of unchanged entries at once)."""
+        ids: list[str] = []
+        lengths = array("q")
+        if self.db is not None:
+            for entry_id, row in self.db.execute(
+                "SELECT id, lengths FROM parts WHERE entity = ? ORDER BY id", (entity,)
+            ):
+                ids.append(entry_id)
+                lengths.frombytes(row)
+        return ids, lengths
 
     def keys(self, entity: Entity) -> Iterator[tuple[str, bytes | None]]:
         """The entity's (id, key) in id order: what telling the changed entries apart needs, read
@@ -123,9 +121,15 @@ class DataFile:
         return len(data)
 
     def keep(self, length: int) -> None:
-        start = self._next(length)
-        if length == 0:
+        """Keep the next old part (`length` bytes; 0: the entry has no rows here)."""
+        self.keep_run(length, 1 if length else 0)
+
+    def keep_run(self, size: int, parts: int) -> None:
+        """Keep the next `parts` non-empty old parts, `size` bytes in all: as `keep` for each."""
+        if parts == 0:
             return
+        length = size + len(self._sep) * (parts - 1)  # with the separators between them
+        start = self._next(length)
         if self._run is not None and start == self._run[1] + len(self._sep):
             self._run = (self._run[0], start + length)  # the separator between is copied with them
             return

@@ -10,6 +10,7 @@ import random
 import shutil
 from dataclasses import replace
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -100,14 +101,23 @@ def _copy_here(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(os, "copy_file_range", refuse)
 
 
+def _named(spliced: DataFile, run: list[int]) -> DataFile:
+    """The file, once the kept parts not yet named (`run`: bytes, non-empty parts) are, at once."""
+    spliced.keep_run(*run)
+    run[:] = [0, 0]
+    return spliced
+
+
 @pytest.mark.parametrize("copy", ["kernel", "read and write"])
 @pytest.mark.parametrize("sep", [b"", b","])
+@pytest.mark.parametrize("kept", ["one by one", "in runs"])
 def test_a_file_spliced_from_parts_equals_one_written_whole(
-    tmp_path: Path, sep: bytes, copy: str, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, sep: bytes, copy: str, kept: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Random parts (some empty: an entry with no rows in a table), then a random mix of kept,
     changed, removed and new ones: the spliced file is the one writing every part gives, whether
-    the kept runs are copied by the kernel or read and written."""
+    the kept runs are copied by the kernel or read and written, and whether the kept parts are
+    named one by one or a run of them at once (their lengths added up, keep_run)."""
     if copy != "kernel":
         _copy_here(monkeypatch)
     rng = random.Random(7)
@@ -115,22 +125,27 @@ def test_a_file_spliced_from_parts_equals_one_written_whole(
         old_parts = [rng.choice([b"", b"\nrow%d" % n * rng.randint(1, 3)]) for n in range(rng.randint(0, 12))]
         old = _whole(tmp_path / "old", old_parts, sep)
         spliced = DataFile(tmp_path / "new", b"[", b"]", sep, old)
+        run = [0, 0]  # kept parts not yet named: bytes, non-empty parts
+        named = partial(_named, spliced, run)
         new_parts: list[bytes] = []
         for part in old_parts:
             action = rng.choice(["keep", "keep", "keep", "change", "remove", "insert"])
             if action == "insert":
                 new_parts.append(b"\nnew%d" % rng.randint(0, 9) if rng.random() < 0.8 else b"")
-                spliced.add(new_parts[-1])
+                named().add(new_parts[-1])
             if action in ("keep", "insert"):
-                spliced.keep(len(part))
+                if kept == "in runs":
+                    run[0], run[1] = run[0] + len(part), run[1] + bool(part)
+                else:
+                    spliced.keep(len(part))
                 new_parts.append(part)
             elif action == "change":
-                spliced.skip(len(part))
+                named().skip(len(part))
                 new_parts.append(rng.choice([b"", b"\nchanged"]))
                 spliced.add(new_parts[-1])
             else:
-                spliced.skip(len(part))
-        spliced.close()
+                named().skip(len(part))
+        named().close()
         assert (tmp_path / "new").read_bytes() == _whole(tmp_path / "expected", new_parts, sep).read_bytes(), attempt
 
 
