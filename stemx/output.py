@@ -322,10 +322,9 @@ class Output:
         the whole site."""
         if not self.patching:
             return False
-        kept = [p for p, m in self.made.items() if m.key is not None and self.old.get(p) == m]
-        if sum(self.made[p].files for p in kept) >= PATCH_KEPT * sum(m.files for m in self.made.values()):
+        if self.reused >= PATCH_KEPT * sum(m.files for m in self.made.values()):  # counted as they were kept
             return True
-        for path in kept:
+        for path in [p for p, m in self.made.items() if m.key is not None and self.old.get(p) == m]:
             if not os.path.lexists(self._staged(path.rstrip("/"))):  # rewritten: it was gone from the site
                 self.link(path)
         return False

@@ -356,7 +356,13 @@ def about_pages(site: Site) -> None:
 
 
 def write_sitemap(register: Register, out: Writer, config: BuildConfig, *_: object) -> None:
-    """sitemap.xml and robots.txt, listing every page the other stages wrote (from the manifest)."""
-    for name, text in seo.sitemaps(config, out.output.pages()).items():
-        out.text(name, text)
-    out.text("robots.txt", seo.robots(config))
+    """sitemap.xml and robots.txt, listing every page the other stages wrote (from the manifest):
+    carried over while the pages are the same (a rebuild that changed only entries' text)."""
+    pages = sorted(out.output.pages())
+    key = out.group_key((pages,), dated=False) if out.output.reusing else None
+    if out.carry(key) is not None:
+        return
+    for name, text in seo.sitemaps(config, pages).items():
+        out.text(name, text, key)
+    out.text("robots.txt", seo.robots(config), key)
+    out.remember(key, True)
