@@ -312,6 +312,12 @@ class Register:
             key = self._keys[entry.source] = self._entry_key(entry)
         return key
 
+    def opportunity_keys(self) -> dict[str, bytes | None]:
+        """Every opportunity's entry_key by its file (with any employer's made so far)."""
+        for o in self.opportunities.values():
+            self.entry_key(o)
+        return self._keys
+
     def _entry_key(self, entry: Employer | Opportunity) -> bytes | None:
         own = self.digests.get(entry.source)
         if own is None:

@@ -106,21 +106,23 @@ def browse(register: Register) -> Browse:
         (open_ if register.state(o) == "open" else not_open).append(o)
     open_.sort(key=soonest_first(register))
     not_open.sort(key=_latest_first)
-    groups: dict[str, dict[str, list[Opportunity]]] = {f.segment: defaultdict(list) for f in OPPORTUNITY_FACETS}
-    for o in open_:
-        for facet in OPPORTUNITY_FACETS:
-            for code in facet.values(register, o):
-                groups[facet.segment][code].append(o)
+    groups = {f.segment: _grouped(register, f, open_) for f in OPPORTUNITY_FACETS}
     employers = sorted(register.employers.values(), key=lambda e: (e.name.casefold(), e.id))
-    employer_groups: dict[str, dict[str, list[Employer]]] = {f.segment: defaultdict(list) for f in EMPLOYER_FACETS}
-    for e in employers:
-        for facet in EMPLOYER_FACETS:
-            for code in facet.values(register, e):
-                employer_groups[facet.segment][code].append(e)
+    employer_groups = {f.segment: _grouped(register, f, employers) for f in EMPLOYER_FACETS}
     open_counts: dict[str, int] = defaultdict(int)
     for o in open_:
         open_counts[o.employer] += 1
     return Browse(open_, not_open, groups, employers, employer_groups, dict(open_counts))
+
+
+def _grouped(register: Register, facet: Facet, items: list[Any]) -> dict[str, list[Any]]:
+    """The items by each value they have of the facet, in their order."""
+    by_code: dict[str, list[Any]] = defaultdict(list)
+    values = facet.values
+    for item in items:
+        for code in values(register, item):
+            by_code[code].append(item)
+    return by_code
 
 
 def facet_nav(
@@ -170,19 +172,16 @@ class Overlaps:
     is the bits two sets share: a few thousand ANDs of 5 KB numbers at 40,000 opportunities,
     where counting every pair each item has took half a second (and grows with the pairs)."""
 
-    def __init__(self, groups: dict[str, dict[str, list[Any]]]) -> None:
+    def __init__(self, groups: dict[str, dict[str, list[Any]]], universe: Sequence[Any]) -> None:
+        """`universe`: every item of the groups (an item's bit is its place there)."""
         self._index = {(segment, code): n for n, (segment, code) in enumerate(
             (segment, code) for segment, by_code in groups.items() for code in by_code
         )}  # fmt: skip
-        bit: dict[int, int] = {}  # item (by id) -> its bit
-        for segment, code in self._index:
-            for item in groups[segment][code]:
-                bit.setdefault(id(item), len(bit))
+        bit = {id(item): n for n, item in enumerate(universe)}  # item (by id) -> its bit
         self._sets: list[int] = []
         for segment, code in self._index:
             members = bytearray(len(bit) // 8 + 1)
-            for item in groups[segment][code]:
-                n = bit[id(item)]
+            for n in map(bit.__getitem__, map(id, groups[segment][code])):  # looked up in C: a quarter of the time
                 members[n >> 3] |= 1 << (n & 7)
             self._sets.append(int.from_bytes(members, "little"))
 
@@ -221,13 +220,13 @@ def paginate(
     base: str,
     items: Sequence[Any],
     template: str,
-    inputs: Callable[[Any], object] | None = None,
+    inputs: Callable[[Sequence[Any]], Iterable[object]] | None = None,
     **context: Any,
 ) -> None:
     """Pages base/, base/page/2/, ... of PAGE_SIZE items each (one empty page when none).
 
-    `inputs` gives an item's inputs (what its card shows); a page's inputs are those of its
-    items, its place in the list, and the other context (strings and pre-rendered markup)."""
+    `inputs` gives the inputs of a page's items (what their cards show); a page's inputs are
+    those, its place in the list, and the other context (strings and pre-rendered markup)."""
     pages = max(1, math.ceil(len(items) / PAGE_SIZE))
     # Digested once for all the list's pages (a filter panel by its key).
     shared = hashlib.blake2b(
@@ -246,7 +245,7 @@ def paginate(
         write.page(
             page_path(base, number),
             template,
-            inputs=None if inputs is None else (shared, number, pages, len(items), *map(inputs, shown)),
+            inputs=None if inputs is None else (shared, number, pages, len(items), *inputs(shown)),
             lazy=partial(_pagination, base, number, pages),
             items=shown,
             total=len(items),

@@ -400,7 +400,7 @@ def test_filter_counts_within_a_list_are_the_items_each_pair_of_values_shares() 
     for i in items:
         if "c4" in i["c"]:
             i["c"].remove("c4")
-    overlaps = Overlaps(groups)
+    overlaps = Overlaps(groups, items)
     for facet in facets:
         for code in [*codes[facet.segment], "not-a-code"]:
             mine = [i for i in items if code in i[facet.segment]]
