@@ -51,6 +51,7 @@ def _code(value: str | None) -> str | None:
 # What a teacher sees about an opportunity on a given day (see Opportunity.state).
 State = Literal["open", "closed", "past", "withdrawn"]
 STATES: tuple[State, ...] = get_args(State)
+_END = operator.attrgetter("end")  # a session's last day
 
 
 @_pickled_as_arguments
@@ -184,7 +185,7 @@ class Opportunity:
 
     @property
     def last_date(self) -> date | None:
-        return max(s.end for s in self.sessions) if self.sessions else None
+        return max(map(_END, self.sessions)) if self.sessions else None
 
     def state(self, today: date) -> State:
         """open: a teacher can still take part; closed: applications have closed but it has not

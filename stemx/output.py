@@ -136,6 +136,7 @@ class Output:
         # A manifest that matches the published site: build only what changed, then move it in.
         self.patching = bool(self.old) and not in_place
         self.made: dict[str, Made] = {}
+        self._owned: tuple[str, ...] = ()  # the folders claimed whole, (some) since gone from `made`
         self.results: dict[str, tuple[bytes, Any]] = {}  # producer -> (group key, result)
         self.reused = 0
         self._folders: set[str] = set()  # folders made so far (one mkdir each)
@@ -165,6 +166,8 @@ class Output:
             if other is not None:
                 raise OutputCollision(_collision(path, other.producer, made.producer))
             self.made[path] = made
+            if path.endswith("/"):
+                self._owned += (path,)
 
     def handover(self) -> bytes:
         """What this Output made, for the process that forked it (merge): as columns, which
@@ -188,6 +191,7 @@ class Output:
                     _collision(path, clashes[path].producer, (made.get(path) or self.made[path]).producer)
                 )
             self.made |= made
+            self._owned += tuple(p for p in made if p.endswith("/"))
         self.results |= results
         self.reused += reused
 
@@ -389,10 +393,9 @@ class Output:
     def _owner(self, path: str) -> Made | None:
         """What this build made at `path`, or the folder around it one stage owns, innermost first."""
         found = self.made.get(path)
-        end = path.rfind("/", 0, len(path) - 1)
-        while found is None and end > 0:
-            found = self.made.get(path[: end + 1])
-            end = path.rfind("/", 0, end)
+        if found is None and path.startswith(self._owned):  # one C call for the ~100,000 paths outside them
+            around = [f for f in self._owned if path.startswith(f) and f != path and f in self.made]
+            found = self.made[max(around, key=len)] if around else None
         return found
 
     def link(self, path: str) -> bool:
