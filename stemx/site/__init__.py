@@ -80,7 +80,8 @@ class Site:
 
     def card_keys(self, shown: Sequence[Opportunity]) -> Iterable[bytes | None]:
         """What the cards of `shown` are made from (their entry keys), each looked up in C: a list
-        page's twenty, for 13,000 pages at 10,000 employers."""
+        page's twenty, for 13,000 pages at 10,000 employers (and a calendar's all). The first call
+        makes every opportunity's key: for the whole build's lists and calendars, not `serve`'s pages."""
         return map(self._entry_keys.__getitem__, map(_SOURCE, shown))
 
     @cached_property
@@ -315,7 +316,7 @@ def feeds_and_calendars(site: Site) -> None:
             items = b.groups[facet.segment].get(code, [])
             label = v.label(facet.vocabulary, code)
             ics = f"calendar/{facet.segment}/{code}.ics"
-            if not write.reused(ics, key := write.key(ics, tuple(map(register.entry_key, items)))):
+            if not write.reused(ics, key := write.key(ics, tuple(site.card_keys(items)))):
                 kept = calendar.event_blocks(text) if (text := write.published_text(ics)) else {}
                 blocks = (
                     kept[o.id] if o.id in kept and _same_events(site, o) else calendar.event_block(register, o, config)
