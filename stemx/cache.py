@@ -27,7 +27,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from jinja2 import FileSystemBytecodeCache
+from jinja2.bccache import Bucket, FileSystemBytecodeCache
 
 from .config import ROOT
 
@@ -50,7 +50,16 @@ def template_cache(cache_dir: Path) -> FileSystemBytecodeCache | None:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:  # a cache folder that cannot be written: compiled each time
         return None
-    return FileSystemBytecodeCache(str(folder), f"{checker_version()}-%s.cache")
+    return _Compiled(str(folder), f"{checker_version()}-%s.cache")
+
+
+class _Compiled(FileSystemBytecodeCache):
+    """Jinja's cache of compiled templates, for which a folder that cannot be written (a full
+    disk) costs the compiling, never the build."""
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
 
 
 def cache_file(cache_dir: Path, kind: str, folder: Path, suffix: str = ".pickle") -> Path:
@@ -92,7 +101,7 @@ def tidy(cache_dir: Path, keep: int = KEEP_FOLDERS, max_age: float = MAX_AGE) ->
     for rank, folder in enumerate(ranked):
         if rank >= keep or now - used[folder] >= max_age:
             going += groups[folder]
-    with contextlib.suppress(FileNotFoundError), os.scandir(cache_dir / TEMPLATES) as compiled:
+    with contextlib.suppress(OSError), os.scandir(cache_dir / TEMPLATES) as compiled:  # none, or not a folder
         # compiled templates of other code (and, cleaning, all of them)
         going += [e for e in compiled if not keep or not e.name.startswith(checker_version())]
     removed, freed = 0, 0

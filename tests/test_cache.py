@@ -381,3 +381,33 @@ def test_a_log_makes_nothing_but_entries(tmp_path: Path) -> None:
         pickle.dump([("opportunity", "x.yaml", b"0" * 16, Command(), None)], f)
     assert same(run(content, tmp_path / "cache")[0], fresh)
     assert not ran.exists()
+
+
+def test_compiled_templates_that_cannot_be_kept_cost_only_the_compiling(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full disk (writing a compiled template fails) or a cache folder where the templates'
+    folder cannot be made: the build compiles its templates and succeeds."""
+    import errno
+    import tempfile
+
+    from jinja2 import bccache
+
+    from stemx.cache import TEMPLATES
+    from stemx.cli import main
+
+    content = tmp_path / "content"
+    shutil.copytree(CASES / "valid" / "minimal" / "content", content)
+
+    def full(*args: object, **kwargs: object) -> object:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(bccache.tempfile, "NamedTemporaryFile", full)
+    args = ["build", "--content", str(content), "--today", "2026-11-24"]
+    assert main([*args, "--out", str(tmp_path / "site"), "--cache-dir", str(tmp_path / "cache")]) == 0
+    assert os.listdir(tmp_path / "cache" / TEMPLATES) == []
+    monkeypatch.setattr(bccache.tempfile, "NamedTemporaryFile", tempfile.NamedTemporaryFile)
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / TEMPLATES).write_text("a file where the folder would be")
+    assert main([*args, "--out", str(tmp_path / "site2"), "--cache-dir", str(tmp_path / "other")]) == 0
+    assert (tmp_path / "site2" / "index.html").read_text() == (tmp_path / "site" / "index.html").read_text()
