@@ -182,25 +182,24 @@ def _write_tables(
                 for entry, share in zip(each, made, strict=True):
                     layout.put(entity, entry.id, register.entry_key(entry), part.write(share))
                 continue
-            # The published files' entries, in id order; each changed one (in id order too) ends
-            # a run of unchanged ones, copied in one piece.
-            ids, kept = layout.lengths(entity)
-            width, done = part.width, 0  # done: the published entries copied or passed over
+            # The published files' entries, in id order, a chunk at a time; each changed one (in
+            # id order too) ends a run of unchanged ones, copied in one piece.
             remade: list[tuple[str, bytes | None, array[int] | None]] = []  # written once the layout is read
-            for entry_id in sorted(i for e, i in changed if e == entity):
-                at = bisect.bisect_left(ids, entry_id, done)
-                part.keep(kept, done, at)
-                if at < len(ids) and ids[at] == entry_id:  # its old part goes
-                    part.skip(entry_id, kept[at * width : (at + 1) * width])
-                    at += 1
-                done = at
-                entry = _entry(register, entity, entry_id)
-                if entry is not None:
-                    share = make_share(register, entity, entry)
-                    remade.append((entry_id, register.entry_key(entry), part.write(share)))
-                else:
-                    remade.append((entry_id, None, None))  # it went
-            part.keep(kept, done, len(ids))
+            todo = sorted(i for e, i in changed if e == entity)
+            n, width = 0, part.width  # n: the changed entries done
+            for ids, kept in layout.lengths(entity):
+                done = 0  # the chunk's entries copied or passed over
+                while n < len(todo) and todo[n] <= ids[-1]:
+                    at = bisect.bisect_left(ids, todo[n], done)
+                    part.keep(kept, done, at)
+                    if at < len(ids) and ids[at] == todo[n]:  # its old part goes
+                        part.skip(todo[n], kept[at * width : (at + 1) * width])
+                        at += 1
+                    done = at
+                    remade.append(part.remake(register, todo[n]))
+                    n += 1
+                part.keep(kept, done, len(ids))
+            remade += [part.remake(register, entry_id) for entry_id in todo[n:]]  # past the last published one
             for entry_id, key, lengths in remade:
                 if lengths is None:
                     layout.drop(entity, entry_id)
@@ -229,7 +228,8 @@ class _Parts:
         db: Database,
         rows: dict[str, int],
     ) -> None:
-        self.tables, self.files, self.whole, self.db, self.rows = tables_of(entity), files, whole, db, rows
+        self.entity, self.tables, self.files, self.whole = entity, tables_of(entity), files, whole
+        self.db, self.rows = db, rows
         self.width = 3 * len(self.tables) + 1  # numbers per entry in the layout (write)
 
     def write(self, share: Share) -> array[int]:
@@ -244,6 +244,13 @@ class _Parts:
                 self.rows[table.name] += len(encoded.values)
         lengths.append(self.whole.add(b"\n" + share.nested))
         return lengths
+
+    def remake(self, register: Register, entry_id: str) -> tuple[str, bytes | None, array[int] | None]:
+        """Write a changed entry's share anew (nothing for one that went); returns its layout row."""
+        entry = _entry(register, self.entity, entry_id)
+        if entry is None:
+            return entry_id, None, None
+        return entry_id, register.entry_key(entry), self.write(make_share(register, self.entity, entry))
 
     def keep(self, kept: array[int], start: int, end: int) -> None:
         """Copy the parts of the published entries from `start` to `end` (unchanged: their

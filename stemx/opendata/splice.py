@@ -26,6 +26,7 @@ from ..cache import hold, kept_database, release
 from .tables import Entity
 
 _COPY = 1 << 20  # bytes per read when copying a run
+CHUNK = 5_000  # entries of the layout read at a time: memory stays flat at any size
 
 
 class Layout:
@@ -48,19 +49,18 @@ class Layout:
         self.db.execute("BEGIN")
         self.db.execute("UPDATE meta SET id = NULL")  # until this build's files are whole
 
-    def lengths(self, entity: Entity) -> tuple[list[str], array[int]]:
-        """The entity's entries as the published files hold them, in id order: their ids, and
-        the lengths of their parts (and rows per table) one entry after another, as many numbers
-        each (splicing adds up the lengths of a run of unchanged entries at once)."""
-        ids: list[str] = []
-        lengths = array("q")
-        if self.db is not None:
-            for entry_id, row in self.db.execute(
-                "SELECT id, lengths FROM parts WHERE entity = ? ORDER BY id", (entity,)
-            ):
-                ids.append(entry_id)
+    def lengths(self, entity: Entity) -> Iterator[tuple[list[str], array[int]]]:
+        """The entity's entries as the published files hold them, in id order, CHUNK at a time:
+        their ids, and the lengths of their parts (and rows per table) one entry after another,
+        as many numbers each (splicing adds up the lengths of a run of unchanged entries at once)."""
+        if self.db is None:
+            return
+        rows = self.db.execute("SELECT id, lengths FROM parts WHERE entity = ? ORDER BY id", (entity,))
+        while chunk := rows.fetchmany(CHUNK):
+            lengths = array("q")
+            for _, row in chunk:
                 lengths.frombytes(row)
-        return ids, lengths
+            yield [entry_id for entry_id, _ in chunk], lengths
 
     def keys(self, entity: Entity) -> Iterator[tuple[str, bytes | None]]:
         """The entity's (id, key) in id order: what telling the changed entries apart needs, read

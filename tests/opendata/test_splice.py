@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from stemx import opendata
-from stemx.opendata import entryrows
+from stemx.opendata import entryrows, splice
 from stemx.opendata.splice import DataFile
 from stemx.opendata.sqlite import Database
 from stemx.opendata.tables import TABLES
@@ -37,9 +37,12 @@ def _same_data(site: Path, clean: Path) -> None:
     assert sqlite_content(ours[SQLITE]) == sqlite_content(theirs[SQLITE])
 
 
+@pytest.mark.parametrize("chunk", [splice.CHUNK, 3])
 def test_changed_removed_and_new_entries_are_spliced_into_the_published_files(
-    sample_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    sample_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk: int
 ) -> None:
+    """Also with the layout read three entries at a time: runs and changed entries across chunks."""
+    monkeypatch.setattr(splice, "CHUNK", chunk)
     config = cached(sample_copy)
     build(config)
     made = record_calls(monkeypatch, "make_share", entryrows, opendata)
