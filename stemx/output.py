@@ -180,8 +180,9 @@ class Output:
         made, results, reused = _loads(handed)
         with self._lock:
             clashes = {p: self.made[p] for p in made.keys() & self.made.keys()}
-            for mine, theirs in ((self.made, made), (made, self.made)):
-                folders = tuple(p for p in mine if p.endswith("/"))
+            given = tuple(p for p in made if p.endswith("/"))
+            owned = tuple(f for f in self._owned if f in self.made)
+            for mine, folders, theirs in ((self.made, owned, made), (made, given, self.made)):
                 if folders:
                     inside = (p for p in theirs if p.startswith(folders))
                     clashes |= {p: next(mine[f] for f in folders if p.startswith(f)) for p in inside}
@@ -191,7 +192,7 @@ class Output:
                     _collision(path, clashes[path].producer, (made.get(path) or self.made[path]).producer)
                 )
             self.made |= made
-            self._owned += tuple(p for p in made if p.endswith("/"))
+            self._owned += given
         self.results |= results
         self.reused += reused
 
