@@ -26,7 +26,7 @@ from .package import LICENCE, NAME, TITLE, citation, table_resource, version, wr
 from .readme import write_readme
 from .splice import DataFile, Layout
 from .sqlite import Database, datasette_metadata
-from .tables import TABLES, Entity, Entry, entries
+from .tables import TABLES, Entity, Entry, by_id, entries
 from .tableschema import table_schema
 from .xlsx import write_xlsx
 
@@ -247,7 +247,7 @@ class _Parts:
 
     def remake(self, register: Register, entry_id: str) -> tuple[str, bytes | None, array[int] | None]:
         """Write a changed entry's share anew (nothing for one that went); returns its layout row."""
-        entry = _entry(register, self.entity, entry_id)
+        entry = by_id(register, self.entity).get(entry_id)
         if entry is None:
             return entry_id, None, None
         return entry_id, register.entry_key(entry), self.write(make_share(register, self.entity, entry))
@@ -272,10 +272,6 @@ class _Parts:
             json_.skip(lengths[3 * n + 1])
             self.db.remove(table, entry_id)
         self.whole.skip(lengths[-1])
-
-
-def _entry(register: Register, entity: Entity, entry_id: str) -> Entry | None:
-    return (register.employers if entity == "employer" else register.opportunities).get(entry_id)
 
 
 K = TypeVar("K", bound=tuple[Any, ...])  # a layout row: the entry's id first

@@ -8,7 +8,7 @@ they cannot drift apart.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
 
@@ -85,8 +85,13 @@ class Table:
             yield from self.entry_rows(register, entry)
 
 
+def by_id(register: Register, entity: Entity) -> Mapping[str, Employer] | Mapping[str, Opportunity]:
+    """The entity's entries by id, in id order."""
+    return register.employers if entity == "employer" else register.opportunities
+
+
 def entries(register: Register, entity: Entity) -> Iterable[Employer] | Iterable[Opportunity]:
-    return register.employers.values() if entity == "employer" else register.opportunities.values()
+    return by_id(register, entity).values()
 
 
 def _published(field: str) -> Value:
