@@ -320,16 +320,16 @@ class Register:
         return self._keys
 
     def _entry_key(self, entry: Employer | Opportunity) -> bytes | None:
-        own = self.digests.get(entry.source)
+        own = self.digest(entry)
         if own is None:
             return None
         # Digests are all one length, so the parts cannot run into each other; bytes formatting
         # rather than repr(): 50,000 keys are made in each process of a build.
         if isinstance(entry, Employer):
-            context = b"e%d" % len(self._by_employer.get(entry.id, ()))
+            context = b"e%d" % len(self.opportunities_of(entry.id))
         else:
             employer = self.employers.get(entry.employer)
-            theirs = self.digests.get(employer.source) if employer is not None else None
+            theirs = self.digest(employer) if employer is not None else None
             context = b"o%d " % entry.as_of(self.today) + (theirs or b"-")
         return hashlib.blake2b(own + context, digest_size=16).digest()
 
