@@ -119,7 +119,7 @@ def write_picker(register: Register, write: Writer) -> None:
     """The employer picker's files, each kept when the published one was made with the same
     text; while no employer's file has changed, kept without being made (0.2 s at 10,000 employers)."""
     digests = [register.digest(e) for e in register.employers.values()]
-    key = None if None in digests else write.group_key((list(register.employers), digests))
+    key = None if None in digests else write.group_key((list(register.employers), digests), dated=False)
     last: list[tuple[str, bytes | None]] | None = write.previous(key) if key is not None else None
     kept = {file for file, made in last or () if write.reused(file, made)}
     if last is None or len(kept) < len(last):
