@@ -296,6 +296,22 @@ def test_an_unchanged_register_carries_data_and_the_search_index_over_whole(tmp_
     assert report.reused >= len(carried)
 
 
+def test_a_file_written_where_a_published_one_was_linked_replaces_the_link_not_the_published_file(
+    tmp_path: Path,
+) -> None:
+    site = tmp_path / "site"
+    (site / "a" / "b").mkdir(parents=True)
+    (site / "a" / "b" / "page.html").write_text("published")
+    output = Output(tmp_path / "staging", BuildConfig(out_dir=site, today=TODAY))
+    (tmp_path / "staging").mkdir()
+    assert output.link("a/b/page.html")  # a folder made on the way, and the file linked into it
+    output.put("a/b/page.html", b"new")
+    output.put("c/d/e/other.html", b"in folders made on the way")
+    assert (site / "a" / "b" / "page.html").read_text() == "published"
+    assert (tmp_path / "staging" / "a" / "b" / "page.html").read_text() == "new"
+    assert (tmp_path / "staging" / "c" / "d" / "e" / "other.html").read_bytes() == b"in folders made on the way"
+
+
 # -- a rebuild patches the published site
 
 
