@@ -49,6 +49,10 @@ CARDS_PER_FILE = 16
 TOKENIZER = "porter unicode61 tokenchars '_'"
 GROUP_SHIFT, DAY_SHIFT = 44, 24
 MAX_CARDS = 1 << DAY_SHIFT
+# FTS5 writes a new segment each time this much is gathered in memory, merging segments as they
+# add up: 16 MB rather than the default 1 MB spares most merging, an eighth of the three tables'
+# work (10.7 -> 9.3 s at 10,000 employers, medians of 5), for ~25 MB more in each of two threads.
+HASH_BYTES = 16 << 20
 _OPTIONS = f"content='', columnsize=0, tokenize=\"{TOKENIZER}\""
 
 
@@ -300,6 +304,7 @@ def _fill(db: sqlite3.Connection, name: str, day: str) -> None:
     db.execute("BEGIN")
     db.execute(f"CREATE VIRTUAL TABLE search.{table} USING {fts.create}")
     db.execute(f"INSERT INTO search.{table} ({table}, rank) VALUES ('pgsz', {PAGE_SIZE - 50})")
+    db.execute(f"INSERT INTO search.{table} ({table}, rank) VALUES ('hashsize', {HASH_BYTES})")
     # SQLite may drop an ORDER BY inside a joined subquery, so the order is written down first.
     db.execute(f"CREATE TEMP TABLE ordered AS SELECT staged.rowid AS n, {_rowid(day)} AS id FROM staged ORDER BY id")
     db.execute(
