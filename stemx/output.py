@@ -142,10 +142,9 @@ class Output:
         self.results: dict[str, tuple[bytes, Any]] = {}  # producer -> (group key, result)
         self.reused = 0
         self._folders: set[str] = set()  # folders made so far (one mkdir each)
-        self._lock = threading.Lock()  # the search stage writes from a thread
 
-    def writer(self, producer: str, cancel: threading.Event | None = None) -> Writer:
-        return Writer(self, producer, cancel or threading.Event())
+    def writer(self, producer: str) -> Writer:
+        return Writer(self, producer)
 
     # -- keys and the manifest
 
@@ -163,13 +162,12 @@ class Output:
     def claim(self, path: str, made: Made) -> None:
         """Record `path` as `made`; a path already made, or one inside a folder another
         stage owns, is an error naming both producers."""
-        with self._lock:
-            other = self._owner(path)
-            if other is not None:
-                raise OutputCollision(_collision(path, other.producer, made.producer))
-            self.made[path] = made
-            if path.endswith("/"):
-                self._owned += (path,)
+        other = self._owner(path)
+        if other is not None:
+            raise OutputCollision(_collision(path, other.producer, made.producer))
+        self.made[path] = made
+        if path.endswith("/"):
+            self._owned += (path,)
 
     def handover(self) -> bytes:
         """What this Output made, for the process that forked it (merge): as columns, which
@@ -180,21 +178,20 @@ class Output:
         """Add what a stage in another process made (handover); a path both made, or one inside
         a folder the other owns, is an error naming both producers."""
         made, results, reused = _loads(handed)
-        with self._lock:
-            clashes = {p: self.made[p] for p in made.keys() & self.made.keys()}
-            given = tuple(p for p in made if p.endswith("/"))
-            owned = tuple(f for f in self._owned if f in self.made)
-            for mine, folders, theirs in ((self.made, owned, made), (made, given, self.made)):
-                if folders:
-                    inside = (p for p in theirs if p.startswith(folders))
-                    clashes |= {p: next(mine[f] for f in folders if p.startswith(f)) for p in inside}
-            if clashes:
-                path = min(clashes)
-                raise OutputCollision(
-                    _collision(path, clashes[path].producer, (made.get(path) or self.made[path]).producer)
-                )
-            self.made |= made
-            self._owned += given
+        clashes = {p: self.made[p] for p in made.keys() & self.made.keys()}
+        given = tuple(p for p in made if p.endswith("/"))
+        owned = tuple(f for f in self._owned if f in self.made)
+        for mine, folders, theirs in ((self.made, owned, made), (made, given, self.made)):
+            if folders:
+                inside = (p for p in theirs if p.startswith(folders))
+                clashes |= {p: next(mine[f] for f in folders if p.startswith(f)) for p in inside}
+        if clashes:
+            path = min(clashes)
+            raise OutputCollision(
+                _collision(path, clashes[path].producer, (made.get(path) or self.made[path]).producer)
+            )
+        self.made |= made
+        self._owned += given
         self.results |= results
         self.reused += reused
 
@@ -427,9 +424,8 @@ class Output:
 class Writer:
     """The Output as one stage sees it: everything it writes is recorded under its name."""
 
-    def __init__(self, output: Output, producer: str, cancel: threading.Event) -> None:
+    def __init__(self, output: Output, producer: str) -> None:
         self.output, self.producer, self.config = output, producer, output.config
-        self._cancel = cancel
         self._env: Environment | None = None
         self.paths: list[str] = []  # what this stage made, in order
 
@@ -441,10 +437,6 @@ class Writer:
 
             self._env = make_environment(self.config)
         return self._env
-
-    def cancelled(self) -> bool:
-        """True once another stage has failed: a long stage stops early."""
-        return self._cancel.is_set()
 
     def page(
         self,
@@ -584,7 +576,7 @@ class Writer:
 
 
 _writing_out: tuple[int, queue.SimpleQueue[str]] | None = None  # (the process, its files to write out)
-_starting = threading.Lock()  # the search stage's thread writes files too
+_starting = threading.Lock()  # serve writes files in place from its watcher thread too
 
 
 def _write_out(path: str) -> None:

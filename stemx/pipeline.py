@@ -1,8 +1,8 @@
 """The build as one short program: load and validate -> model -> the output stages -> publish.
 
 Every stage writes through the output layer (output.py), which reuses unchanged files from the
-published site and refuses two writers of one path; schedule.py runs the stages, the two
-longest alongside the others (the pages shared with this process once its own stages are done).
+published site and refuses two writers of one path; schedule.py runs the stages, the pages in
+a process of their own alongside the others (shared with this process once its own stages are done).
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ def stages() -> list[Stage]:
 
     return [
         Stage(PAGES, render_site, where="process", shared=True),
-        Stage("search index", write_search, where="thread"),
+        Stage("search index", write_search),
         Stage("open data", write_open_data),
         Stage("data pages", write_data_pages, after=("open data",)),
         Stage("submit pages", write_submit_pages),

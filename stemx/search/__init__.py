@@ -23,7 +23,6 @@ from pathlib import Path
 
 from ..cache import cache_file
 from ..config import BuildConfig
-from ..errors import BuildError
 from ..model import Register
 from ..output import Writer
 from ..schemas import vocabularies
@@ -81,8 +80,6 @@ def _write_index(register: Register, out: Writer, config: BuildConfig, key: byte
     state = cache_file(config.cache_dir, "search", config.out_dir, ".sqlite") if key and config.cache_dir else None
     with Staging(state, out.group_key(("records",), dated=False).hex()) as staging:
         staging.add(keyed(register, config))
-        if out.cancelled():
-            raise BuildError("search indexing stopped: another stage failed")
         last = out.previous()
         old = out.output.published / "search" / last if last and staging.can_patch(last) else None
         staging.write(staging.folder, old)
