@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from datetime import date
 from typing import Any
 
@@ -70,6 +71,27 @@ def json_ld(data: dict[str, Any]) -> Markup:
     return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 
+def _rendered_once(env: Environment, template: str, key: Callable[..., Hashable]) -> Callable[..., Markup]:
+    """A part of every page (a partial template) as a global function that renders it once per
+    `key` of its arguments, not on each of 65,000 pages: the header's links and the footer were
+    an eighth of a page's rendering. The partial's last newline is the page's own."""
+    made: dict[Hashable, Markup] = {}
+
+    def rendered(**context: Any) -> Markup:
+        k = key(**context)
+        if k not in made:
+            made[k] = Markup(env.get_template(template).render(**context).removesuffix("\n"))
+        return made[k]
+
+    return rendered
+
+
+def _section(page_path: str) -> tuple[str, bool]:
+    """What the header's links show of a page: the top-level folder it is in, and whether it is that folder's page."""
+    folder = page_path.partition("/")[0] + "/" if "/" in page_path else ""
+    return folder, page_path == folder
+
+
 def make_environment(config: BuildConfig) -> Environment:
     env = Environment(
         loader=FileSystemLoader(config.templates_dir),
@@ -102,5 +124,7 @@ def make_environment(config: BuildConfig) -> Environment:
         terms=v.terms,
         label=v.label,
         when_text=lambda o: when_text(o, config.today),
+        main_nav=_rendered_once(env, "_nav.html", lambda page_path: _section(page_path)),
+        site_footer=_rendered_once(env, "_footer.html", lambda: ()),
     )
     return env

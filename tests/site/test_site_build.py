@@ -286,6 +286,30 @@ def test_header_reaches_every_section(built_site: Path) -> None:
     assert 'href="/employers/" aria-current="true"' in text(built_site, "employers/region/wales/index.html")
 
 
+def test_each_page_header_marks_its_own_section_and_every_page_has_the_footer(built_site: Path) -> None:
+    # The header's links are rendered once per section and the footer once a build (site/env.py):
+    # each page must still show its own.
+    expected = {
+        "index.html": None,
+        "404.html": None,
+        "opportunities/index.html": ("opportunities/", "page"),
+        "opportunities/docklands-soc-shadowing/index.html": ("opportunities/", "true"),
+        "employers/index.html": ("employers/", "page"),
+        "employers/region/wales/index.html": ("employers/", "true"),
+        "data/index.html": ("data/", "page"),
+        "data/dictionary/index.html": ("data/", "true"),
+        "about/teachers/index.html": ("about/", "true"),
+        "search/index.html": ("search/", "page"),
+    }
+    footers = set()
+    for page, current in expected.items():
+        html = text(built_site, page)
+        marked = re.findall(r'href="/([^"]*)" aria-current="(\w+)"', html.split("</header>")[0])
+        assert marked == ([current] if current else []), page
+        footers.add(html[html.index('<footer class="site-footer">') : html.index("</footer>")])
+    assert len(footers) == 1 and 'href="/about/researchers/"' in footers.pop()
+
+
 def test_opportunity_page_gives_facts_then_how_to_apply_then_the_description(built_site: Path) -> None:
     page = text(built_site, "opportunities/docklands-soc-shadowing/index.html")
     facts, apply, about = (page.index(s) for s in ("Key facts", "How to apply", "About this opportunity"))
