@@ -124,7 +124,7 @@ def make_environment(config: BuildConfig) -> Environment:
         terms=v.terms,
         label=v.label,
         when_text=lambda o: when_text(o, config.today),
-        main_nav=_rendered_once(env, "_nav.html", lambda page_path: _section(page_path)),
+        main_nav=_rendered_once(env, "_nav.html", _section),
         site_footer=_rendered_once(env, "_footer.html", lambda: ()),
     )
     return env
