@@ -10,8 +10,8 @@ is terminated.
 
 No stage runs in a thread beside another: the search index did, for its SQLite work runs
 without the GIL, but every row SQLite steps through gives the GIL up and waits to take it back
-from the other thread (up to 5 ms each time). Beside the open data's ~300,000 inserted rows
-that cost both stages most of their time: at 10,000 employers the open data took 42 s and the
+from the other thread (up to 5 ms each time). Beside the open data's ~300,000 inserted rows,
+that waiting was most of both stages' time: at 10,000 employers the open data took 42 s and the
 search index 34 s alongside each other, 19 s and 15 s one after the other.
 """
 
@@ -20,7 +20,6 @@ from __future__ import annotations
 import multiprocessing
 import multiprocessing.connection
 import signal
-import threading
 import time
 import traceback
 from collections.abc import Callable, Iterator, Sequence
@@ -53,12 +52,11 @@ class Share:
     from the start, this process once its own stages are done. `share(pieces)` yields the
     pieces this process takes; both processes must pass the same pieces in the same order."""
 
-    def __init__(self, cancel: threading.Event) -> None:
+    def __init__(self) -> None:
         self._taken = _context().Value("q", 0)  # in shared memory: the forked child sees the same count
-        self._cancel = cancel
 
     def __call__(self, pieces: Sequence[T]) -> Iterator[T]:
-        while not self._cancel.is_set():
+        while True:
             with self._taken.get_lock():
                 number = self._taken.value
                 self._taken.value += 1
@@ -100,7 +98,6 @@ def run_stages(
             raise ValueError(f"{stage.name}: only a stage in its own process can be shared")
     results: dict[str, Any] = {}
     timings: list[Timing] = []
-    cancel = threading.Event()
     background: dict[str, _Child] = {}
     helps: dict[str, Callable[[], object]] = {}  # a shared stage's pieces left, run here
     started = time.perf_counter()
@@ -110,7 +107,7 @@ def run_stages(
             if stage.where == "process":
                 args: tuple[Any, ...] = (register, output.writer(stage.name), config)
                 if stage.shared:
-                    args += (share := Share(cancel),)
+                    args += (share := Share(),)
                     helps[stage.name] = partial(stage.run, register, output.writer(stage.name), config, share)
                 background[stage.name] = _Child(stage, output, *args)
 
@@ -136,7 +133,6 @@ def run_stages(
         for name in list(background):
             result_of(name)
     except BaseException:
-        cancel.set()
         for job in background.values():
             job.stop()
         raise
