@@ -27,7 +27,7 @@ from .checklog import CheckedLog
 from .errors import ContentError, Problem, UsageError
 from .load import LINK_MESSAGE, LoadError, load_problem, parse, read_bytes, read_stat
 from .lookalikes import lookalike_names
-from .model import Employer, Keep, Opportunity, Register
+from .model import Employer, Keep, Opportunity, Register, entry_type
 from .schema_check import check_schema
 from .texts import TextStore
 
@@ -55,7 +55,7 @@ def signature(st: os.stat_result) -> Signature:
     return _SIGNATURE.pack(st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
 
 
-@dataclass(frozen=True, slots=True)
+@entry_type  # made for every file of the register at each build, and pickled to the workers
 class EntryFile:
     kind: str  # "employer" | "opportunity"
     folder: Path  # shared by the files of one folder: a Path per file would cost ~300 bytes each

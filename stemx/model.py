@@ -31,12 +31,12 @@ def _codes(values: Iterable[str]) -> tuple[str, ...]:
 
 @dataclass_transform(frozen_default=True)
 def entry_type(cls: type[T]) -> type[T]:
-    """A dataclass of the register: frozen as far as the type checker knows, but made without
-    frozen's guard at run time, whose generated __init__ sets each field through
-    object.__setattr__ (5.8 us for a 24-field opportunity against 0.6 us: a rebuild makes every
-    entry again from the checked-file log, and a clean build makes each one twice). Hashed by
-    value like a frozen one. Pickled as the class called with every field, for the same log:
-    the generic state restore of a slots dataclass is several times slower."""
+    """A dataclass made in great numbers (the register's entries, the content files): frozen as
+    far as the type checker knows, but made without frozen's guard at run time, whose generated
+    __init__ sets each field through object.__setattr__ (5.8 us for a 24-field opportunity
+    against 0.6 us: a rebuild makes every entry again from the checked-file log, and a clean
+    build makes each one twice). Hashed by value like a frozen one. Pickled as the class called
+    with every field: the generic state restore of a slots dataclass is several times slower."""
     cls = dataclass(slots=True, unsafe_hash=True)(cls)
     values = operator.attrgetter(*(f.name for f in fields(cls)))  # type: ignore[arg-type]
     cls.__reduce__ = lambda self: (cls, values(self))  # type: ignore[method-assign]

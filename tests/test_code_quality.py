@@ -35,14 +35,16 @@ def test_eslint_finds_nothing_in_the_scripts() -> None:
 
 
 def test_mypy_holds_the_entries_frozen(tmp_path: Path) -> None:
-    """Entries are made without frozen's guard at run time (model.entry_type, for speed): the
+    """Entries and entry files are made without frozen's guard at run time (model.entry_type): the
     type checker is what refuses an assignment to one, so it must see them as frozen."""
     probe = tmp_path / "probe.py"
     probe.write_text(
+        "from stemx.content import EntryFile\n"
         "from stemx.model import Opportunity, Place\n"
-        "def edit(o: Opportunity, p: Place) -> None:\n"
+        "def edit(o: Opportunity, p: Place, f: EntryFile) -> None:\n"
         "    o.title = 'changed'\n"
         "    p.postcode = 'M1 1AA'\n"
+        "    f.name = 'other.yaml'\n"
     )
     result = run(str(BIN / "mypy"), "--no-incremental", "--follow-imports=silent", str(probe))
-    assert result.stdout.count("is read-only") == 2, result.stdout + result.stderr
+    assert result.stdout.count("is read-only") == 3, result.stdout + result.stderr
