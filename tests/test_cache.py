@@ -411,3 +411,37 @@ def test_compiled_templates_that_cannot_be_kept_cost_only_the_compiling(
     (tmp_path / "other" / TEMPLATES).write_text("a file where the folder would be")
     assert main([*args, "--out", str(tmp_path / "site2"), "--cache-dir", str(tmp_path / "other")]) == 0
     assert (tmp_path / "site2" / "index.html").read_text() == (tmp_path / "site" / "index.html").read_text()
+
+
+def test_the_folder_listed_in_another_process_is_the_same_listing(tmp_path: Path, monkeypatch) -> None:
+    """With a cache folder the content folder is listed in a forked process while the log is
+    read back: the entries, their folder problems and the result are as listed here; a listing
+    that fails raises here; a listing process that dies is listed here instead."""
+    import multiprocessing
+
+    from stemx import content as content_module
+    from stemx.content import _Listing, discover
+
+    content = content_copy(tmp_path)
+    (content / "opportunities" / "Stray.txt").write_text("not an entry\n")  # a folder problem
+    assert _Listing(content).result() == discover(content)
+    assert same(validate_content(content, TODAY, cache_dir=tmp_path / "cache"), validate_content(content, TODAY))
+
+    parent = os.getpid()
+
+    def refused(folder: Path):  # in the listing process only: raised here, not listed again
+        if os.getpid() != parent:
+            raise PermissionError(13, "Permission denied", str(folder / "opportunities"))
+        return discover(folder)
+
+    def dies_in_the_child(folder: Path):
+        if os.getpid() != parent:
+            os._exit(3)
+        return discover(folder)
+
+    monkeypatch.setattr(content_module, "discover", refused)  # the forked process inherits it
+    with pytest.raises(PermissionError, match="Permission denied"):
+        _Listing(content).result()
+    monkeypatch.setattr(content_module, "discover", dies_in_the_child)
+    assert _Listing(content).result() == discover(content)
+    assert not multiprocessing.active_children()

@@ -99,6 +99,9 @@ class Staging:
         self.path = state if self._guard is not None and state is not None else self.folder / "staged.sqlite"
         self.db = kept_database(self.path, version, {"staged": f"({_ROWS})", "replaced": f"({_ROWS})"})
         self.db.execute("PRAGMA temp_store = FILE")  # sorts spill to disk rather than grow in memory
+        # `add` reads every row's (source, key) in source order: from this index alone, rather
+        # than each row looked up in the table (50,000 rows 0.10-0.14 -> 0.05 s).
+        self.db.execute("CREATE INDEX IF NOT EXISTS staged_keys ON staged (source, key)")
         # The published index the kept rows were written to, if any (`published`).
         (self.index,) = self.db.execute("SELECT id FROM meta").fetchone()
 
