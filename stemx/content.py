@@ -13,7 +13,6 @@ import multiprocessing
 import multiprocessing.connection
 import os
 import pickle
-import signal
 import struct
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -27,6 +26,7 @@ from . import rules
 from .cache import file_digest, unpickle
 from .checklog import CheckedLog
 from .errors import ContentError, Problem, UsageError
+from .forks import child_signals, signals_held
 from .load import LINK_MESSAGE, LoadError, load_problem, parse, read_bytes, read_stat
 from .lookalikes import lookalike_names
 from .model import Employer, Keep, Opportunity, Register, entry_type
@@ -366,7 +366,8 @@ class _Listing:
             context = multiprocessing.get_context("fork")
             self._found, sender = context.Pipe(duplex=False)
             self._process = context.Process(target=_list, args=(content_dir, sender), daemon=True)
-            self._process.start()
+            with signals_held():
+                self._process.start()
             sender.close()
 
     def result(self) -> tuple[list[EntryFile], list[Problem]]:
@@ -394,8 +395,7 @@ class _Listing:
 
 
 def _list(content_dir: Path, sender: multiprocessing.connection.Connection) -> None:
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # stop() ends it outright
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is this build's to handle, then stop()
+    child_signals(interrupt=False)  # Ctrl+C is the build's to handle; it then stops this one
     try:
         files, problems = discover(content_dir)
         # A column per field rather than an object per file: 50,000 files pickled and read back
@@ -459,7 +459,9 @@ def _read_all(
             yield chunk, [_read_one(entry, known) for entry in chunk]
         return
     # Forked, the workers share `known` rather than each being sent a copy.
-    with multiprocessing.get_context("fork").Pool(workers, initializer=_start_worker, initargs=(known,)) as pool:
+    with signals_held():
+        pool = multiprocessing.get_context("fork").Pool(workers, initializer=_start_worker, initargs=(known,))
+    with pool:
         yield from zip(chunks, pool.imap(_read_chunk, chunks), strict=True)
 
 
@@ -483,7 +485,7 @@ _known: dict[tuple[str, str], bytes] = {}  # a worker's: the digests the cache h
 def _start_worker(known: dict[tuple[str, str], bytes]) -> None:
     global _known
     _known = known
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the pool ends its workers with SIGTERM
+    child_signals()  # the pool ends its workers with SIGTERM
 
 
 def _read_chunk(chunk: list[EntryFile]) -> list[Read]:

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import multiprocessing
 import multiprocessing.connection
-import signal
 import time
 import traceback
 from collections.abc import Callable, Iterator, Sequence
@@ -29,6 +28,7 @@ from typing import Any, Literal, TypeVar
 
 from .config import BuildConfig
 from .errors import BuildError
+from .forks import child_signals, signals_held
 from .model import Register
 from .output import Output, Writer
 
@@ -163,11 +163,12 @@ class _Child:
             context = _context()
             self._results, sender = context.Pipe(duplex=False)
             self._process = context.Process(target=self._run, args=(sender,))
-            self._process.start()
+            with signals_held():
+                self._process.start()
             sender.close()
 
     def _run(self, sender: multiprocessing.connection.Connection) -> None:
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)  # stop() terminates the child outright
+        child_signals()  # stop() terminates the child outright
         try:
             seconds, result = _timed(self._stage.run, *self._args)
             sender.send(("ok", (seconds, result, self._output.handover())))

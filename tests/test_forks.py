@@ -1,0 +1,37 @@
+"""Processes started while Ctrl+C may arrive: the signal is held, never lost (stemx/forks.py)."""
+
+import multiprocessing
+import os
+import signal
+import time
+
+import pytest
+
+from stemx.forks import child_signals, signals_held
+
+
+def test_ctrl_c_while_a_process_starts_arrives_once_it_has() -> None:
+    arrived = []
+    with pytest.raises(KeyboardInterrupt), signals_held():
+        os.kill(os.getpid(), signal.SIGINT)  # as if pressed while fork ran its handlers
+        time.sleep(0.05)
+        arrived.append("held")  # not interrupted in here
+    assert arrived == ["held"]
+    assert not signal.pthread_sigmask(signal.SIG_BLOCK, set())  # nothing left held
+
+
+def _waits() -> None:
+    child_signals(interrupt=False)
+    os.kill(os.getpid(), signal.SIGINT)  # ignored: the parent handles Ctrl+C
+    time.sleep(60)
+
+
+def test_a_child_started_with_signals_held_can_still_be_stopped() -> None:
+    process = multiprocessing.get_context("fork").Process(target=_waits, daemon=True)
+    with signals_held():
+        process.start()
+    time.sleep(0.3)
+    assert process.is_alive()  # Ctrl+C alone did not end it
+    process.terminate()  # SIGTERM, let in by child_signals
+    process.join(10)
+    assert process.exitcode == -signal.SIGTERM
