@@ -366,8 +366,12 @@ class _Listing:
             context = multiprocessing.get_context("fork")
             self._found, sender = context.Pipe(duplex=False)
             self._process = context.Process(target=_list, args=(content_dir, sender), daemon=True)
-            with signals_held():
-                self._process.start()
+            try:
+                with signals_held():
+                    self._process.start()
+            except BaseException:  # a Ctrl+C held while it started: not wanted now
+                self.stop()
+                raise
             sender.close()
 
     def result(self) -> tuple[list[EntryFile], list[Problem]]:
@@ -459,10 +463,14 @@ def _read_all(
             yield chunk, [_read_one(entry, known) for entry in chunk]
         return
     # Forked, the workers share `known` rather than each being sent a copy.
-    with signals_held():
-        pool = multiprocessing.get_context("fork").Pool(workers, initializer=_start_worker, initargs=(known,))
-    with pool:
+    pool = None
+    try:
+        with signals_held():
+            pool = multiprocessing.get_context("fork").Pool(workers, initializer=_start_worker, initargs=(known,))
         yield from zip(chunks, pool.imap(_read_chunk, chunks), strict=True)
+    finally:
+        if pool is not None:  # also when a Ctrl+C held while it started arrives
+            pool.terminate()
 
 
 def _read_one(entry: EntryFile, known: dict[tuple[str, str], bytes]) -> Read:

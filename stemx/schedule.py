@@ -163,8 +163,12 @@ class _Child:
             context = _context()
             self._results, sender = context.Pipe(duplex=False)
             self._process = context.Process(target=self._run, args=(sender,))
-            with signals_held():
-                self._process.start()
+            try:
+                with signals_held():
+                    self._process.start()
+            except BaseException:  # a Ctrl+C held while it started: not wanted now
+                self.stop()
+                raise
             sender.close()
 
     def _run(self, sender: multiprocessing.connection.Connection) -> None:

@@ -35,3 +35,28 @@ def test_a_child_started_with_signals_held_can_still_be_stopped() -> None:
     process.terminate()  # SIGTERM, let in by child_signals
     process.join(10)
     assert process.exitcode == -signal.SIGTERM
+
+
+def test_ctrl_c_held_while_the_listing_starts_stops_it_and_is_raised(tmp_path, monkeypatch) -> None:
+    from multiprocessing.process import BaseProcess
+
+    from stemx import content
+    from stemx.content import _Listing
+    from tests.conftest import ROOT
+
+    start, parent = BaseProcess.start, os.getpid()
+
+    def pressed_meanwhile(process: BaseProcess) -> None:
+        os.kill(os.getpid(), signal.SIGINT)
+        start(process)
+
+    def slow(folder):  # a listing still running when the Ctrl+C comes through
+        if os.getpid() != parent:
+            time.sleep(30)
+        return ([], [])
+
+    monkeypatch.setattr(BaseProcess, "start", pressed_meanwhile)
+    monkeypatch.setattr(content, "discover", slow)
+    with pytest.raises(KeyboardInterrupt):
+        _Listing(ROOT / "content")
+    assert not multiprocessing.active_children()  # stopped, not left listing
