@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, fields
 from datetime import date
+from multiprocessing.process import BaseProcess
 from operator import attrgetter
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,7 @@ from . import rules
 from .cache import file_digest, unpickle
 from .checklog import CheckedLog
 from .errors import ContentError, Problem, UsageError
-from .forks import child_signals, signals_held
+from .forks import child_signals, forked, signals_held, stop
 from .load import LINK_MESSAGE, LoadError, load_problem, parse, read_bytes, read_stat
 from .lookalikes import lookalike_names
 from .model import Employer, Keep, Opportunity, Register, entry_type
@@ -361,18 +362,10 @@ class _Listing:
 
     def __init__(self, content_dir: Path) -> None:
         self._dir = content_dir
-        self._process: Any = None
-        if "fork" in multiprocessing.get_all_start_methods():
-            context = multiprocessing.get_context("fork")
-            self._found, sender = context.Pipe(duplex=False)
-            self._process = context.Process(target=_list, args=(content_dir, sender), daemon=True)
-            try:
-                with signals_held():
-                    self._process.start()
-            except BaseException:  # a Ctrl+C held while it started: not wanted now
-                self.stop()
-                raise
-            sender.close()
+        self._process: BaseProcess | None = None
+        started = forked(_list, content_dir, daemon=True)
+        if started is not None:
+            self._process, self._found = started
 
     def result(self) -> tuple[list[EntryFile], list[Problem]]:
         if self._process is None:
@@ -391,9 +384,7 @@ class _Listing:
 
     def stop(self) -> None:
         if self._process is not None:
-            if self._process.is_alive():
-                self._process.terminate()
-            self._process.join()
+            stop(self._process)
             self._found.close()
             self._process = None
 

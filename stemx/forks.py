@@ -11,10 +11,14 @@ them back from this thread only: another, such as serve's watcher, would take th
 from __future__ import annotations
 
 import contextlib
+import multiprocessing
 import os
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+from typing import Any
 
 _SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
@@ -53,3 +57,31 @@ def child_signals(interrupt: bool = True) -> None:
     signal ends it, as if no handler were set."""
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.default_int_handler if interrupt else signal.SIG_IGN)
+
+
+def forked(target: Callable[..., object], *args: Any, daemon: bool = False) -> tuple[BaseProcess, Connection] | None:
+    """`target(*args, sender)` in a forked process started now, with the signals held; returns it
+    and the receiving end of the one-way pipe it sends on (None where the system cannot fork).
+    A Ctrl+C held while it started stops it before it is raised."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    process = context.Process(target=target, args=(*args, sender), daemon=daemon)
+    try:
+        with signals_held():
+            process.start()
+    except BaseException:  # not wanted now
+        stop(process)
+        receiver.close()
+        raise
+    finally:
+        sender.close()  # the child's copy is the one it sends on
+    return process, receiver
+
+
+def stop(process: BaseProcess) -> None:
+    """End a forked process (SIGTERM, which child_signals lets end it) and wait for it."""
+    if process.is_alive():
+        process.terminate()
+    process.join()

@@ -24,11 +24,12 @@ import traceback
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
+from multiprocessing.process import BaseProcess
 from typing import Any, Literal, TypeVar
 
 from .config import BuildConfig
 from .errors import BuildError
-from .forks import child_signals, signals_held
+from .forks import child_signals, forked, stop
 from .model import Register
 from .output import Output, Writer
 
@@ -158,18 +159,10 @@ class _Child:
 
     def __init__(self, stage: Stage, output: Output, *args: Any) -> None:
         self._stage, self._output, self._args = stage, output, args
-        self._process = None
-        if "fork" in multiprocessing.get_all_start_methods():
-            context = _context()
-            self._results, sender = context.Pipe(duplex=False)
-            self._process = context.Process(target=self._run, args=(sender,))
-            try:
-                with signals_held():
-                    self._process.start()
-            except BaseException:  # a Ctrl+C held while it started: not wanted now
-                self.stop()
-                raise
-            sender.close()
+        self._process: BaseProcess | None = None
+        started = forked(self._run)
+        if started is not None:
+            self._process, self._results = started
 
     def _run(self, sender: multiprocessing.connection.Connection) -> None:
         child_signals()  # stop() terminates the child outright
@@ -194,10 +187,8 @@ class _Child:
         return seconds, result
 
     def stop(self) -> None:
-        if self._process is not None and self._process.is_alive():
-            self._process.terminate()
         if self._process is not None:
-            self._process.join()
+            stop(self._process)
 
 
 __all__ = ["Share", "Stage", "StageProgress", "Timing", "Writer", "every", "run_stages"]
