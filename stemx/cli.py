@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from .config import ROOT, BuildConfig, default_today
-from .content import Validation, validate_content
+from .content import Validation, collector_paused, validate_content
 from .errors import ContentError, Problem, StemxError, UsageError
 
 if TYPE_CHECKING:
@@ -165,11 +165,14 @@ def _summary_line(problems: list[Problem], files: int | None = None) -> str:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    result: Validation = validate_content(
-        args.content, args.today or default_today(), args.files or None, cache_dir=_cache_dir(args)
-    )
-    _print_problems(result.problems, args.format)
-    print(_summary_line(result.problems, result.files))
+    # Every entry checked lives to the end: collections would scan them all for nothing
+    # (`validate` at 10,000 employers, its results kept: 2.7 -> 1.5 s).
+    with collector_paused():
+        result: Validation = validate_content(
+            args.content, args.today or default_today(), args.files or None, cache_dir=_cache_dir(args)
+        )
+        _print_problems(result.problems, args.format)
+        print(_summary_line(result.problems, result.files))
     return 1 if result.failed(args.strict) else 0
 
 

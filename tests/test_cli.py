@@ -1,5 +1,6 @@
 """The command line as a person uses it: exit codes, one-run reports, no tracebacks."""
 
+import gc
 import shutil
 from pathlib import Path
 
@@ -37,6 +38,18 @@ def test_a_build_lists_each_warning_on_a_line_of_its_own_before_its_summary(caps
     warnings = [line for line in err.splitlines() if ": warning: " in line]
     assert len(warnings) == 6 and all(line.split(":")[1].isdigit() for line in warnings)  # file:line:column
     assert err.index(warnings[-1]) < err.index("Build summary") < err.index("6 warning(s)")
+
+
+def test_the_collector_is_paused_while_a_checks_problems_are_printed(capsys, monkeypatch) -> None:
+    """Every entry checked is alive then: collections started by the sorting and printing would
+    scan them all for nothing (1.3 s of `validate` at 10,000 employers)."""
+    import stemx.cli
+
+    seen: list[bool] = []
+    show = stemx.cli._print_problems
+    monkeypatch.setattr(stemx.cli, "_print_problems", lambda *args: seen.append(gc.isenabled()) or show(*args))
+    assert validate(capsys, "--content", str(CASES / "invalid" / "warnings-only" / "content"))[0] == 0
+    assert seen == [False] and gc.isenabled()
 
 
 def test_usage_errors_exit_two(capsys, tmp_path: Path) -> None:
