@@ -60,3 +60,20 @@ def test_an_entrys_key_is_made_once_per_register_and_follows_the_build_date(
     assert made == [o.id]  # asked four times (open data, search, pages, calendar), made once
     closed = keyed(date(2027, 3, 2))  # applications closed: its page says so
     assert closed.entry_key(closed.opportunities[o.id]) != key
+
+
+def test_as_of_carries_the_state_of_the_day_and_the_dates_still_to_come() -> None:
+    """as_of works the state out itself (it is asked for every entry of every build): it must
+    agree with state() on every day, for dated, on-request and withdrawn opportunities alike."""
+    from datetime import timedelta
+
+    from stemx.model import STATES
+    from tests.conftest import ROOT
+
+    register = load_register(ROOT / "content", date(2026, 11, 24))
+    kinds = {(o.withdrawn, bool(o.sessions), o.closes is not None) for o in register.opportunities.values()}
+    assert len(kinds) == 3  # withdrawn, dated (with a closing date), on request
+    for day in (date(2026, 9, 1) + timedelta(days=n) for n in range(0, 600, 3)):
+        for o in register.opportunities.values():
+            coming = sum(1 << i for i, s in enumerate(o.sessions) if s.end >= day)
+            assert o.as_of(day) == coming << 2 | STATES.index(o.state(day)), (o.id, day)

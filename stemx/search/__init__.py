@@ -110,19 +110,21 @@ def _cut(database: Path, into: Path, old: Path | None = None, seen: Callable[[by
     `seen` too. A piece the same as the published index's (`old`, patched from) is a link to
     it: a patch changes few of them, and a link costs a fraction of writing a file."""
     into.mkdir(parents=True)
+    # Paths as strings: pathlib's parsing of 7,700 pieces' names took a tenth of a second.
+    to, was = f"{into}/", old and f"{old}/"
     with database.open("rb") as f:
         for n, piece in enumerate(iter(lambda: f.read(PIECE), b"")):
             if seen is not None:
                 seen(piece)
             name = f"{n}.bin"
-            if old is not None and _same(old / name, piece):
-                os.link(old / name, into / name)
+            if was and _same(was + name, piece):
+                os.link(was + name, to + name)
                 continue
-            with open(into / name, "xb") as out:
+            with open(to + name, "xb") as out:
                 out.write(piece)
 
 
-def _same(path: Path, data: bytes) -> bool:
+def _same(path: str, data: bytes) -> bool:
     try:
         with open(path, "rb", buffering=0) as f:
             return f.read(len(data) + 1) == data
