@@ -35,7 +35,7 @@ import threading
 from array import array
 from collections.abc import Callable
 from dataclasses import fields
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -637,14 +637,11 @@ _FORMAT = 2
 def _dumps(made: dict[str, Made], results: dict[str, tuple[bytes, Any]], reused: int = 0, sort: bool = False) -> bytes:
     """`sort`: the paths in order, so that the same manifest gives the same bytes (its digest)."""
     paths = sorted(made) if sort else list(made)
-    lines = [made[p] for p in paths]
-    producers = sorted({m.producer for m in lines})
+    # The lines' fields as columns by zip(*), in C rather than a Python loop each (97 -> 70 ms).
+    by, keys, files = zip(*map(made.__getitem__, paths), strict=True) if made else ((), (), ())
+    producers = sorted(set(by))
     code = {name: n for n, name in enumerate(producers)}
-    columns = (
-        array("H", [code[m.producer] for m in lines]),
-        [m.key for m in lines],
-        array("q", [m.files for m in lines]),
-    )
+    columns = (array("H", map(code.__getitem__, by)), list(keys), array("q", files))
     return pickle.dumps((_FORMAT, paths, producers, *columns, results, reused), protocol=pickle.HIGHEST_PROTOCOL)
 
 
@@ -652,8 +649,9 @@ def _loads(data: bytes) -> tuple[dict[str, Made], dict[str, tuple[bytes, Any]], 
     version, paths, producers, codes, keys, files, results, reused = pickle.loads(data)
     if version != _FORMAT:
         raise ValueError("a manifest of another format")
-    made = {path: Made(producers[c], key, n) for path, c, key, n in zip(paths, codes, keys, files, strict=True)}
-    return made, results, reused
+    # Each line made by tuple.__new__ in C: a NamedTuple's own __new__ is Python (80 -> 41 ms).
+    lines = map(partial(tuple.__new__, Made), zip(map(producers.__getitem__, codes), keys, files, strict=True))
+    return dict(zip(paths, lines, strict=True)), results, reused
 
 
 def link_or_copy(source: str, target: str) -> None:
