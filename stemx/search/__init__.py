@@ -111,7 +111,7 @@ def _cut(database: Path, into: Path, old: Path | None = None, seen: Callable[[by
     it: a patch changes few of them, and a link costs a fraction of writing a file."""
     into.mkdir(parents=True)
     # Paths as strings: pathlib's parsing of 7,700 pieces' names took a tenth of a second.
-    to, was = f"{into}/", old and f"{old}/"
+    to, was = f"{into}/", (f"{old}/" if old is not None else None)
     with database.open("rb") as f:
         for n, piece in enumerate(iter(lambda: f.read(PIECE), b"")):
             if seen is not None:
