@@ -11,13 +11,17 @@ chosen for reading little of them:
 - `detail=column` keeps which column matched (best match ranks title matches first) without
   word positions; `columnsize=0` drops the per-row sizes only bm25 ranking would read.
 - Cards are numbered in closing-date order and written as JSON files of CARDS_PER_FILE, so the
-  first results of a broad search sit in one or two files, fetched in parallel.
+  first results of a broad search sit in one or two files, fetched in parallel. The group is
+  left out of the numbering: an opportunity that closes, passes or is withdrawn keeps its card
+  number (its rowid changes only in the group's bits), and within a group and a day the order
+  by number is still the order by closing date, then address. The open ones with a closing
+  date still sit together, after those that closed (their dates are past).
 
 Records are staged in a database first, a row per entry: numbering and sorting 600,000 records
 is then SQLite's work, on disk, in bounded memory. With a cache folder that database is kept
 between builds, so a rebuild makes only the records of changed entries; and when those keep
-their card numbers (no entry added or removed, none moved in the closing-date order), the
-published databases are patched (each changed record deleted and added again) instead of
+their card numbers (no entry added or removed, none moved in the closing-date order: so also
+the daily build, where opportunities close and pass their dates), the published databases are patched (each changed record deleted and added again) instead of
 written from scratch, and only the changed cards' files are written.
 """
 
@@ -151,10 +155,11 @@ class Staging:
             raise ValueError(f"search: {self.count:,} records; the index numbers at most {MAX_CARDS - 1:,}")
         self.renumbered = moved
         if moved:
-            # Card numbers follow the closing-date order (the default), ties broken by address: stable.
+            # Card numbers follow the closing-date order (the default), ties broken by address:
+            # stable, and without the group, so that a status changing moves no card (see above).
             db.execute(
                 "UPDATE staged SET card = numbered.card FROM (SELECT source,"
-                " row_number() OVER (ORDER BY grp, closes, url) - 1 AS card FROM staged) AS numbered"
+                " row_number() OVER (ORDER BY closes, url) - 1 AS card FROM staged) AS numbered"
                 " WHERE staged.source = numbered.source"
             )
         db.execute("COMMIT")  # before the orders are written, each read by a connection of its own
@@ -190,7 +195,7 @@ class Staging:
             db.execute("INSERT INTO replaced SELECT * FROM staged WHERE source = ?", (entry.source,))
         db.execute(f"UPDATE staged SET (key, {_VALUES}) = ({','.join('?' * (len(new) + 1))}) WHERE source = ?",
                    (entry.key, *new, entry.source))  # fmt: skip
-        return old != new and (old[0], old[1], old[4]) != (new[0], new[1], new[4])  # group, closing day, address
+        return old != new and (old[1], old[4]) != (new[1], new[4])  # its closing day or address
 
     def can_patch(self, published: str) -> bool:
         """Whether the published index named `published` can be patched into this one: it was

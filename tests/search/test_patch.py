@@ -14,10 +14,20 @@ from pathlib import Path
 
 import pytest
 
+from stemx.content import load_register
 from stemx.pipeline import build
 from stemx.search import records as search_records
-from stemx.search.database import ORDERS
-from tests.conftest import a_quiet_day, assert_same_site, cached, opportunity_file, record_calls, set_fields
+from stemx.search.database import DAY_SHIFT, ORDERS, PATCH_SHARE
+from tests.conftest import (
+    TODAY,
+    a_quiet_day,
+    assert_same_site,
+    cached,
+    moved_on,
+    opportunity_file,
+    record_calls,
+    set_fields,
+)
 from tests.search.helpers import Index, same_answers
 
 
@@ -76,6 +86,34 @@ def test_the_next_days_build_makes_only_the_records_the_day_changed(
     assert sorted(o.id for _, o, _ in made) == moved
     build(replace(config, today=day, out_dir=tmp_path / "clean", cache_dir=None))
     same_answers(opened(config.out_dir), opened(tmp_path / "clean"))
+
+
+def test_an_opportunity_that_closes_overnight_is_patched_into_the_published_index(
+    sample_copy: Path, opened: Callable[[Path], Index], tmp_path: Path
+) -> None:
+    """A status is not in the card numbers: the daily build patches the index rather than write
+    it again (at 10,000 employers 15 s of a 25 s build when it was)."""
+    register = load_register(sample_copy, TODAY)
+    records = len(register.opportunities) + len(register.employers)
+    for day in (TODAY + timedelta(days=n) for n in range(1, 200)):
+        closing = [
+            o.id for o in register.opportunities.values() if o.state(day - timedelta(days=1)) == "open" != o.state(day)
+        ]
+        if closing and len(moved_on(register.opportunities.values(), day)) * PATCH_SHARE <= records:
+            break
+    else:
+        raise AssertionError("no day on which an opportunity closes and few others change")
+    config = replace(cached(sample_copy), today=day - timedelta(days=1))
+    build(config)
+    build(replace(config, today=day))
+    build(replace(config, today=day, out_dir=tmp_path / "clean", cache_dir=None))
+    rebuilt, clean = opened(config.out_dir), opened(tmp_path / "clean")
+    assert rebuilt.folder.name != clean.folder.name  # patched: other bytes for the same records
+    rebuilt.check()
+    same_answers(rebuilt, clean)
+    shown = rebuilt.cards()
+    closed = {shown[r % (1 << DAY_SHIFT)]["url"] for r in rebuilt.match("closes", "zzshow_closed")}
+    assert all(any(url.endswith(f"/{id_}/") for url in closed) for id_ in closing)
 
 
 def test_a_record_that_moves_in_the_card_order_gets_a_whole_new_index(
