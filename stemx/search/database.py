@@ -13,16 +13,17 @@ chosen for reading little of them:
 - Cards are numbered in closing-date order and written as JSON files of CARDS_PER_FILE, so the
   first results of a broad search sit in one or two files, fetched in parallel. The group is
   left out of the numbering: an opportunity that closes, passes or is withdrawn keeps its card
-  number (its rowid changes only in the group's bits), and within a group and a day the order
-  by number is still the order by closing date, then address. The open ones with a closing
-  date still sit together, after those that closed (their dates are past).
+  number (in the closing-date order its rowid changes only in the group's bits), and within a
+  group and a day the order by number is still the order by address. The open ones with a
+  closing date still sit together, after those that closed (their dates are past).
 
 Records are staged in a database first, a row per entry: numbering and sorting 600,000 records
 is then SQLite's work, on disk, in bounded memory. With a cache folder that database is kept
 between builds, so a rebuild makes only the records of changed entries; and when those keep
 their card numbers (no entry added or removed, none moved in the closing-date order: so also
-the daily build, where opportunities close and pass their dates), the published databases are patched (each changed record deleted and added again) instead of
-written from scratch, and only the changed cards' files are written.
+the daily build, where opportunities close and pass their dates), the published databases
+are patched (each changed record deleted and added again) instead of written from scratch,
+and only the changed cards' files are written.
 """
 
 from __future__ import annotations
