@@ -196,7 +196,7 @@ class Staging:
             db.execute("INSERT INTO replaced SELECT * FROM staged WHERE source = ?", (entry.source,))
         db.execute(f"UPDATE staged SET (key, {_VALUES}) = ({','.join('?' * (len(new) + 1))}) WHERE source = ?",
                    (entry.key, *new, entry.source))  # fmt: skip
-        return old != new and (old[1], old[4]) != (new[1], new[4])  # its closing day or address
+        return (old[1], old[4]) != (new[1], new[4])  # its closing day or address (so it differs)
 
     def can_patch(self, published: str) -> bool:
         """Whether the published index named `published` can be patched into this one: it was
