@@ -164,6 +164,12 @@ def _summary_line(problems: list[Problem], files: int | None = None) -> str:
     return f"{verdict}: {errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}{checked}"
 
 
+# What a command made that may live until the process ends: build.py then leaves without
+# freeing it object by object (os._exit), where freeing it as the command returned took 0.1 s
+# after a build or a check of every file at 10,000 employers (1.5 s at national size).
+_outliving: list[object] = []
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     # Every entry checked lives to the end: collections would scan them all for nothing
     # (`validate` at 10,000 employers, its results kept: 2.7 -> 1.5 s).
@@ -173,6 +179,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         )
         _print_problems(result.problems, args.format)
         print(_summary_line(result.problems, result.files))
+    _outliving.append(result)
     return 1 if result.failed(args.strict) else 0
 
 
@@ -204,6 +211,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     with progress_bar() as progress:
         report = build(config, progress)
     print_build_report(report, config)
+    _outliving.append(report)
     return 0
 
 

@@ -52,6 +52,22 @@ def test_the_collector_is_paused_while_a_checks_problems_are_printed(capsys, mon
     assert seen == [False] and gc.isenabled()
 
 
+def test_what_a_command_made_is_left_for_the_end_of_the_process_to_free(
+    capsys, tmp_path: Path, minimal_content: Path, monkeypatch
+) -> None:
+    """build.py leaves with os._exit: freeing every entry object by object as the command
+    returned took 0.1 s of every build at 10,000 employers."""
+    import stemx.cli
+
+    kept: list[object] = []
+    monkeypatch.setattr(stemx.cli, "_outliving", kept)
+    out = str(tmp_path / "site")
+    assert main(["build", "--content", str(minimal_content), "--out", out, "--today", "2026-11-24", "--no-cache"]) == 0
+    assert validate(capsys, "--content", str(minimal_content))[0] == 0
+    built, checked = kept
+    assert built.register.opportunities and checked.opportunities  # type: ignore[attr-defined]
+
+
 def test_usage_errors_exit_two(capsys, tmp_path: Path) -> None:
     assert main(["validate", "--content", str(tmp_path / "missing")]) == 2
     assert "content folder not found" in capsys.readouterr().err
