@@ -16,8 +16,9 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
+from .collector import collector_paused
 from .config import ROOT, BuildConfig, default_today
-from .content import Validation, collector_paused, validate_content
+from .content import Validation, validate_content
 from .errors import ContentError, Problem, StemxError, UsageError
 
 if TYPE_CHECKING:

@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .cache import cache_file, checker_version
+from .collector import collector_paused
 from .config import BuildConfig
 from .errors import BuildError
 from .publish import remove_later, set_aside
@@ -634,6 +635,7 @@ def _digest(manifest: bytes) -> str:
 _FORMAT = 2
 
 
+@collector_paused()  # a line each of its ~100,000 makes no garbage: collections would scan the heap for nothing
 def _dumps(made: dict[str, Made], results: dict[str, tuple[bytes, Any]], reused: int = 0, sort: bool = False) -> bytes:
     """`sort`: the paths in order, so that the same manifest gives the same bytes (its digest)."""
     paths = sorted(made) if sort else list(made)
@@ -645,6 +647,7 @@ def _dumps(made: dict[str, Made], results: dict[str, tuple[bytes, Any]], reused:
     return pickle.dumps((_FORMAT, paths, producers, *columns, results, reused), protocol=pickle.HIGHEST_PROTOCOL)
 
 
+@collector_paused()
 def _loads(data: bytes) -> tuple[dict[str, Made], dict[str, tuple[bytes, Any]], int]:
     version, paths, producers, codes, keys, files, results, reused = pickle.loads(data)
     if version != _FORMAT:

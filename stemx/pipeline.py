@@ -13,8 +13,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .cache import tidy
+from .collector import collector_paused
 from .config import BuildConfig
-from .content import Validation, collector_paused, register_from, validate_content
+from .content import Validation, register_from, validate_content
 from .model import Register
 from .output import Output, folder_digest
 from .publish import staging
@@ -78,7 +79,9 @@ def build(config: BuildConfig, progress: Progress | None = None) -> BuildReport:
         report = BuildReport(validation, len(register.employers), len(register.opportunities), register=register)
         report.timings.append(Timing("load and validate", time.perf_counter() - begun, 0, alongside=False))
         with staging(config.out_dir) as staged:
-            output = Output(staged.folder, config, register)
+            with collector_paused():  # the published site's manifest, read here, lives to the end too
+                output = Output(staged.folder, config, register)
+                gc.freeze()
             _, timings = run_stages(stages(), register, config, output, progress.stage if progress else None)
             if output.settle():
                 staged.commit = output.commit

@@ -1,0 +1,26 @@
+"""Pausing Python's cyclic garbage collector around work that makes a great many objects and
+no garbage cycles: loading the register, and the output layer's manifest lines.
+
+The collector runs every few hundred new objects, and now and then over every object not
+frozen (gc.freeze): work that makes a hundred thousand objects that all live on sets it off
+hundreds of times for nothing. Loading at 10,000 employers took 15 s instead of 9.5 s; the
+manifest's lines (handed over by the pages process, merged, saved) 0.3 s of every rebuild.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+from collections.abc import Iterator
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """No collection inside; nested pauses leave the collector paused until the outermost ends."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
