@@ -63,9 +63,9 @@ def test_what_a_command_made_is_left_for_the_end_of_the_process_to_free(
     monkeypatch.setattr(stemx.cli, "_outliving", kept)
     out = str(tmp_path / "site")
     assert main(["build", "--content", str(minimal_content), "--out", out, "--today", "2026-11-24", "--no-cache"]) == 0
+    assert [type(k).__name__ for k in kept] == ["BuildReport"] and kept[0].register.opportunities  # type: ignore[attr-defined]
     assert validate(capsys, "--content", str(minimal_content))[0] == 0
-    built, checked = kept
-    assert built.register.opportunities and checked.opportunities  # type: ignore[attr-defined]
+    assert [type(k).__name__ for k in kept] == ["Validation"]  # the last command's only
 
 
 def test_usage_errors_exit_two(capsys, tmp_path: Path) -> None:
