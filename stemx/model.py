@@ -190,14 +190,16 @@ class Opportunity:
     def state(self, today: date) -> State:
         """open: a teacher can still take part; closed: applications have closed but it has not
         finished; past: every date is over; withdrawn: the employer withdrew it."""
-        if self.withdrawn:
-            return "withdrawn"
         last = self.last_date
-        if last is not None and last < today:
-            return "past"
-        if self.closes is not None and self.closes < today:
-            return "closed"
-        return "open"
+        return STATES[self._state(today, last is not None and last >= today)]
+
+    def _state(self, today: date, coming: bool) -> int:
+        """The rule of state(), given whether any of its dates is still to come (the index in STATES)."""
+        if self.withdrawn:
+            return _WITHDRAWN
+        if self.sessions and not coming:
+            return _PAST
+        return _CLOSED if self.closes is not None and self.closes < today else _OPEN
 
     def as_of(self, today: date) -> int:
         """All that the build date changes in what is shown of this entry (its page, card,
@@ -208,14 +210,7 @@ class Opportunity:
         for i, s in enumerate(self.sessions):
             if s.end >= today:
                 coming |= 1 << i
-        # state(today), from what is known here: past when it has dates and none is to come.
-        if self.withdrawn:
-            state = _WITHDRAWN
-        elif self.sessions and not coming:
-            state = _PAST
-        else:
-            state = _CLOSED if self.closes is not None and self.closes < today else _OPEN
-        return coming << 2 | state
+        return coming << 2 | self._state(today, coming != 0)  # state(), from the dates just looked at
 
     def next_session(self, today: date) -> Session | None:
         return next((s for s in self.sessions if s.end >= today), None)
