@@ -17,8 +17,6 @@ from datetime import date, timedelta
 from functools import cache, lru_cache
 from urllib.parse import quote
 
-from icalendar import Timezone
-
 from ..config import BuildConfig
 from ..model import Opportunity, Register, Session
 
@@ -29,6 +27,10 @@ TZID = "Europe/London"
 @cache
 def vtimezone(first_year: int, last_year: int) -> list[str]:
     """Europe/London's VTIMEZONE for whole years (each calendar names the years it needs)."""
+    # Imported here, by the process that writes a calendar: 40-60 ms that every build would
+    # otherwise spend before its stages start, rebuilds that rewrite no calendar too.
+    from icalendar import Timezone
+
     zone = Timezone.from_tzid(TZID, first_date=date(first_year, 1, 1), last_date=date(last_year, 12, 31))
     return zone.to_ical().decode("ascii").replace("\r\n", "\n").strip().split("\n")
 

@@ -16,12 +16,15 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from typing import TYPE_CHECKING
 
 import markdown_it_pyrs
-from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from ..texts import Text
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 _SAFE_LINK = re.compile(r"^(?:https?://|mailto:)", re.IGNORECASE)
 HEADING_OFFSET = 2  # "#" in a description becomes <h3>: the page has its <h1> and <h2>s
@@ -34,6 +37,8 @@ _LINK_TAG = re.compile(r'<a href="([^"]*)"((?: title="[^"]*")?)>')
 
 @cache
 def _reference() -> MarkdownIt:
+    from markdown_it import MarkdownIt  # only for descriptions with a link the fast renderer may not show (20 ms)
+
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.disable(["image", "html_block", "html_inline"])
     md.validateLink = lambda url: bool(_SAFE_LINK.match(url.strip()))  # type: ignore[method-assign]
