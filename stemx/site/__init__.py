@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, partial
@@ -142,8 +143,7 @@ def render_site(
         partial(feeds_and_calendars, site),
         partial(about_pages, site),
         partial(out.copy, config.static_dir, "static/"),
-        *(partial(render_entries, register, out, config, ids[i : i + ENTRIES_PER_PIECE], (), site)
-          for i in range(0, len(ids), ENTRIES_PER_PIECE)),
+        *(partial(entries_batch, site, ids[i : i + ENTRIES_PER_PIECE]) for i in range(0, len(ids), ENTRIES_PER_PIECE)),
     ]  # fmt: skip
     for piece in share(pieces):
         piece()
@@ -224,6 +224,17 @@ def render_entries(
         employer_page(site, e)
 
 
+def entries_batch(site: Site, ids: list[str]) -> None:
+    """A piece of the opportunities' own pages and calendars, kept whole while its entries are
+    unchanged (a rebuild then keeps 2,000 pages and calendars without a key for each)."""
+    keys = map(site.register.entry_key, map(site.register.opportunities.__getitem__, ids))
+    site.write.batch(
+        f"entries from {ids[0]}",
+        (*ids, *keys),
+        partial(render_entries, site.register, site.write, site.config, ids, (), site),
+    )
+
+
 def opportunity_page(site: Site, o: Opportunity) -> None:
     register = site.register
     site.write.page(
@@ -274,7 +285,23 @@ def employer_pages(site: Site) -> None:
                 nav=site.nav_html(EMPLOYER_FACETS, b.employer_groups, "employers", f"{facet.segment}/{code}"),
                 **site.common,
             )
-    for e in b.employers:
+    for i in range(0, len(b.employers), ENTRIES_PER_PIECE):
+        employers = b.employers[i : i + ENTRIES_PER_PIECE]
+        site.write.batch(
+            f"employers from {employers[0].id}",
+            tuple(itertools.chain.from_iterable(map(_employer_inputs, employers, itertools.repeat(register)))),
+            partial(_employer_pages, site, employers),
+        )
+
+
+def _employer_inputs(e: Employer, register: Register) -> tuple[object, ...]:
+    """An employer page's inputs (employer_page), flat, with the employer's id and number of opportunities."""
+    offered = register.opportunities_of(e.id)
+    return (e.id, register.digest(e), len(offered), *map(register.entry_key, offered))
+
+
+def _employer_pages(site: Site, employers: list[Employer]) -> None:
+    for e in employers:
         employer_page(site, e)
 
 

@@ -240,17 +240,24 @@ def paginate(
     ).digest()
     if any(not isinstance(value, str | Register | Deferred) for value in context.values()):
         inputs = None  # an input the key would not see: always render
-    for number in range(1, pages + 1):
-        shown = items[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
-        write.page(
-            page_path(base, number),
-            template,
-            inputs=None if inputs is None else (shared, number, pages, len(items), *inputs(shown)),
-            lazy=partial(_pagination, base, number, pages),
-            items=shown,
-            total=len(items),
-            **context,
-        )
+
+    def make() -> None:
+        for number in range(1, pages + 1):
+            shown = items[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
+            write.page(
+                page_path(base, number),
+                template,
+                inputs=None if inputs is None else (shared, number, pages, len(items), *inputs(shown)),
+                lazy=partial(_pagination, base, number, pages),
+                items=shown,
+                total=len(items),
+                **context,
+            )
+
+    if inputs is None:
+        make()
+    else:  # the list's pages kept whole while none of its items changed
+        write.batch(base, (template, shared, len(items), *inputs(items)), make)
 
 
 def _pagination(base: str, number: int, pages: int) -> dict[str, Any]:

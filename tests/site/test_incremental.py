@@ -12,7 +12,7 @@ from stemx import pipeline
 from stemx.config import BuildConfig
 from stemx.pipeline import build
 from stemx.schedule import Stage
-from tests.conftest import ROOT, TODAY, a_quiet_day, assert_same_site
+from tests.conftest import ROOT, TODAY, a_quiet_day, assert_same_site, record_calls
 
 OPPORTUNITY = "opportunities/don-cnc-internal-course.yaml"  # offered by don-precision-forgings
 EMPLOYER = "employers/don-precision-forgings.yaml"
@@ -183,3 +183,59 @@ def test_the_events_of_a_published_calendar_are_found_by_opportunity() -> None:
     assert calendar.event_blocks(text) == blocks
     assert calendar.event_blocks(text.replace("UID:", "X-UID:")) == {}  # not one this module wrote: nothing taken
     assert calendar.event_blocks("BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n") == {}
+
+
+@pytest.mark.parametrize("change", CHANGES)
+def test_a_rebuild_keeps_unchanged_batches_of_pages_whole_without_a_key_for_each(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change: str
+) -> None:
+    """Batches of ten opportunities' and employers' pages, and lists of two cards a page: a
+    rebuild keys only the pages of the batches and lists that hold what changed (a new entry, or
+    a name that moves its employer in the list, shifts the batches after it: their pages are
+    then kept by their own keys), and equals a clean build. The pages stage runs in this
+    process here, so that its calls are seen."""
+    from stemx import site as site_module
+    from stemx.output import Writer
+    from stemx.site import pages
+
+    monkeypatch.setattr(site_module, "ENTRIES_PER_PIECE", 10)
+    monkeypatch.setattr(pages, "PAGE_SIZE", 2)
+    every = pipeline.stages
+    monkeypatch.setattr(pipeline, "stages", lambda: [replace(s, where="here", shared=False) for s in every()])
+    content, site, cache = tmp_path / "content", tmp_path / "site", tmp_path / "cache"
+    shutil.copytree(ROOT / "content", content)
+    build(config(content, site, cache))
+    CHANGES[change](content)
+    calls = record_calls(monkeypatch, "key", Writer)
+    build(config(content, site, cache))
+    keyed = [file for _, file, _ in calls]
+
+    def pages_of(folder: str) -> set[str]:
+        return {f.split("/")[1] for f in keyed if f.startswith(folder) and f.count("/") == 2}
+
+    lists = {  # each list of cards by its first page's folder, outside the entries' own pages
+        f.split("/page/")[0].removesuffix("index.html")
+        for f in keyed
+        if f.startswith(("opportunities/", "employers/")) and f.endswith("index.html") and f.count("/") != 2
+    }
+    assert len(list((content / "opportunities").glob("*.yaml"))) > 60
+    assert len(list((content / "employers").glob("*.yaml"))) > 30
+    if change == "an opportunity's title":
+        assert "don-cnc-internal-course" in pages_of("opportunities/") and len(pages_of("opportunities/")) <= 10
+        assert "don-precision-forgings" in pages_of("employers/") and len(pages_of("employers/")) <= 10
+        assert "opportunities/" in lists and len(lists) < 20  # of about a hundred lists
+    if change == "nothing":
+        assert pages_of("opportunities/") == pages_of("employers/") == lists == set()
+    build(config(content, tmp_path / "clean", None))
+    assert_same_site(site, tmp_path / "clean")
+
+
+def test_a_page_removed_from_a_batch_the_rebuild_keeps_is_made_again(tmp_path: Path) -> None:
+    content, site, cache = tmp_path / "content", tmp_path / "site", tmp_path / "cache"
+    shutil.copytree(ROOT / "content", content)
+    build(config(content, site, cache))
+    (site / UNRELATED_PAGE).unlink()  # by hand, say: the batch holding it is checked file by file
+    edit(content / OPPORTUNITY, "title: Join", "title: Now join")
+    build(config(content, site, cache))
+    build(config(content, tmp_path / "clean", None))
+    assert_same_site(site, tmp_path / "clean")
