@@ -6,10 +6,11 @@ previous release is given, the list of changes since it.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import json
 import shutil
 from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar, cast
@@ -25,7 +26,7 @@ from .entryrows import Share, encode_rows, make_share, shares, tables_of
 from .package import LICENCE, NAME, TITLE, citation, table_resource, version, write_package
 from .readme import write_readme
 from .splice import DataFile, Layout
-from .sqlite import Database, datasette_metadata
+from .sqlite import Database, copy_ahead, datasette_metadata
 from .tables import TABLES, Entity, Entry, by_id, entries
 from .tableschema import table_schema
 from .xlsx import write_xlsx
@@ -81,7 +82,7 @@ def _write_open_data(register: Register, data: Path, config: BuildConfig, out: W
     )
     layout = Layout(path, out.group_key(("layout",), dated=False).hex())
     try:
-        rows = _write_tables(register, data, types, config, layout, *_splice_from(register, out, layout))
+        rows = _write_tables(register, data, types, config, layout, *_splice_from(register, out, layout, data))
         layout_id = layout.finish()
     finally:
         layout.close()
@@ -138,13 +139,14 @@ def _write_tables(
     layout: Layout,
     old: Path | None,
     changed: Changed,
+    copied: Callable[[], None] | None = None,
 ) -> dict[str, int]:
     """Every table as CSV, JSON records and SQLite, and the nested JSON, in one pass over the
     entries. Each entry's part of every file is either made (or taken from the cache of encoded
     rows) or, given the published data folder `old`, copied from its files unless the entry is
     among those `changed`; memory stays flat however large the register."""
     rows = dict.fromkeys((t.name for t in TABLES), 0)
-    db = Database(data / SQLITE, TABLES, types, old=old / SQLITE if old else None)
+    db = Database(data / SQLITE, TABLES, types, old=old / SQLITE if old else None, copied=copied)
     if old is None:
         layout.clear()
     files: list[DataFile] = []
@@ -304,10 +306,13 @@ SPLICE_SHARE = 20
 Changed = frozenset[tuple[Entity, str]]  # the entries (by entity and id) that came, went or changed
 
 
-def _splice_from(register: Register, out: Writer, layout: Layout) -> tuple[Path, Changed] | tuple[None, Changed]:
-    """The published data folder and the entries changed since, if this build can splice its
-    files: the layout describes them (its id is the published result's), they are as that build
-    left them (by size), and few entries changed."""
+def _splice_from(
+    register: Register, out: Writer, layout: Layout, staged: Path
+) -> tuple[Path, Changed, Callable[[], None]] | tuple[None, Changed]:
+    """The published data folder, the entries changed since and what waits for the SQLite
+    file's copy into `staged`, if this build can splice its files: the layout describes them
+    (its id is the published result's), they are as that build left them (by size), and few
+    entries changed."""
     previous, data = out.previous(), out.output.published / "data"
     if previous is None or layout.id is None or previous.layout != layout.id:
         return None, frozenset()
@@ -316,8 +321,19 @@ def _splice_from(register: Register, out: Writer, layout: Layout) -> tuple[Path,
             return None, frozenset()
     except OSError:
         return None, frozenset()
-    changed = _changed(register, layout)
-    return (None, frozenset()) if changed is None else (data, changed)
+    # Copied while the changes are found: a build that then finds too many to splice (one in
+    # SPLICE_SHARE or more, rare) has copied it for nothing.
+    copied = copy_ahead(data / SQLITE, staged / SQLITE)
+    try:
+        changed = _changed(register, layout)
+    except BaseException:
+        with contextlib.suppress(Exception):
+            copied()  # not left writing into a staging folder that is being removed
+        raise
+    if changed is None:
+        copied()
+        return None, frozenset()
+    return data, changed, copied
 
 
 def _changed(register: Register, layout: Layout) -> Changed | None:

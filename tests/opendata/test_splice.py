@@ -8,17 +8,20 @@ import errno
 import os
 import random
 import shutil
+import threading
+import time
 from dataclasses import replace
 from datetime import timedelta
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from stemx import opendata
 from stemx.opendata import entryrows, splice
 from stemx.opendata.splice import DataFile
-from stemx.opendata.sqlite import Database
+from stemx.opendata.sqlite import Database, copy_ahead
 from stemx.opendata.tables import TABLES
 from stemx.opendata.tableschema import table_schema
 from stemx.pipeline import build
@@ -192,3 +195,46 @@ def test_a_patch_whose_foreign_keys_do_not_resolve_fails(built_site: Path, tmp_p
                 db.remove(table, employer)
     with pytest.raises(ValueError, match="foreign keys do not resolve: \\[\\("):
         db.finish()
+
+
+def test_the_sqlite_file_copied_ahead_raises_what_the_copy_raised(tmp_path: Path) -> None:
+    wait = copy_ahead(tmp_path / "missing.sqlite", tmp_path / "copy.sqlite")
+    with pytest.raises(FileNotFoundError):
+        wait()
+    (tmp_path / "old.sqlite").write_bytes(b"published bytes")
+    copy_ahead(tmp_path / "old.sqlite", tmp_path / "copy.sqlite")()
+    assert (tmp_path / "copy.sqlite").read_bytes() == b"published bytes"
+
+
+def test_a_rebuild_that_fails_finding_the_changes_leaves_no_copy_running(
+    sample_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The SQLite file is copied while the changed entries are found: a failure there waits for
+    the copy, which would otherwise go on writing into a staging folder being removed."""
+    config = cached(sample_copy)
+    build(config)
+    started: list[threading.Thread] = []
+    real = opendata.copy_ahead
+
+    def watched(source: Path, target: Path) -> Any:
+        wait = real(source, target)
+        started.extend(t for t in threading.enumerate() if t.name == "copy-ahead")
+        return wait
+
+    def broken(*args: object) -> None:
+        raise RuntimeError("finding the changes failed")
+
+    def slow(source: Any, target: Any, **kw: Any) -> Any:  # the copy still going when the failure comes
+        if str(source).endswith(".sqlite"):
+            time.sleep(0.5)
+        return copyfile(source, target, **kw)
+
+    copyfile = shutil.copyfile
+    monkeypatch.setattr(shutil, "copyfile", slow)
+
+    monkeypatch.setattr(opendata, "copy_ahead", watched)
+    monkeypatch.setattr(opendata, "_changed", broken)
+    set_fields(opportunity_file(sample_copy, 3), title="Zebracorn quantum workshop")
+    with pytest.raises(RuntimeError, match="finding the changes failed"):
+        build(config)
+    assert started and not any(t.is_alive() for t in started)
