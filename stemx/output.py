@@ -233,9 +233,10 @@ class Output:
         if not made:
             return
         made |= self.made
-        # A batch is kept whole by its key alone (Writer.batch): one whose files were rewritten
-        # here is made file by file again, so the next whole build drops them all.
-        results = {name: result for name, result in results.items() if BATCH not in name}
+        # A batch is kept whole by its key alone (Writer.batch): one that holds a file rewritten
+        # or removed here is dropped, so the next whole build makes it file by file.
+        changed = self.made.keys() | self._removed
+        results = {n: r for n, r in results.items() if BATCH not in n or changed.isdisjoint(r[1])}
         for path in self._removed:
             made.pop(path, None)
         pending = self._manifest.with_name(f"{self._manifest.name}.{os.getpid()}.new")

@@ -8,10 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from stemx.cache import cache_file
 from stemx.config import BuildConfig
 from stemx.live import Live
-from stemx.output import MANIFEST_ID
+from stemx.output import BATCH, MANIFEST_ID, _loads
 from stemx.pipeline import build
+from stemx.site import STAGE
 from tests.conftest import ROOT, TODAY, assert_same_site
 
 NEW_TITLE = "Wind turbine blade inspection: a live edited title"
@@ -157,3 +159,26 @@ def test_changes_that_are_not_entry_files_are_left_to_the_whole_build(served) ->
     employer = next((config.content_dir / "employers").glob("*.yaml"))
     employer.unlink()  # its opportunities would be left without one
     assert live.apply({employer}) is None
+
+
+def test_a_live_edit_drops_only_the_batches_that_hold_what_it_rewrote(served) -> None:
+    """The next whole build keeps the other batches of pages whole (Writer.batch), by their keys."""
+    config, live = served
+    manifest = cache_file(config.cache_dir, "manifest", config.out_dir)
+
+    def batches() -> set[str]:
+        return {name for name in _loads(manifest.read_bytes())[1] if BATCH in name}
+
+    before = batches()
+    path = with_sessions(config)
+    retitle(path, NEW_TITLE)
+    live.apply({path})
+    after = batches()
+    dropped = before - after
+    assert dropped and after and after < before
+    for name in dropped:  # the entries' batch holding its page, the one holding its employer's
+        assert "#entries from " in name or "#employers from " in name
+    assert f"{STAGE}#opportunities/" in after  # the lists are as the last whole build left them
+    build(config)
+    assert batches() == before
+    assert_same_site(config.out_dir, fresh(config))
