@@ -224,14 +224,14 @@ def test_a_rebuild_that_fails_finding_the_changes_leaves_no_copy_running(
     def broken(*args: object) -> None:
         raise RuntimeError("finding the changes failed")
 
+    copyfile = shutil.copyfile
+
     def slow(source: Any, target: Any, **kw: Any) -> Any:  # the copy still going when the failure comes
         if str(source).endswith(".sqlite"):
             time.sleep(0.5)
         return copyfile(source, target, **kw)
 
-    copyfile = shutil.copyfile
     monkeypatch.setattr(shutil, "copyfile", slow)
-
     monkeypatch.setattr(opendata, "copy_ahead", watched)
     monkeypatch.setattr(opendata, "_changed", broken)
     set_fields(opportunity_file(sample_copy, 3), title="Zebracorn quantum workshop")
