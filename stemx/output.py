@@ -512,16 +512,21 @@ class Writer:
         if None in found:
             return False
         lines = cast(list[Made], found)
-        if any(m.producer != self.producer for m in lines):
-            return False
-        if not all(map(self.output.intact, files, [m.files for m in lines])):
-            return False  # someone removed part of the published copy: each file by its own key
-        for file, made in zip(files, lines, strict=True):
-            self._claim(file, made)
-            if not self.output.patching:
-                self.output.link(file)
-        self.output.reused += sum(m.files for m in lines)
+        if any(m.producer != self.producer for m in lines) or not self._keep_all(list(zip(files, lines, strict=True))):
+            return False  # made file by file, each kept by its own key where it can be
         self.output.results[batch] = (key, files)
+        return True
+
+    def _keep_all(self, group: list[tuple[str, Made]]) -> bool:
+        """Keep these files of the published site, each with its line of the manifest: all of
+        them, or none when one is missing (someone removed part of the published copy)."""
+        if not group or not all(self.output.intact(path, made.files) for path, made in group):
+            return False
+        for path, made in group:
+            self._claim(path, made)
+            if not self.output.patching:
+                self.output.link(path)
+        self.output.reused += sum(made.files for _, made in group)
         return True
 
     def text(self, file: str, content: str, key: bytes | None = None) -> None:
@@ -583,13 +588,8 @@ class Writer:
         if key is None or self.output.old_results.get(self.producer, (None,))[0] != key:
             return None
         group = [(p, m) for p, m in self.output.old.items() if m.producer == self.producer and m.key == key]
-        if not group or not all(self.output.intact(path, made.files) for path, made in group):
-            return None  # nothing to carry, or someone removed part of the published copy
-        for path, made in group:
-            self._claim(path, made)
-            if not self.output.patching:
-                self.output.link(path)
-        self.output.reused += sum(made.files for _, made in group)
+        if not self._keep_all(group):
+            return None  # nothing to carry, or part of it gone
         return self.remember(key, self.output.old_results[self.producer][1])
 
     def published_text(self, file: str) -> str | None:

@@ -295,9 +295,14 @@ def employer_pages(site: Site) -> None:
 
 
 def _employer_inputs(e: Employer, register: Register) -> tuple[object, ...]:
-    """An employer page's inputs (employer_page), flat, with the employer's id and number of opportunities."""
-    offered = register.opportunities_of(e.id)
-    return (e.id, register.digest(e), len(offered), *map(register.entry_key, offered))
+    """An employer page's inputs (_employer_page_inputs), flat, after the employer's id and their number."""
+    inputs = _employer_page_inputs(register, e)
+    return (e.id, len(inputs), *inputs)
+
+
+def _employer_page_inputs(register: Register, e: Employer) -> tuple[object, ...]:
+    """What an employer's page is made from: its file and its opportunities' entry keys."""
+    return (register.digest(e), *map(register.entry_key, register.opportunities_of(e.id)))
 
 
 def _employer_pages(site: Site, employers: list[Employer]) -> None:
@@ -311,7 +316,7 @@ def employer_page(site: Site, e: Employer) -> None:
     site.write.page(
         f"employers/{e.id}/",
         "employer.html",
-        inputs=(register.digest(e), *map(register.entry_key, offered)),
+        inputs=_employer_page_inputs(register, e),
         lazy=partial(_employer_rendered_only, register, e, offered, site.config),
         e=e,
         **site.common,
