@@ -5,7 +5,9 @@
     python bench/run.py --quick                  # 500 employers, 2,000 opportunities
     python bench/run.py --content /tmp/bench-corpus-10k --skip-ours   # Hugo alone, on a kept corpus
 
-Each measurement runs in a fresh process; its peak memory is sampled over the whole process
+Each measurement runs in a fresh process, after the last one's writes are flushed to disk
+(untimed); the full build and Hugo's take turns, and the full build's ratio is the median of
+its turns'. Its peak memory is sampled over the whole process
 tree (bench/memory.py): the summed peak of every process of the command, the largest
 single process, and the summed proportional set size (PSS: pages a forked process still
 shares with its parent counted once). A command that fails is reported as failed, with the
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import shutil
 import statistics
@@ -29,7 +32,7 @@ import time
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
@@ -61,16 +64,59 @@ def timed(cmd: list[str], cwd: Path = ROOT) -> dict[str, Any]:
     }
 
 
+class Command(NamedTuple):
+    """A command to time, what to do before each run (untimed), and where it runs."""
+
+    cmd: list[str]
+    before: Callable[[], None] | None = None
+    cwd: Path = ROOT
+
+    def run(self) -> dict[str, Any]:
+        if self.before:
+            self.before()
+        # The last command's writes are put on disk first, untimed: a run must not pay for the
+        # one before it (a clean build writes ~2.5 GB at 10,000 employers).
+        os.sync()
+        return timed(self.cmd, self.cwd)
+
+
 def measure(repeat: int, cmd: list[str], before: Callable[[], None] | None = None, cwd: Path = ROOT) -> dict[str, Any]:
     """Median seconds and the highest peak memory over `repeat` runs; stops at the first failure."""
-    runs = []
+    command, runs = Command(cmd, before, cwd), []
     for _ in range(repeat):
-        if before:
-            before()
-        run = timed(cmd, cwd)
+        run = command.run()
         if not run["ok"]:
-            return {"failed": True, "command": " ".join(cmd), "exit": run["exit"], "error": run["error"]}
+            return _failed(command, run)
         runs.append(run)
+    return _summary(runs)
+
+
+def measure_pairs(repeat: int, ours: Command, theirs: Command) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Both commands `repeat` times, taking turns, and each one's summary (as measure()'s); ours
+    also has the median of its time over theirs in the same turn ("ratio"). This machine's speed
+    drifts by a third within an hour: runs taken in turn see the same drift, a block of ours
+    then a block of theirs do not. Stops at the first failure."""
+    mine: list[dict[str, Any]] = []
+    other: list[dict[str, Any]] = []
+    for _ in range(repeat):
+        for command, runs in ((ours, mine), (theirs, other)):
+            run = command.run()
+            if not run["ok"]:
+                failed = _failed(command, run)
+                return (failed, _summary(other)) if runs is mine else (_summary(mine), failed)
+            runs.append(run)
+    result = _summary(mine)
+    result["ratio"] = statistics.median(a["seconds"] / b["seconds"] for a, b in zip(mine, other, strict=True))
+    return result, _summary(other)
+
+
+def _failed(command: Command, run: dict[str, Any]) -> dict[str, Any]:
+    return {"failed": True, "command": " ".join(command.cmd), "exit": run["exit"], "error": run["error"]}
+
+
+def _summary(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    if not runs:
+        return {"failed": True, "command": "", "exit": 0, "error": "not run: the other command failed first"}
     return {
         "seconds": statistics.median(r["seconds"] for r in runs),
         "peak_mb": max(r["peak_mb"] for r in runs),  # summed over the process tree
@@ -96,7 +142,8 @@ def corpus(args: argparse.Namespace) -> tuple[Path, dict[str, Any]]:
     return content, {"seconds": round(seconds, 2), "files_per_second": round(files / seconds)}
 
 
-def ours(args: argparse.Namespace, content: Path, out: Path) -> dict[str, dict[str, Any]]:
+def ours(args: argparse.Namespace, content: Path, out: Path, hugo: Command | None) -> dict[str, dict[str, Any]]:
+    """Our measurements; the full build taking turns with `hugo`, when given (also in the results)."""
     py = sys.executable
     cache = out.with_name("cache")  # the checked-file cache, emptied before each full build
     build = [py, "build.py", "build", "--content", str(content), "--out", str(out), "--today", TODAY]
@@ -128,8 +175,11 @@ def ours(args: argparse.Namespace, content: Path, out: Path) -> dict[str, dict[s
             ("one-file rebuild", build, change_one),
         ]
         for name, cmd, before in steps:
-            print(f"{name}...", flush=True)
-            results[name] = measure(args.repeat, cmd, before)
+            print(f"{name}{' and hugo build, taking turns' if name == 'full build' and hugo else ''}...", flush=True)
+            if name == "full build" and hugo is not None:
+                results[name], results["hugo build"] = measure_pairs(args.repeat, Command(cmd, before), hugo)
+            else:
+                results[name] = measure(args.repeat, cmd, before)
         print("serve: saved edits...", flush=True)
         serve = [py, "build.py", "serve", *build[3:]]
         try:
@@ -151,7 +201,8 @@ def _run_quietly(cmd: list[str]) -> None:
         raise SystemExit(f"failed: {' '.join(cmd)}")
 
 
-def hugo(args: argparse.Namespace, content: Path, work: Path) -> dict[str, Any]:
+def hugo(args: argparse.Namespace, content: Path, work: Path) -> Command:
+    """The Hugo build of the same entries (the Hugo site written first, unless written already)."""
     site, public = work / "hugo", work / "hugo-public"
     stamp = content / MARKER
     key = stamp.read_text() if stamp.exists() else str(content)
@@ -159,15 +210,13 @@ def hugo(args: argparse.Namespace, content: Path, work: Path) -> dict[str, Any]:
         print("writing the Hugo site...", flush=True)
         write_site(content, site)
         (site / ".complete").write_text(key)
-    print("hugo build...", flush=True)
-    result = measure(
-        args.repeat,
-        ["hugo", "--quiet", "--destination", str(public)],
-        before=lambda: shutil.rmtree(public, ignore_errors=True),
-        cwd=site,
-    )
-    result["pages"] = sum(1 for _ in public.rglob("*.html")) if public.exists() else 0
-    return result
+    command = ["hugo", "--quiet", "--destination", str(public)]
+    return Command(command, before=lambda: shutil.rmtree(public, ignore_errors=True), cwd=site)
+
+
+def hugo_pages(work: Path) -> int:
+    public = work / "hugo-public"
+    return sum(1 for _ in public.rglob("*.html")) if public.exists() else 0
 
 
 def table(report: dict[str, Any]) -> str:
@@ -185,7 +234,9 @@ def table(report: dict[str, Any]) -> str:
                 f"{name:22} {'FAILED':>9}  exit {r['exit']}: {r['error'].splitlines()[-1][:80] if r['error'] else ''}"
             )
             continue
-        ratio = f"{r['seconds'] / reference:.2f}x" if reference and name in COMPARED else ""
+        # The full build's ratio is the median of its turns' (measure_pairs), the others' to Hugo's median.
+        times = r.get("ratio") or (r["seconds"] / reference if reference and name in COMPARED else None)
+        ratio = f"{times:.2f}x" if times else ""
         memory = f"{r['peak_mb']:10,} {r['largest_mb']:11,}" if "peak_mb" in r else f"{'':10} {'':11}"
         memory += f" {r['pss_mb']:7,}" if "pss_mb" in r else f" {'':7}"
         lines.append(f"{name:22} {r['seconds']:9.2f} {memory} {ratio:>8}")
@@ -214,9 +265,13 @@ def main() -> None:
     work = args.work / f"{size}-runs"
     work.mkdir(parents=True, exist_ok=True)
     out = work / "site"
-    results = {} if args.skip_ours else ours(args, content, out)
-    if not args.skip_hugo:
-        results["hugo build"] = hugo(args, content, work)
+    theirs = None if args.skip_hugo else hugo(args, content, work)
+    results = {} if args.skip_ours else ours(args, content, out, theirs)
+    if theirs is not None:
+        if args.skip_ours:
+            print("hugo build...", flush=True)
+            results["hugo build"] = measure(args.repeat, theirs.cmd, theirs.before, theirs.cwd)
+        results["hugo build"]["pages"] = hugo_pages(work)
     report = {
         "employers": args.employers,
         "opportunities": args.opportunities,

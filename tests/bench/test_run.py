@@ -4,8 +4,9 @@ command: summed over its process tree, and its largest process."""
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
-from bench.run import measure, table, timed
+from bench.run import Command, measure, measure_pairs, table, timed
 
 
 def test_a_failing_command_is_reported_with_its_last_words() -> None:
@@ -60,3 +61,36 @@ def test_table_shows_ratios_to_hugo_and_failures() -> None:
     text = table(report)
     assert "1.50x" in text
     assert "FAILED" in text and "invalid: 1 error" in text
+
+
+def test_pairs_take_turns_and_the_ratio_is_each_turns(tmp_path: Path) -> None:
+    """Ours and Hugo's build alternate (a drifting machine slows both alike), and ours is
+    reported against Hugo's turn by turn."""
+    log = tmp_path / "order"
+
+    def step(name: str, seconds: float) -> Command:
+        code = f"import time; time.sleep({seconds}); open({str(log)!r}, 'a').write({name!r})"
+        return Command([sys.executable, "-c", code])
+
+    ours, hugo = measure_pairs(3, step("a", 0.6), step("b", 0.2))
+    assert log.read_text() == "ababab"
+    assert len(ours["runs"]) == len(hugo["runs"]) == 3
+    assert 1.8 < ours["ratio"] < 3.2  # (0.6 s + start) / (0.2 s + start)
+    assert "hugo build" not in ours and "ratio" not in hugo
+
+
+def test_a_failing_turn_stops_the_pairs(tmp_path: Path) -> None:
+    ours, hugo = measure_pairs(
+        3, Command([sys.executable, "-c", "pass"]), Command([sys.executable, "-c", "raise SystemExit(4)"])
+    )
+    assert hugo["failed"] and hugo["exit"] == 4
+    assert len(ours["runs"]) == 1 and "ratio" not in ours
+
+
+def test_the_full_builds_ratio_is_the_median_of_its_turns() -> None:
+    results = {
+        "full build": {"seconds": 3.0, "peak_mb": 100, "largest_mb": 70, "ratio": 0.9},
+        "hugo build": {"seconds": 2.0, "peak_mb": 80, "largest_mb": 80, "pages": 130},
+    }
+    text = table({"employers": 10, "opportunities": 40, "pages": 120, "repeat": 3, "results": results})
+    assert "0.90x" in text and "1.50x" not in text
