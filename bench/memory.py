@@ -6,7 +6,9 @@ the largest single process understates what the machine needs.
 Shared pages of forked processes are counted in each, so the summed figure is an upper
 bound; the summed proportional set size (Pss in /proc/<pid>/smaps_rollup: a page shared by n
 processes counts 1/n in each) is what the tree really takes, the two together bracket it.
-Linux only (/proc).
+It also reports the processor time of the command and of every process it waited for, in user
+code and in the kernel (system time: on a virtual machine, creating files can cost several times
+the rest of the build's work). Linux only (/proc).
 
     python bench/memory.py CMD [ARG...]   # one command's seconds and peaks, as JSON
 """
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -67,6 +70,9 @@ def run(cmd: list[str], cwd: Path) -> dict[str, Any]:
     """Run `cmd`; returns exit code, output, wall seconds and the sampled memory peaks (MB)."""
     # Output goes to files, not pipes: a full pipe would stop the command while we sample.
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        # The processor time of the command and every process it waited for (its pool workers, the
+        # pages process): what the system counts for this process's children that ended meanwhile.
+        cpu = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
         process = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=err, text=True)
         summed = largest = proportional = 0.0
@@ -75,6 +81,7 @@ def run(cmd: list[str], cwd: Path) -> dict[str, Any]:
             summed, largest, proportional = max(summed, now[0]), max(largest, now[1]), max(proportional, now[2])
             time.sleep(INTERVAL)
         seconds = time.perf_counter() - started
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
         out.seek(0)
         err.seek(0)
         stdout, stderr = out.read(), err.read()
@@ -83,6 +90,8 @@ def run(cmd: list[str], cwd: Path) -> dict[str, Any]:
         "stdout": stdout,
         "stderr": stderr,
         "seconds": seconds,
+        "user_seconds": round(after.ru_utime - cpu.ru_utime, 2),
+        "system_seconds": round(after.ru_stime - cpu.ru_stime, 2),  # in the kernel: files made, pages touched
         "summed_mb": round(summed),
         "largest_mb": round(largest),
         "proportional_mb": round(proportional),

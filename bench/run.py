@@ -58,6 +58,8 @@ def timed(cmd: list[str], cwd: Path = ROOT) -> dict[str, Any]:
     return {
         "ok": True,
         "seconds": result["seconds"],
+        "user_seconds": result["user_seconds"],
+        "system_seconds": result["system_seconds"],
         "peak_mb": result["summed_mb"],
         "largest_mb": result["largest_mb"],
         "pss_mb": result["proportional_mb"],
@@ -119,6 +121,8 @@ def _summary(runs: list[dict[str, Any]]) -> dict[str, Any]:
         return {"failed": True, "command": "", "exit": 0, "error": "not run: the other command failed first"}
     return {
         "seconds": statistics.median(r["seconds"] for r in runs),
+        "user_seconds": statistics.median(r["user_seconds"] for r in runs),  # the whole process tree's
+        "system_seconds": statistics.median(r["system_seconds"] for r in runs),
         "peak_mb": max(r["peak_mb"] for r in runs),  # summed over the process tree
         "largest_mb": max(r["largest_mb"] for r in runs),
         "pss_mb": max(r["pss_mb"] for r in runs),  # summed, shared pages split between their processes
@@ -226,7 +230,8 @@ def table(report: dict[str, Any]) -> str:
         f"{report['employers']:,} employers, {report['opportunities']:,} opportunities; "
         f"our pages: {report['pages']:,}, Hugo's: {results.get('hugo build', {}).get('pages', 0):,}; "
         f"median of {report['repeat']} runs",
-        f"{'measurement':22} {'seconds':>9} {'summed MB':>10} {'largest MB':>11} {'PSS MB':>7} {'vs Hugo':>8}",
+        f"{'measurement':22} {'seconds':>9} {'summed MB':>10} {'largest MB':>11} {'PSS MB':>7} {'vs Hugo':>8}"
+        f" {'user s':>7} {'system s':>8}",
     ]
     for name, r in results.items():
         if r.get("failed"):
@@ -239,7 +244,8 @@ def table(report: dict[str, Any]) -> str:
         ratio = f"{times:.2f}x" if times else ""
         memory = f"{r['peak_mb']:10,} {r['largest_mb']:11,}" if "peak_mb" in r else f"{'':10} {'':11}"
         memory += f" {r['pss_mb']:7,}" if "pss_mb" in r else f" {'':7}"
-        lines.append(f"{name:22} {r['seconds']:9.2f} {memory} {ratio:>8}")
+        cpu = f" {r['user_seconds']:7.1f} {r['system_seconds']:8.1f}" if "user_seconds" in r else ""
+        lines.append(f"{name:22} {r['seconds']:9.2f} {memory} {ratio:>8}{cpu}")
     return "\n".join(lines)
 
 

@@ -89,8 +89,27 @@ def test_a_failing_turn_stops_the_pairs(tmp_path: Path) -> None:
 
 def test_the_full_builds_ratio_is_the_median_of_its_turns() -> None:
     results = {
-        "full build": {"seconds": 3.0, "peak_mb": 100, "largest_mb": 70, "ratio": 0.9},
+        "full build": {
+            "seconds": 3.0,
+            "peak_mb": 100,
+            "largest_mb": 70,
+            "ratio": 0.9,
+            "user_seconds": 70.0,
+            "system_seconds": 50.5,
+        },
         "hugo build": {"seconds": 2.0, "peak_mb": 80, "largest_mb": 80, "pages": 130},
     }
     text = table({"employers": 10, "opportunities": 40, "pages": 120, "repeat": 3, "results": results})
     assert "0.90x" in text and "1.50x" not in text
+    assert "70.0" in text and "50.5" in text  # processor time, in user code and in the kernel
+
+
+def test_processor_time_counts_the_processes_a_command_waited_for() -> None:
+    """A command whose child spends ~0.5 s of processor time: the command's user time has it."""
+    spin = "import time; end = time.process_time() + 0.5\nwhile time.process_time() < end: pass"
+    child = f"import subprocess, sys; subprocess.run([sys.executable, '-c', {spin!r}])"
+    run = timed([sys.executable, "-c", child])
+    assert run["ok"]
+    assert run["user_seconds"] + run["system_seconds"] >= 0.45
+    idle = timed([sys.executable, "-c", "import time; time.sleep(0.5)"])
+    assert idle["user_seconds"] + idle["system_seconds"] < 0.3
