@@ -97,7 +97,7 @@ class Live:
         pages &= opportunities.keys()
         register = Register(employers, opportunities, register.today, digests)
         output = Output(self.config.out_dir, self.config, register, in_place=True)
-        from .site import STAGE, render_entries
+        from .site import STAGE, has_calendar, render_entries
 
         writer = output.writer(STAGE)
         render_entries(register, writer, self.config, sorted(pages), sorted(employer_pages))
@@ -105,7 +105,7 @@ class Live:
             output.remove(f"opportunities/{o.id}/index.html")
             output.remove(f"calendar/{o.id}.ics")
         for o in (opportunities[i] for i in pages):
-            if not o.sessions:  # a calendar it had is gone with its sessions
+            if not has_calendar(register, o):  # a calendar it had is gone with its dates, or as it closed
                 output.remove(f"calendar/{o.id}.ics")
             else:
                 # Left for the whole build to list: its key says whether the place's, subject's

@@ -126,6 +126,22 @@ def test_a_removed_opportunity_loses_its_page_and_leaves_its_employer(served) ->
     assert_same_site(config.out_dir, reference)
 
 
+def test_a_withdrawn_opportunity_loses_its_calendar_file_at_once(served) -> None:
+    """Its page no longer offers the dates, so the file goes with the edit, as a whole build leaves it out."""
+    config, live = served
+    path = with_sessions(config)
+    calendar = config.out_dir / "calendar" / f"{path.stem}.ics"
+    assert calendar.is_file()
+    path.write_text(path.read_text() + "status: withdrawn\n")
+    edit = live.apply({path})
+    assert edit is not None and not edit.failed
+    assert not calendar.exists()
+    reference = fresh(config)
+    same(config, reference, f"opportunities/{path.stem}/index.html")
+    build(config)
+    assert_same_site(config.out_dir, reference)
+
+
 def test_a_new_opportunity_is_live_at_once(served) -> None:
     config, live = served
     source = with_sessions(config)

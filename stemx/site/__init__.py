@@ -385,11 +385,20 @@ def _same_events(site: Site, o: Opportunity) -> bool:
     return key is not None and old is not None and old.key == key
 
 
+def has_calendar(register: Register, o: Opportunity) -> bool:
+    """Whether the opportunity has a calendar file of its own: when it has dates and is open, the
+    only state in which its page offers it (a teacher cannot apply for the rest, and their events
+    are in no place's, subject's or type's calendar). At 10,000 / 40,000 that is 17,800 files
+    instead of one for each of the 26,800 dated opportunities: every file is one more to create,
+    upload and host."""
+    return bool(o.sessions) and register.state(o) == "open"
+
+
 def opportunity_calendar(site: Site, o: Opportunity) -> None:
-    """The opportunity's own calendar, when it has sessions."""
+    """The opportunity's own calendar, when it has one (has_calendar)."""
     file, key = _calendar_key(site, o)
     write = site.write
-    if o.sessions and not write.reused(file, key):
+    if has_calendar(site.register, o) and not write.reused(file, key):
         events = calendar.events(site.register, o, site.config)
         write.text(file, calendar.calendar(o.title, events, calendar.timed_years((o,))), key)
 

@@ -1,4 +1,4 @@
-"""iCalendar (.ics) files: one per dated opportunity, one per place, subject and type.
+"""iCalendar (.ics) files: one per open dated opportunity (see has_calendar), one per place, subject and type.
 
 Events are written line by line here, for speed: icalendar builds the same event about six
 times slower (0.57 ms against 0.09 ms), which at 600,000 opportunities, each in four or five

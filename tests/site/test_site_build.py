@@ -362,6 +362,25 @@ def test_employer_cards_count_only_open_opportunities(built_site: Path, sample_c
             assert "No open opportunities at the moment" in card
 
 
+def test_an_opportunity_has_a_calendar_file_only_while_its_page_offers_one(
+    built_site: Path, sample_content: Path
+) -> None:
+    """Open and dated: the page links to its calendar file. Closed, past, withdrawn or on
+    request: no link, and no file left behind for it (each file is one more a host must keep)."""
+    from stemx.content import load_register
+    from tests.conftest import TODAY
+
+    register = load_register(sample_content, TODAY)
+    states = {"open": 0, "not open": 0}
+    for o in register.opportunities.values():
+        offered = bool(o.sessions) and register.state(o) == "open"
+        page = text(built_site, f"opportunities/{o.id}/index.html")
+        assert (f'href="/calendar/{o.id}.ics"' in page) == offered, o.id
+        assert (built_site / f"calendar/{o.id}.ics").is_file() == offered, o.id
+        states["open" if offered else "not open"] += bool(o.sessions)
+    assert all(states.values())  # the sample has dated opportunities of both kinds
+
+
 def test_every_page_names_its_canonical_address_except_the_404(built_site: Path) -> None:
     from stemx.config import BuildConfig
 
