@@ -86,7 +86,10 @@ def measure(repeat: int, cmd: list[str], before: Callable[[], None] | None = Non
     """Median seconds and the highest peak memory over `repeat` runs; stops at the first failure."""
     command, runs = Command(cmd, before, cwd), []
     for _ in range(repeat):
-        run = command.run()
+        try:
+            run = command.run()
+        except BeforeFailed as failed:
+            return failed.result
         if not run["ok"]:
             return _failed(command, run)
         runs.append(run)
@@ -200,9 +203,18 @@ def ours(args: argparse.Namespace, content: Path, out: Path, hugo: Command | Non
     return results
 
 
+class BeforeFailed(Exception):
+    """What a measurement ran first (untimed) failed: the measurement is reported as failed with it."""
+
+    def __init__(self, result: dict[str, Any]) -> None:
+        super().__init__(result["error"])
+        self.result = result
+
+
 def _run_quietly(cmd: list[str]) -> None:
-    if not timed(cmd)["ok"]:
-        raise SystemExit(f"failed: {' '.join(cmd)}")
+    run = timed(cmd)
+    if not run["ok"]:
+        raise BeforeFailed(_failed(Command(cmd), run))
 
 
 def hugo(args: argparse.Namespace, content: Path, work: Path) -> Command:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from bench.run import Command, measure, measure_pairs, table, timed
+from bench.run import Command, _run_quietly, measure, measure_pairs, table, timed
 
 
 def test_a_failing_command_is_reported_with_its_last_words() -> None:
@@ -113,3 +113,12 @@ def test_processor_time_counts_the_processes_a_command_waited_for() -> None:
     assert run["user_seconds"] + run["system_seconds"] >= 0.45
     idle = timed([sys.executable, "-c", "import time; time.sleep(0.5)"])
     assert idle["user_seconds"] + idle["system_seconds"] < 0.3
+
+
+def test_a_failing_untimed_step_fails_its_measurement_not_the_whole_run() -> None:
+    """The next-day rebuild first builds the site again, untimed: when that fails, the other
+    measurements are still reported, this one as failed with what the step said."""
+    step = [sys.executable, "-c", "import sys; sys.exit('the site could not be built')"]
+    result = measure(3, [sys.executable, "-c", "pass"], before=lambda: _run_quietly(step))
+    assert result["failed"] and result["exit"] == 1
+    assert "the site could not be built" in result["error"]
