@@ -285,10 +285,10 @@ def main() -> None:
     out = work / "site"
     theirs = None if args.skip_hugo else hugo(args, content, work)
     results = {} if args.skip_ours else ours(args, content, out, theirs)
-    if theirs is not None:
-        if args.skip_ours:
-            print("hugo build...", flush=True)
-            results["hugo build"] = measure(args.repeat, theirs.cmd, theirs.before, theirs.cwd)
+    if theirs is not None and "hugo build" not in results:  # Hugo alone (--skip-ours)
+        print("hugo build...", flush=True)
+        results["hugo build"] = measure(args.repeat, theirs.cmd, theirs.before, theirs.cwd)
+    if "hugo build" in results:
         results["hugo build"]["pages"] = hugo_pages(work)
     report = {
         "employers": args.employers,
