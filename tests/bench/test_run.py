@@ -79,7 +79,7 @@ def test_pairs_take_turns_and_the_ratio_is_each_turns(tmp_path: Path) -> None:
     assert "hugo build" not in ours and "ratio" not in hugo
 
 
-def test_a_failing_turn_stops_the_pairs(tmp_path: Path) -> None:
+def test_a_failing_turn_stops_the_pairs() -> None:
     ours, hugo = measure_pairs(
         3, Command([sys.executable, "-c", "pass"]), Command([sys.executable, "-c", "raise SystemExit(4)"])
     )
