@@ -2,6 +2,7 @@
 
 import re
 import shutil
+import signal
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -18,6 +19,15 @@ if TYPE_CHECKING:
 ROOT = Path(__file__).resolve().parent.parent
 CASES = ROOT / "tests" / "cases"
 TODAY = date(2026, 11, 24)  # the date the sample content and fixtures describe
+
+
+@pytest.fixture(autouse=True, scope="session")
+def ctrl_c_delivered() -> None:
+    """Tests run from a script in the background (`make test &`) inherit Ctrl+C (SIGINT) ignored,
+    and so would every process they start: the tests of what Ctrl+C does need it delivered, as
+    from a terminal. Python's own handler here; a process started from here gets the default."""
+    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture
