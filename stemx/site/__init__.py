@@ -395,10 +395,13 @@ def has_calendar(register: Register, o: Opportunity) -> bool:
 
 
 def opportunity_calendar(site: Site, o: Opportunity) -> None:
-    """The opportunity's own calendar, when it has one (has_calendar)."""
+    """The opportunity's own calendar, when it has one (has_calendar): keyed only then, since
+    most opportunities (on request, closed, past) have none."""
+    if not has_calendar(site.register, o):
+        return
     file, key = _calendar_key(site, o)
     write = site.write
-    if has_calendar(site.register, o) and not write.reused(file, key):
+    if not write.reused(file, key):
         events = calendar.events(site.register, o, site.config)
         write.text(file, calendar.calendar(o.title, events, calendar.timed_years((o,))), key)
 
