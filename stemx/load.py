@@ -57,6 +57,13 @@ class _Resolver(BaseResolver):
             return _STR
         return _SEQ if kind is SequenceNode else _MAP
 
+    # There are no path resolvers: libyaml's composer calls these around every node anyway.
+    def descend_resolver(self, current_node: Node | None, current_index: Any) -> None:
+        pass
+
+    def ascend_resolver(self) -> None:
+        pass
+
 
 class _Loader(CParser, _Resolver):
     """libyaml composes the node tree in C; _construct below turns it into plain data."""
@@ -99,15 +106,17 @@ def _construct(node: Node, depth: int, seen: set[int]) -> Any:
     if isinstance(node, SequenceNode):
         return [_construct(item, depth + 1, seen) for item in node.value]
     result: dict[str, Any] = {}
-    lines: dict[str, int] = {}
+    key_nodes: dict[str, Node] = {}  # for the line of a key given twice
+    depth += 1
     for key_node, value_node in node.value:
-        key = _construct(key_node, depth + 1, seen)
+        key = _construct(key_node, depth, seen)
         if not isinstance(key, str):
             raise _error(key_node, f"field names must be text, not {key!r}")
         if key in result:
-            raise _error(key_node, f"'{key}' is given twice (first on line {lines[key]}); keep one of them")
-        lines[key] = key_node.start_mark.line + 1
-        result[key] = _construct(value_node, depth + 1, seen)
+            first = key_nodes[key].start_mark.line + 1
+            raise _error(key_node, f"'{key}' is given twice (first on line {first}); keep one of them")
+        key_nodes[key] = key_node
+        result[key] = _construct(value_node, depth, seen)
     return result
 
 

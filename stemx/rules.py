@@ -21,8 +21,11 @@ REVIEW_AFTER = timedelta(days=365)
 
 # Characters that hide or reorder text ("Trojan Source"), or are invisible: they let a
 # title look like something it is not, so they are refused everywhere.
-_HIDDEN = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ufff9-\ufffb]")
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_HIDDEN_CHARS = "\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ufff9-\ufffb"
+_CONTROL_CHARS = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
+_HIDDEN = re.compile(f"[{_HIDDEN_CHARS}]")
+_CONTROL = re.compile(f"[{_CONTROL_CHARS}]")
+_ODD = re.compile(f"[{_HIDDEN_CHARS}{_CONTROL_CHARS}]")  # either kind, in one pass over a text
 # Line breaks refused in one-line fields: Unicode's line and paragraph separators too, which
 # calendar programs and JavaScript read as line ends (\v, \f and NEL are control characters,
 # refused everywhere).
@@ -76,9 +79,11 @@ def strings(value: Any) -> list[tuple[Path, str]]:
         if isinstance(v, str):
             found.append((path, v))
         elif isinstance(v, dict):
-            stack.extend((path + (k,), x) for k, x in v.items())
+            for k, x in v.items():  # a loop, not extend(generator): the generator cost more than the work
+                stack.append((path + (k,), x))
         elif isinstance(v, list):
-            stack.extend((path + (i,), x) for i, x in enumerate(v))
+            for i, x in enumerate(v):
+                stack.append((path + (i,), x))
     return found
 
 
@@ -100,7 +105,10 @@ def check_text(doc: Document, source: str, texts: list[tuple[Path, str]]) -> lis
     # Most entries have neither kind of character anywhere: one search over all their text
     # then stands for two per value.
     joined = "\n".join(text for _, text in texts)
-    odd = _HIDDEN.search(joined) is not None or _CONTROL.search(joined) is not None
+    odd = _ODD.search(joined) is not None
+    # Text all ASCII (most entries) can only break a line with \n or \r: `in` finds those
+    # without a regular expression's call per value.
+    all_ascii = joined.isascii()
     for path, text in texts:
         hidden = _HIDDEN.search(text) if odd else None
         control = _CONTROL.search(text) if odd and hidden is None else None
@@ -111,7 +119,9 @@ def check_text(doc: Document, source: str, texts: list[tuple[Path, str]]) -> lis
         elif control:
             message = f"contains a control character (U+{ord(control.group()):04X})"
             problems.append(_problem(doc, source, path, message, at=(text, control.start())))
-        elif _LINE_BREAK.search(text) and _field(path) not in _MULTILINE:
+        elif ("\n" in text or "\r" in text if all_ascii else _LINE_BREAK.search(text)) and _field(
+            path
+        ) not in _MULTILINE:
             # names and titles go into calendar files, feeds and CSV cells, where a line break
             # would start a new field
             problems.append(_problem(doc, source, path, "must be on one line (remove the line break)"))

@@ -55,3 +55,39 @@ def test_the_phone_pattern_finds_what_the_plain_one_does(text: str) -> None:
     assert [(m.span(), m.group()) for m in rules._PHONE.finditer(text)] == [
         (m.span(), m.group()) for m in PLAIN_PHONE.finditer(text)
     ]
+
+
+# The text checks as first written: each character class searched for in each value.
+def _plain_text_checks(texts: list[tuple[rules.Path, str]]) -> list[tuple[rules.Path, str]]:
+    found = []
+    for path, text in texts:
+        if rules._HIDDEN.search(text):
+            found.append((path, "hidden"))
+        elif rules._CONTROL.search(text):
+            found.append((path, "control"))
+        elif rules._LINE_BREAK.search(text) and rules._field(path) not in rules._MULTILINE:
+            found.append((path, "one line"))
+    return found
+
+
+def _kind(message: str) -> str:
+    return "hidden" if "invisible" in message else "control" if "control" in message else "one line"
+
+
+_ASCII = "ab \n\r\t\x07"
+
+
+# All-ASCII entries (most of them) take a shorter path: drawn as often as the rest.
+@given(
+    st.one_of(
+        st.lists(st.text(alphabet=_ASCII, max_size=8), min_size=1, max_size=4),
+        st.lists(st.text(alphabet=_ASCII + "\x85\u00e9\u200b\u2028\u2029", max_size=8), min_size=1, max_size=4),
+    )
+)
+def test_the_text_checks_find_what_a_search_per_value_finds(values: list[str]) -> None:
+    # One-line fields and prose fields alike, as `strings` gives them.
+    texts: list[tuple[rules.Path, str]] = [(("title",), values[0])]
+    texts += [(("description",) if i % 2 else ("location", "name"), v) for i, v in enumerate(values[1:])]
+    doc = parse(b"title: x\n")
+    found = [(p.field, _kind(p.message)) for p in rules.check_text(doc, "x.yaml", texts)]
+    assert found == [(rules.field_name(path), kind) for path, kind in _plain_text_checks(texts)]
