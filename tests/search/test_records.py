@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from stemx.config import BuildConfig
 from stemx.content import load_register
@@ -13,6 +16,8 @@ from stemx.model import Register
 from stemx.schemas import vocabularies
 from stemx.search import _options
 from stemx.search.records import (
+    _BULLET,
+    _MARKS,
     FILTERS,
     GROUPS,
     NO_DAY,
@@ -153,3 +158,12 @@ def test_where_means_one_thing_in_browse_search_and_statistics(register: Registe
     assert browse_counts == search_counts == dict(chart.rows)
     assert browse_counts["Online (anywhere)"] >= 5 and browse_counts["North West"] >= 1
     assert sum(browse_counts.values()) == len(open_records)  # every open opportunity is somewhere, once
+
+
+# As first written: one pattern for links and images alike, tried at every character.
+PLAIN_LINK = re.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)")
+
+
+@given(st.lists(st.sampled_from(["![", "[", "]", "](", ")", "!", "a", " ", "\n", "- ", "*"]), max_size=12).map("".join))
+def test_snippet_text_is_what_one_pattern_for_links_and_images_gives(text: str) -> None:
+    assert plain(text) == " ".join(_BULLET.sub(" ", PLAIN_LINK.sub(r"\1", text)).translate(_MARKS).split())
