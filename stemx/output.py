@@ -273,8 +273,12 @@ class Output:
         except FileExistsError:  # a link into the published site (kept earlier): never written through
             os.unlink(target)
             fd = os.open(target, _CREATE, 0o666)
-        with open(fd, "wb") as f:
-            f.write(data)
+        try:  # os.write, not a file object: its buffer and wrapper cost more than the write here
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+        finally:
+            os.close(fd)
         if len(data) >= LARGE:
             self.write_out_soon(path)
 
