@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, MutableMapping
 from datetime import date
 from functools import cache
 from typing import Any
@@ -97,8 +97,18 @@ def _section(page_path: str) -> tuple[str, bool]:
     return folder, page_path == folder
 
 
+class _Environment(Environment):
+    def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
+        """A template without globals of its own shares the environment's dict. jinja2 gives each
+        template a ChainMap over it, which every render copies key by key in Python (about 10 us
+        a render with these twenty globals, some 140,000 renders a build at 10,000 employers);
+        a dict is copied in C. Nothing here sets a template's own globals, so nothing writes
+        through to the environment's."""
+        return self.globals if not d else super().make_globals(d)
+
+
 def make_environment(config: BuildConfig) -> Environment:
-    env = Environment(
+    env = _Environment(
         loader=FileSystemLoader(config.templates_dir),
         bytecode_cache=template_cache(config.cache_dir) if config.cache_dir is not None else None,
         autoescape=select_autoescape(["html", "xml"], default_for_string=True),
