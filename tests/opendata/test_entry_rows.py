@@ -2,15 +2,21 @@
 search record are made from: a rebuild remakes an entry only when its key changed, so an
 entry whose key stays must give the same share and record, on any build date."""
 
+import csv
+import io
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
+
+from hypothesis import given
+from hypothesis import strategies as st
 
 from stemx.config import BuildConfig
 from stemx.content import register_from, validate_content
 from stemx.model import Register
 from stemx.opendata import entryrows
-from stemx.opendata.tables import Entity, entries
+from stemx.opendata.csvfiles import csv_cell
+from stemx.opendata.tables import TABLES, Entity, entries
 from stemx.search.records import keyed
 from tests.conftest import ROOT, TODAY, moved_on, set_fields
 
@@ -76,3 +82,21 @@ def test_an_employer_edit_changes_its_opportunities_keys_and_a_removal_its_emplo
     # An employer's opportunity count is in its row.
     (sample_copy / "opportunities" / "aire-valley-advice-call.yaml").unlink()
     assert [Path(s).name for s in _changed(after, _register(sample_copy, TODAY, cache))] == ["aire-valley-data.yaml"]
+
+
+@given(st.lists(st.lists(st.text(alphabet=',"\r\n\t aé', max_size=6), min_size=1, max_size=4), max_size=3))
+def test_csv_lines_are_what_the_csv_module_writes(rows: list[list[str]]) -> None:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
+    assert "".join(map(entryrows.csv_line, rows)) == buffer.getvalue()
+
+
+def test_csv_lines_are_what_the_csv_module_writes_for_the_sample_content() -> None:
+    register = register_from(validate_content(ROOT / "content", TODAY), TODAY)
+    for table in TABLES:
+        for entry in entries(register, table.entity):
+            for row in table.entry_rows(register, entry):
+                cells = [csv_cell(v) for v in row]
+                buffer = io.StringIO()
+                csv.writer(buffer, lineterminator="\r\n").writerow(cells)
+                assert entryrows.csv_line(cells) == buffer.getvalue()
