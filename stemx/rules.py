@@ -112,6 +112,7 @@ def check_text(doc: Document, source: str, texts: list[tuple[Path, str]]) -> lis
     for path, text in texts:
         hidden = _HIDDEN.search(text) if odd else None
         control = _CONTROL.search(text) if odd and hidden is None else None
+        breaks = ("\n" in text or "\r" in text) if all_ascii else _LINE_BREAK.search(text) is not None
         if hidden:
             name = unicodedata.name(hidden.group(), "FORMAT CHARACTER").lower()
             message = f"contains an invisible or text-direction character (U+{ord(hidden.group()):04X} {name}); retype the text"
@@ -119,9 +120,7 @@ def check_text(doc: Document, source: str, texts: list[tuple[Path, str]]) -> lis
         elif control:
             message = f"contains a control character (U+{ord(control.group()):04X})"
             problems.append(_problem(doc, source, path, message, at=(text, control.start())))
-        elif ("\n" in text or "\r" in text if all_ascii else _LINE_BREAK.search(text)) and _field(
-            path
-        ) not in _MULTILINE:
+        elif breaks and _field(path) not in _MULTILINE:
             # names and titles go into calendar files, feeds and CSV cells, where a line break
             # would start a new field
             problems.append(_problem(doc, source, path, "must be on one line (remove the line break)"))

@@ -57,13 +57,10 @@ def csv_line(cells: list[str]) -> str:
     """One record as csv.writer writes it (RFC 4180: a cell quoted only when it holds a comma, a
     quote or a line break, its quotes doubled; CRLF at the end). The csv module copies a cell a
     character at a time, 31 us for a 2,300-character description, a whole opportunities row 30 us;
-    `in` and `replace` scan in C (4 us the row). tests/opendata/test_entryrows.py compares the two."""
+    `in` and `replace` scan in C (4 us the row). tests/opendata/test_entry_rows.py compares the two."""
     if len(cells) == 1 and not cells[0]:
         return '""\r\n'  # csv.writer's lone empty cell, quoted so that the line is not empty
-    return ",".join([_QUOTED.format(c.replace('"', '""')) if _needs_quotes(c) else c for c in cells]) + "\r\n"
-
-
-_QUOTED = '"{}"'
+    return ",".join(['"' + c.replace('"', '""') + '"' if _needs_quotes(c) else c for c in cells]) + "\r\n"
 
 
 def _needs_quotes(cell: str) -> bool:
