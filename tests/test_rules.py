@@ -1,5 +1,5 @@
-"""The contact-detail warnings in published text: what they find, and that the fast patterns
-find exactly what the plain ones they replace would."""
+"""The contact-detail warnings in published text and the checks on every text: what they find,
+and that the fast ways find exactly what the plain ones they replace would."""
 
 import re
 

@@ -1,6 +1,7 @@
 """An entry's key (Register.entry_key) covers everything its share of the data files and its
 search record are made from: a rebuild remakes an entry only when its key changed, so an
-entry whose key stays must give the same share and record, on any build date."""
+entry whose key stays must give the same share and record, on any build date. A share's CSV
+records are what the csv module would write."""
 
 import csv
 import io
