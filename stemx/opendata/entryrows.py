@@ -16,7 +16,7 @@ import orjson
 
 from ..model import Employer, Opportunity, Register
 from . import nested
-from .csvfiles import csv_cell
+from .csvfiles import csv_cell, csv_line
 from .tables import TABLES, Entity, Table, entries
 
 # orjson: the standard library's encoder, called once per row (about 530,000 at 10,000
@@ -51,20 +51,6 @@ def encode_rows(table: Table, rows: Iterable[tuple[Any, ...]]) -> Encoded:
 
 def _csv_lines(rows: list[tuple[Any, ...]]) -> str:
     return "".join(csv_line([csv_cell(v) for v in row]) for row in rows)
-
-
-def csv_line(cells: list[str]) -> str:
-    """One record as csv.writer writes it (RFC 4180: a cell quoted only when it holds a comma, a
-    quote or a line break, its quotes doubled; CRLF at the end). The csv module copies a cell a
-    character at a time, 31 us for a 2,300-character description, a whole opportunities row 30 us;
-    `in` and `replace` scan in C (4 us the row). tests/opendata/test_entry_rows.py compares the two."""
-    if len(cells) == 1 and not cells[0]:
-        return '""\r\n'  # csv.writer's lone empty cell, quoted so that the line is not empty
-    return ",".join(['"' + c.replace('"', '""') + '"' if _needs_quotes(c) else c for c in cells]) + "\r\n"
-
-
-def _needs_quotes(cell: str) -> bool:
-    return "," in cell or '"' in cell or "\n" in cell or "\r" in cell
 
 
 def make_share(register: Register, entity: Entity, entry: Employer | Opportunity) -> Share:

@@ -16,7 +16,7 @@ from stemx.config import BuildConfig
 from stemx.content import register_from, validate_content
 from stemx.model import Register
 from stemx.opendata import entryrows
-from stemx.opendata.csvfiles import csv_cell
+from stemx.opendata.csvfiles import csv_cell, csv_line
 from stemx.opendata.tables import TABLES, Entity, entries
 from stemx.search.records import keyed
 from tests.conftest import ROOT, TODAY, moved_on, set_fields
@@ -89,7 +89,7 @@ def test_an_employer_edit_changes_its_opportunities_keys_and_a_removal_its_emplo
 def test_csv_lines_are_what_the_csv_module_writes(rows: list[list[str]]) -> None:
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\r\n").writerows(rows)
-    assert "".join(map(entryrows.csv_line, rows)) == buffer.getvalue()
+    assert "".join(map(csv_line, rows)) == buffer.getvalue()
 
 
 def test_csv_lines_are_what_the_csv_module_writes_for_the_sample_content() -> None:
@@ -100,4 +100,4 @@ def test_csv_lines_are_what_the_csv_module_writes_for_the_sample_content() -> No
                 cells = [csv_cell(v) for v in row]
                 buffer = io.StringIO()
                 csv.writer(buffer, lineterminator="\r\n").writerow(cells)
-                assert entryrows.csv_line(cells) == buffer.getvalue()
+                assert csv_line(cells) == buffer.getvalue()
