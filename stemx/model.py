@@ -57,6 +57,7 @@ def _code(value: str | None) -> str | None:
 State = Literal["open", "closed", "past", "withdrawn"]
 STATES: tuple[State, ...] = get_args(State)
 _END = operator.attrgetter("end")  # a session's last day
+_DAY = timedelta(days=1)
 _OPEN, _CLOSED, _PAST, _WITHDRAWN = (STATES.index(s) for s in ("open", "closed", "past", "withdrawn"))
 
 
@@ -220,7 +221,7 @@ class Opportunity:
         starts when it comes first (a January session cannot be joined in June)."""
         if self.closes is None:
             return None
-        return min(self.closes, s.start - timedelta(days=1))
+        return min(self.closes, s.start - _DAY)
 
     @property
     def apply_by_differs(self) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -35,6 +36,7 @@ ATTENDANCE = {
 }
 
 
+@lru_cache(maxsize=8192)  # days and times repeat across sessions; bounded for a national register
 def _moment(day: date, time: str | None) -> str:
     """A date, or a date and time with its Europe/London offset (+00:00 in winter, +01:00 in summer)."""
     if time is None:
