@@ -275,7 +275,9 @@ def warnings(doc: Document, source: str) -> list[Problem]:
             if _personal_email(m.group()):
                 message = PERSONAL_EMAIL.format(value=m.group())
                 found.append(_problem(doc, source, path, message, True, at=(text, m.start())))
-        for m in _PHONE.finditer(text):
+        # A number starts with "+" or "0": without either the pattern, tried at every
+        # character, cannot match (14 us -> 1 us an entry).
+        for m in _PHONE.finditer(text) if "0" in text or "+" in text else ():
             message = PHONE_IN_TEXT.format(value=m.group().strip())
             found.append(_problem(doc, source, path, message, True, at=(text, m.start())))
     for path in _EMAIL_FIELDS:

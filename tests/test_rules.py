@@ -4,7 +4,7 @@ and that the fast ways find exactly what the plain ones they replace would."""
 import re
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
 from stemx import rules
@@ -55,6 +55,16 @@ def test_the_phone_pattern_finds_what_the_plain_one_does(text: str) -> None:
     assert [(m.span(), m.group()) for m in rules._PHONE.finditer(text)] == [
         (m.span(), m.group()) for m in PLAIN_PHONE.finditer(text)
     ]
+
+
+@given(st.one_of(st.text(alphabet="123456789 -a4_", max_size=40), st.text(alphabet="0123456789+ -a4_", max_size=40)))
+@example("Call +44 117 496 1999")  # a number without a 0
+def test_text_is_searched_for_phone_numbers_as_the_plain_pattern_would(text: str) -> None:
+    # warnings() skips the search in text without a "0" or a "+": drawn as often as text with them.
+    text = text.strip()
+    assume(text)
+    expected = [rules.PHONE_IN_TEXT.format(value=m.group().strip()) for m in PLAIN_PHONE.finditer(text)]
+    assert _found(text) == expected
 
 
 # The text checks as first written: each character class searched for in each value.
