@@ -35,6 +35,7 @@ from .pages import (
 from .plan import plan_item
 
 _SOURCE = attrgetter("source")
+CARDS_IN_MEMORY = 64_000_000  # characters of rendered cards a pages process keeps in memory (Site.cards)
 STAGE = "pages, feeds, calendars"  # the stage's name: the producer of its files in the manifest
 ABOUT_PAGES = ("about", "about/teachers", "about/employers", "about/researchers")
 
@@ -49,10 +50,13 @@ class Site:
     write: Writer
     env: Environment = field(init=False)
     common: dict[str, Any] = field(init=False)
-    # Each card kept on disk once rendered (TextStore): at 600,000 opportunities they would
-    # hold about 500 MB of the pages process in memory.
+    # Each card kept once rendered: in memory up to CARDS_IN_MEMORY characters (about 85,000
+    # cards of ~760), the rest on disk (TextStore), since at 600,000 opportunities they would
+    # hold about 500 MB of the pages process. A card read back from disk costs a system call,
+    # and a card is shown about eight times (1 s of processor time at 10,000 employers).
     cards: dict[str, Text] = field(default_factory=dict)
     _texts: TextStore = field(default_factory=TextStore)
+    _cards_held: int = 0  # characters of the cards kept in memory
 
     def __post_init__(self) -> None:
         self.env = self.write.env
@@ -91,9 +95,16 @@ class Site:
 
     def card(self, o: Opportunity) -> str:
         """An opportunity's card, rendered once: it appears on about eight listing pages."""
-        if o.id not in self.cards:
-            self.cards[o.id] = self._texts.keep(self._card.render(o=o, register=self.register))
-        return str(self.cards[o.id])
+        card = self.cards.get(o.id)
+        if card is None:
+            html = self._card.render(o=o, register=self.register)
+            if self._cards_held + len(html) <= CARDS_IN_MEMORY:
+                self._cards_held += len(html)
+                card = html
+            else:
+                card = self._texts.keep(html)
+            self.cards[o.id] = card
+        return str(card)
 
     def card_list(self, items: Iterable[Opportunity]) -> Markup:
         """The cards of `items`, joined here: a template's call per card cost more than the card."""
