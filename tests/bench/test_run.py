@@ -6,6 +6,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from bench import run
 from bench.run import Command, _run_quietly, measure, measure_pairs, table, timed
 
 
@@ -122,3 +123,15 @@ def test_a_failing_untimed_step_fails_its_measurement_not_the_whole_run() -> Non
     result = measure(3, [sys.executable, "-c", "pass"], before=lambda: _run_quietly(step))
     assert result["failed"] and result["exit"] == 1
     assert "the site could not be built" in result["error"]
+
+
+def test_a_clean_build_waits_for_the_disk_to_settle_only_after_deleting(tmp_path: Path, monkeypatch) -> None:
+    waits: list[float] = []
+    monkeypatch.setattr(run.time, "sleep", waits.append)
+    (tmp_path / "site" / "a").mkdir(parents=True)
+    (tmp_path / "site" / "a" / "index.html").write_text("x")
+    before = run.removed(tmp_path / "site", tmp_path / "cache")  # the cache folder not there
+    before()
+    assert not (tmp_path / "site").exists() and waits == [run.SETTLE_SECONDS]
+    before()  # nothing left to delete: nothing to wait for
+    assert waits == [run.SETTLE_SECONDS]
