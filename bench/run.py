@@ -44,6 +44,7 @@ from bench.generate import MARKER, generate  # noqa: E402
 from bench.hugo import write_site  # noqa: E402
 
 TODAY = "2026-11-24"
+ASIDE = "set-aside"  # below the kit's work folder: the outputs of earlier clean builds (set_aside)
 NEXT_DAY = "2026-11-25"  # the daily build's date: a few opportunities close or pass a date
 COMPARED = ("full build", "no-change rebuild", "one-file rebuild", "next-day rebuild")
 
@@ -149,27 +150,25 @@ def corpus(args: argparse.Namespace) -> tuple[Path, dict[str, Any]]:
     return content, {"seconds": round(seconds, 2), "files_per_second": round(files / seconds)}
 
 
-# ext4 does not give out an inode deleted in the last 30 seconds (5 minutes while its inode table
-# is not yet on disk), and scans past each such inode as it allocates (recently_deleted() in
-# fs/ext4/ialloc.c: 80% of the kernel's time, by `perf record`, making 20,000 folders just after
-# deleting 40,000). A clean build at 10,000 employers started just after the last one's files
-# were deleted spent 18 s more in the kernel than one on a settled disk (39 s against 21 s;
-# Hugo's 45 against 33 s). So a clean build, ours or
-# Hugo's, starts once what was deleted before it is on disk and that long past, as on a machine
-# (a CI runner) that did not just delete a site.
-SETTLE_SECONDS = 31
+# ext4 does not give out an inode deleted in the last 30 seconds (5 minutes once its inode table
+# block is written to again, as a build's new files do), and scans past each such inode as it
+# allocates (recently_deleted() in fs/ext4/ialloc.c: 80% of the kernel's time, by `perf record`,
+# making 20,000 folders just after deleting 40,000). A clean build at 10,000 employers started
+# just after the last one's files were deleted spent 18 s more in the kernel than one on a
+# settled disk (39 s against 21 s; Hugo's 45 against 33 s), and waiting 31 s first was not
+# enough (35 s). So the output of the run before is set aside, not deleted, and everything set
+# aside is deleted when the kit ends: each clean build, ours or Hugo's, runs as on a machine (a
+# CI runner) that did not just delete a site.
 
 
-def removed(*paths: Path) -> Callable[[], None]:
-    """What runs before a clean build: `paths` deleted, and if anything was, the disk let settle."""
+def set_aside(into: Path, *paths: Path) -> Callable[[], None]:
+    """What runs before a clean build: `paths` moved into the folder `into` (deleted at the end)."""
 
     def before() -> None:
-        found = [p for p in paths if p.exists()]
-        for path in found:
-            shutil.rmtree(path)
-        if found:
-            os.sync()
-            time.sleep(SETTLE_SECONDS)
+        for path in paths:
+            if path.exists():
+                into.mkdir(parents=True, exist_ok=True)
+                path.rename(into / f"{path.name}-{time.time_ns()}")
 
     return before
 
@@ -198,7 +197,7 @@ def ours(args: argparse.Namespace, content: Path, out: Path, hugo: Command | Non
         steps: list[tuple[str, list[str], Callable[[], None] | None]] = [
             ("validate", validate, None),
             ("validate one file", [*validate, str(one_file)], None),
-            ("full build", build, removed(out, cache)),  # no output and no cache: everything from scratch
+            ("full build", build, set_aside(out.with_name(ASIDE), out, cache)),  # everything from scratch
             ("no-change rebuild", build, None),
             ("one-file rebuild", build, change_one),
         ]
@@ -248,7 +247,7 @@ def hugo(args: argparse.Namespace, content: Path, work: Path) -> Command:
         write_site(content, site)
         (site / ".complete").write_text(key)
     command = ["hugo", "--quiet", "--destination", str(public)]
-    return Command(command, before=removed(public), cwd=site)
+    return Command(command, before=set_aside(work / ASIDE, public), cwd=site)
 
 
 def hugo_pages(work: Path) -> int:
@@ -305,10 +304,13 @@ def main() -> None:
     work.mkdir(parents=True, exist_ok=True)
     out = work / "site"
     theirs = None if args.skip_hugo else hugo(args, content, work)
-    results = {} if args.skip_ours else ours(args, content, out, theirs)
-    if theirs is not None and "hugo build" not in results:  # Hugo alone (--skip-ours)
-        print("hugo build...", flush=True)
-        results["hugo build"] = measure(args.repeat, theirs.cmd, theirs.before, theirs.cwd)
+    try:
+        results = {} if args.skip_ours else ours(args, content, out, theirs)
+        if theirs is not None and "hugo build" not in results:  # Hugo alone (--skip-ours)
+            print("hugo build...", flush=True)
+            results["hugo build"] = measure(args.repeat, theirs.cmd, theirs.before, theirs.cwd)
+    finally:  # what clean builds set aside, deleted once nothing more is timed
+        shutil.rmtree(work / ASIDE, ignore_errors=True)
     if "hugo build" in results:
         results["hugo build"]["pages"] = hugo_pages(work)
     report = {

@@ -125,13 +125,14 @@ def test_a_failing_untimed_step_fails_its_measurement_not_the_whole_run() -> Non
     assert "the site could not be built" in result["error"]
 
 
-def test_a_clean_build_waits_for_the_disk_to_settle_only_after_deleting(tmp_path: Path, monkeypatch) -> None:
-    waits: list[float] = []
-    monkeypatch.setattr(run.time, "sleep", waits.append)
+def test_a_clean_build_sets_the_last_output_aside_rather_than_deleting_it(tmp_path: Path) -> None:
     (tmp_path / "site" / "a").mkdir(parents=True)
     (tmp_path / "site" / "a" / "index.html").write_text("x")
-    before = run.removed(tmp_path / "site", tmp_path / "cache")  # the cache folder not there
+    before = run.set_aside(tmp_path / "aside", tmp_path / "site", tmp_path / "cache")  # no cache yet
     before()
-    assert not (tmp_path / "site").exists() and waits == [run.SETTLE_SECONDS]
-    before()  # nothing left to delete: nothing to wait for
-    assert waits == [run.SETTLE_SECONDS]
+    assert not (tmp_path / "site").exists()
+    [kept] = (tmp_path / "aside").iterdir()
+    assert (kept / "a" / "index.html").read_text() == "x"  # its files still there, until the kit ends
+    (tmp_path / "site").mkdir()
+    before()
+    assert len(list((tmp_path / "aside").iterdir())) == 2 and not (tmp_path / "site").exists()
