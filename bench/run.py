@@ -156,7 +156,7 @@ def corpus(args: argparse.Namespace) -> tuple[Path, dict[str, Any]]:
 # making 20,000 folders just after deleting 40,000). A clean build at 10,000 employers started
 # just after the last one's files were deleted spent 18 s more in the kernel than one on a
 # settled disk (39 s against 21 s; Hugo's 45 against 33 s), and waiting 31 s first was not
-# enough (35 s). So the output of the run before is set aside, not deleted, and everything set
+# enough (35 s in the kernel, a median of 3). So the output of the run before is set aside, not deleted, and everything set
 # aside is deleted when the kit ends: each clean build, ours or Hugo's, runs as on a machine (a
 # CI runner) that did not just delete a site.
 
