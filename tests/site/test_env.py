@@ -1,4 +1,5 @@
-"""The template environment: what a template sees of the site-wide values."""
+"""The template environment: what a template sees of the site-wide values, and its calls and
+escaping, which skip steps of jinja2's and markupsafe's but give what theirs give."""
 
 from __future__ import annotations
 
