@@ -33,6 +33,7 @@ from typing import Any, BinaryIO
 
 from . import errors, model
 from .cache import cache_file, checker_version, hold
+from .entrystore import Stored
 from .texts import StoredText, TextStore
 
 FORMAT = 2
@@ -101,7 +102,7 @@ def _pickler(file: BinaryIO, copy_to: TextStore | None = None) -> pickle.Pickler
         return _text, (offset, size)
 
     pickler = pickle.Pickler(file, protocol=pickle.HIGHEST_PROTOCOL)
-    pickler.dispatch_table = {StoredText: stored}
+    pickler.dispatch_table = {StoredText: stored, Stored: lambda ref: ref.load().__reduce__()}
     return pickler
 
 

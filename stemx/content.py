@@ -21,10 +21,11 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
-from . import rules
+from . import entrystore, rules
 from .cache import file_digest, unpickle
 from .checklog import CheckedLog
 from .collector import collector_paused
+from .entrystore import EntryStore, Stored
 from .errors import ContentError, Problem, UsageError
 from .forks import child_signals, forked, signals_held, stop
 from .load import LINK_MESSAGE, LoadError, load_problem, parse, read_bytes, read_stat
@@ -189,7 +190,7 @@ class Said:
     """A FileResult with its entry made (when the file alone has no error): what the
     checked-file cache keeps of a file, read back without making the entry again."""
 
-    entry: Employer | Opportunity | None
+    entry: Employer | Opportunity | Stored | None  # Stored: kept in a register's EntryStore
     problems: tuple[Problem, ...]
     # Where to report what depends on the register and the date, not the problems themselves:
     # a rebuild reads one Said per file back and few of them have either problem.
@@ -237,9 +238,10 @@ def in_context(entry: EntryFile, said: Said, employer_exists: Callable[[str], bo
         problems.append(rules.missing_employer(entry.source, said.employer_ref))
     if said.stale and today - said.stale[0] > rules.REVIEW_AFTER:
         problems.append(rules.overdue(entry.source, said.stale))
-    if said.entry is None or any(p.severity == "error" for p in problems):
+    made = said.entry.load() if isinstance(said.entry, Stored) else said.entry
+    if made is None or any(p.severity == "error" for p in problems):
         return Checked(None, problems)
-    return Checked(said.entry, problems)
+    return Checked(made, problems)
 
 
 def check_file(entry: EntryFile, employer_exists: Callable[[str], bool], today: date) -> Checked:
@@ -249,8 +251,9 @@ def check_file(entry: EntryFile, employer_exists: Callable[[str], bool], today: 
 @dataclass(slots=True)
 class Validation:
     problems: list[Problem] = field(default_factory=list)
-    employers: dict[str, Employer] = field(default_factory=dict)
-    opportunities: dict[str, Opportunity] = field(default_factory=dict)
+    # dicts, or EntryStores for a national register (entrystore.py)
+    employers: dict[str, Employer] | EntryStore[Employer] = field(default_factory=dict)
+    opportunities: dict[str, Opportunity] | EntryStore[Opportunity] = field(default_factory=dict)
     files: int = 0
     digests: dict[str, bytes] = field(default_factory=dict)  # file -> digest of its bytes (with a cache)
 
@@ -297,7 +300,12 @@ def validate_content(
 
     result = Validation(problems=problems, files=len(files))
     # A whole register keeps its descriptions on disk (bounded memory); a few files keep them in memory.
-    keep: Keep = (log.texts.keep if log is not None else TextStore().keep) if only is None else str
+    texts = log.texts if log is not None else TextStore()
+    keep: Keep = texts.keep if only is None else str
+    # A national register keeps its entries on disk too (entrystore.py).
+    stores: tuple[EntryStore[Employer], EntryStore[Opportunity]] | None = None
+    if only is None and len(files) > entrystore.ENTRIES_IN_MEMORY:
+        stores = EntryStore(texts), EntryStore(texts)
     try:
         with collector_paused():
             checked_all = _check_all(files, log, keep, result.digests)
@@ -306,10 +314,19 @@ def validate_content(
                     progress(done, len(files))
                 checked = in_context(entry, said, exists, today)
                 result.problems.extend(checked.problems)
-                if isinstance(checked.entry, Employer):
-                    result.employers[checked.entry.id] = checked.entry
-                elif isinstance(checked.entry, Opportunity):
-                    result.opportunities[checked.entry.id] = checked.entry
+                made = checked.entry
+                if made is None:
+                    continue
+                if stores is not None:
+                    store: EntryStore[Any] = stores[isinstance(made, Opportunity)]
+                    store.add(made.id, made)
+                    said.entry = Stored(store, made.id)  # the log (saved below) refers to it, not the object
+                elif isinstance(made, Employer):
+                    result.employers[made.id] = made  # type: ignore[index]  # dicts until stores are set
+                else:
+                    result.opportunities[made.id] = made  # type: ignore[index]
+        if stores is not None:
+            result.employers, result.opportunities = stores[0].seal(), stores[1].seal()
         if log is not None:
             log.save()
     finally:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import operator
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
 from functools import cache
@@ -282,24 +282,29 @@ class Register:
     a build so that the same content and date give byte-identical output.
     """
 
-    employers: dict[str, Employer]
-    opportunities: dict[str, Opportunity]
+    # dicts, or for a national register EntryStores (entrystore.py), which make an entry again
+    # each time one is asked for: a stage keeps what it needs of an entry, not the entry.
+    employers: Mapping[str, Employer]
+    opportunities: Mapping[str, Opportunity]
     today: date
     # Digest of each entry's file (by its source path) when the build knows them: rebuilds
     # compare them to render only pages whose entries changed.
     digests: dict[str, bytes] = field(default_factory=dict, repr=False)
-    _by_employer: dict[str, list[Opportunity]] = field(init=False, repr=False)
-    # entry_key by source, made once: each opportunity's is asked for by the open data, the
+    _by_employer: dict[str, list[str]] = field(init=False, repr=False)  # employer id -> its opportunities' ids
+    # entry_key by id, made once: each opportunity's is asked for by the open data, the
     # search index and about ten pages, lists and calendars (at 600,000 about 70 MB).
-    _keys: dict[str, bytes | None] = field(init=False, repr=False, default_factory=dict)
+    _keys: dict[str, bytes | None] = field(init=False, repr=False, default_factory=dict)  # opportunities'
+    _employer_keys: dict[str, bytes | None] = field(init=False, repr=False, default_factory=dict)
     _content: str | None = field(init=False, repr=False, default="")  # content_digest, "" until made
 
     def __post_init__(self) -> None:
-        self.employers = dict(sorted(self.employers.items()))
-        self.opportunities = dict(sorted(self.opportunities.items()))
-        by_employer: dict[str, list[Opportunity]] = {e: [] for e in self.employers}
+        if isinstance(self.employers, dict):  # an EntryStore is in id order already
+            self.employers = dict(sorted(self.employers.items()))
+        if isinstance(self.opportunities, dict):
+            self.opportunities = dict(sorted(self.opportunities.items()))
+        by_employer: dict[str, list[str]] = {e: [] for e in self.employers}
         for o in self.opportunities.values():
-            by_employer.setdefault(o.employer, []).append(o)
+            by_employer.setdefault(o.employer, []).append(o.id)
         self._by_employer = by_employer
 
     def digest(self, entry: Employer | Opportunity) -> bytes | None:
@@ -312,15 +317,17 @@ class Register:
         on the build date, Opportunity.as_of, rather than the date itself, and its employer's
         file, which gives its place, region, name and sector); so also what an opportunity's page,
         card and calendar show. None without digests."""
-        key = self._keys.get(entry.source, b"")  # b"": not made yet (a key is 16 bytes, or None)
+        keys = self._keys if type(entry) is Opportunity else self._employer_keys
+        key = keys.get(entry.id, b"")  # b"": not made yet (a key is 16 bytes, or None)
         if key == b"":
-            key = self._keys[entry.source] = self._entry_key(entry)
+            key = keys[entry.id] = self._entry_key(entry)
         return key
 
     def opportunity_keys(self) -> dict[str, bytes | None]:
-        """Every opportunity's entry_key by its file (with any employer's made so far)."""
-        for o in self.opportunities.values():
-            self.entry_key(o)
+        """Every opportunity's entry_key by its id."""
+        if len(self._keys) < len(self.opportunities):
+            for o in self.opportunities.values():
+                self.entry_key(o)
         return self._keys
 
     def _entry_key(self, entry: Employer | Opportunity) -> bytes | None:
@@ -330,7 +337,7 @@ class Register:
         # Digests are all one length, so the parts cannot run into each other; bytes formatting
         # rather than repr(): 50,000 keys are made in each process of a build.
         if isinstance(entry, Employer):
-            context = b"e%d" % len(self.opportunities_of(entry.id))
+            context = b"e%d" % self.count_of(entry.id)
         else:
             employer = self.employers.get(entry.employer)
             theirs = self.digest(employer) if employer is not None else None
@@ -348,7 +355,11 @@ class Register:
         return self._content
 
     def opportunities_of(self, employer_id: str) -> list[Opportunity]:
-        return self._by_employer.get(employer_id, [])
+        return list(map(self.opportunities.__getitem__, self._by_employer.get(employer_id, ())))
+
+    def count_of(self, employer_id: str) -> int:
+        """len(opportunities_of()), without making the entries."""
+        return len(self._by_employer.get(employer_id, ()))
 
     def state(self, o: Opportunity) -> State:
         return o.state(self.today)

@@ -8,9 +8,7 @@ charts read correctly with or without the site stylesheet (and need no inline st
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
 
 from markupsafe import Markup, escape
 
@@ -102,15 +100,14 @@ class Chart:
         return Markup("".join(parts))
 
 
-def count_by(vocabulary: str, values: Iterable[str]) -> list[tuple[str, int]]:
+def count_by(vocabulary: str, counts: Counter[str]) -> list[tuple[str, int]]:
     """Counts for every term of a controlled list, in the list's order (zeros included)."""
-    counts = Counter(values)
     return [(t.label, counts.get(t.code, 0)) for t in vocabularies().terms(vocabulary)]
 
 
-def by_month(dates: Iterable[date]) -> list[tuple[str, int]]:
-    """Counts per calendar month, YYYY-MM, with empty months between the first and last."""
-    counts = Counter((d.year, d.month) for d in dates)  # numbers: formatting 50,000 dates cost 0.15 s
+def by_month(counts: Counter[tuple[int, int]]) -> list[tuple[str, int]]:
+    """Counts per calendar month (year, month), as YYYY-MM, with empty months between the first
+    and last (counted as numbers: formatting 50,000 dates cost 0.15 s)."""
     if not counts:
         return []
     (y, m), last = min(counts), max(counts)
@@ -122,24 +119,41 @@ def by_month(dates: Iterable[date]) -> list[tuple[str, int]]:
 
 
 def charts(register: Register) -> list[Chart]:
-    opps = list(register.opportunities.values())
-    state_of = list(map(register.state, opps))  # once each
-    open_ = [o for o, state in zip(opps, state_of, strict=True) if state == "open"]
-    employers = list(register.employers.values())
-    sector_of = {e.id: e.sector for e in employers}
-    states = Counter[str](state_of)
-    offered = {(o.employer, o.type) for o in opps}
+    # One pass over each kind, counting as it goes: a national register's entries are made
+    # one at a time (entrystore.py), so none is kept.
+    regions, sectors, subjects, registered = Counter[str](), Counter[str](), Counter[str](), Counter[tuple[int, int]]()
+    sector_of: dict[str, str] = {}
+    for e in register.employers.values():
+        sector_of[e.id] = e.sector
+        regions.update(e.regions_served)
+        sectors[e.sector] += 1
+        subjects.update(e.subjects)
+        registered[e.registered.year, e.registered.month] += 1
+    states, published = Counter[str](), Counter[tuple[int, int]]()
+    where, types, open_subjects, open_sectors = Counter[str](), Counter[str](), Counter[str](), Counter[str]()
+    offered: set[tuple[str, str]] = set()
+    for o in register.opportunities.values():
+        state = register.state(o)
+        states[state] += 1
+        published[o.published.year, o.published.month] += 1
+        offered.add((o.employer, o.type))
+        if state == "open":
+            if (w := register.where_of(o)) is not None:
+                where[w] += 1
+            types[o.type] += 1
+            open_subjects.update(o.subjects)
+            open_sectors[sector_of.get(o.employer, "")] += 1
     OPPS, EMPS = "opportunities", "employers"
     return [
-        Chart("opp-region", "Open opportunities by where they take place", count_by("where", filter(None, map(register.where_of, open_))), OPPS, "Where"),
-        Chart("opp-type", "Open opportunities by type", count_by("opportunity_type", (o.type for o in open_)), OPPS),
-        Chart("opp-subject", "Open opportunities by subject", count_by("subject", (s for o in open_ for s in o.subjects)), OPPS),
-        Chart("opp-sector", "Open opportunities by employer sector", count_by("sector", (sector_of.get(o.employer, "") for o in open_)), OPPS),
+        Chart("opp-region", "Open opportunities by where they take place", count_by("where", where), OPPS, "Where"),
+        Chart("opp-type", "Open opportunities by type", count_by("opportunity_type", types), OPPS),
+        Chart("opp-subject", "Open opportunities by subject", count_by("subject", open_subjects), OPPS),
+        Chart("opp-sector", "Open opportunities by employer sector", count_by("sector", open_sectors), OPPS),
         Chart("opp-status", "All opportunities by status", [(label.split(":")[0], states.get(code, 0)) for code, label in STATES], OPPS, "Status"),
-        Chart("emp-region", "Employers by region served", count_by("region", (r for e in employers for r in e.regions_served)), EMPS),
-        Chart("emp-sector", "Employers by sector", count_by("sector", (e.sector for e in employers)), EMPS),
-        Chart("emp-subject", "Employers by subject supported", count_by("subject", (s for e in employers for s in e.subjects)), EMPS),
-        Chart("emp-type", "Employers by type of opportunity offered", count_by("opportunity_type", (t for _, t in offered)), EMPS),
-        Chart("emp-month", "Employers registered each month", by_month(e.registered for e in employers), EMPS, "Month"),
-        Chart("opp-month", "Opportunities published each month", by_month(o.published for o in opps), OPPS, "Month"),
+        Chart("emp-region", "Employers by region served", count_by("region", regions), EMPS),
+        Chart("emp-sector", "Employers by sector", count_by("sector", sectors), EMPS),
+        Chart("emp-subject", "Employers by subject supported", count_by("subject", subjects), EMPS),
+        Chart("emp-type", "Employers by type of opportunity offered", count_by("opportunity_type", Counter(t for _, t in offered)), EMPS),
+        Chart("emp-month", "Employers registered each month", by_month(registered), EMPS, "Month"),
+        Chart("opp-month", "Opportunities published each month", by_month(published), OPPS, "Month"),
     ]  # fmt: skip

@@ -209,7 +209,7 @@ TABLES: tuple[Table, ...] = (
                 type="integer",
                 required=True,
                 description="How many opportunities the employer has listed, in any state.",
-                value=lambda r, e: len(r.opportunities_of(e.id)),
+                value=lambda r, e: r.count_of(e.id),
             ),  # fmt: skip
             Column("first_published", EMP + "registered", required=True, value=_of("registered")),
             Column("last_updated", EMP + "reviewed", required=True, value=_of("reviewed")),

@@ -10,17 +10,18 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import cache, partial
-from operator import attrgetter
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from ..config import ROOT, BuildConfig
 from ..model import Employer, Opportunity, Register
 from ..schemas import vocabularies
 from ..site.env import when_text
+
+E = TypeVar("E", Employer, Opportunity)
 
 DISTRICTS = ROOT / "data" / "uk-postcode-districts.csv"
 PLACES = ROOT / "data" / "uk-places.csv"  # GeoNames towns and cities: see data/README.md
@@ -179,7 +180,7 @@ def opportunity_record(register: Register, o: Opportunity, config: BuildConfig) 
 
 def employer_record(register: Register, e: Employer, config: BuildConfig) -> Record:
     v = vocabularies()
-    listed = len(register.opportunities_of(e.id))
+    listed = register.count_of(e.id)
     sector = v.label("sector", e.sector)
     subjects = [v.label("subject", s) for s in e.subjects]
     description = str(e.description)
@@ -225,13 +226,20 @@ class Keyed(NamedTuple):
 
 def keyed(register: Register, config: BuildConfig) -> Iterator[Keyed]:
     """Every entry's record, in source order (what Staging.add compares them in)."""
-    entries: list[Employer | Opportunity] = [*register.employers.values(), *register.opportunities.values()]
-    entries.sort(key=attrgetter("source"))  # already in order but for the odd file name: a quick pass
-    for entry in entries:
-        if isinstance(entry, Opportunity):
-            yield Keyed(entry.source, register.entry_key(entry), partial(opportunity_record, register, entry, config))
-        else:
-            yield Keyed(entry.source, register.entry_key(entry), partial(employer_record, register, entry, config))
+    for e in _in_file_order(register.employers):
+        yield Keyed(e.source, register.entry_key(e), partial(employer_record, register, e, config))
+    for o in _in_file_order(register.opportunities):
+        yield Keyed(o.source, register.entry_key(o), partial(opportunity_record, register, o, config))
+
+
+def _in_file_order(entries: Mapping[str, E]) -> Iterator[E]:
+    """The entries in their files' order: a file's name is its id and ".yaml" or ".yml", in one
+    folder (employers/ before opportunities/), and ids have no ".", so this is by id and a "."."""
+    return map(entries.__getitem__, sorted(entries, key=_file_order))
+
+
+def _file_order(entry_id: str) -> str:
+    return entry_id + "."
 
 
 def records(register: Register, config: BuildConfig) -> Iterator[Record]:

@@ -14,6 +14,7 @@ from jinja2 import Environment
 from markupsafe import Markup
 
 from ..config import BuildConfig
+from ..entrystore import EntryList
 from ..model import Employer, Opportunity, Register
 from ..output import Writer
 from ..schedule import every
@@ -34,7 +35,7 @@ from .pages import (
 )
 from .plan import plan_item
 
-_SOURCE = attrgetter("source")
+_ID = attrgetter("id")
 CARDS_IN_MEMORY = 64_000_000  # characters of rendered cards a pages process keeps in memory (Site.cards)
 STAGE = "pages, feeds, calendars"  # the stage's name: the producer of its files in the manifest
 ABOUT_PAGES = ("about", "about/teachers", "about/employers", "about/researchers")
@@ -88,7 +89,7 @@ class Site:
         """What the cards of `shown` are made from (their entry keys), each looked up in C: a list
         page's twenty, for 13,000 pages at 10,000 employers (and a calendar's all). The first call
         makes every opportunity's key: for the whole build's lists and calendars, not `serve`'s pages."""
-        return map(self._entry_keys.__getitem__, map(_SOURCE, shown))
+        return map(self._entry_keys.__getitem__, shown.keys if isinstance(shown, EntryList) else map(_ID, shown))
 
     @cached_property
     def _entry_keys(self) -> dict[str, bytes | None]:
@@ -108,13 +109,17 @@ class Site:
         return str(card)
 
     def card_list(self, items: Iterable[Opportunity]) -> Markup:
-        """The cards of `items`, joined here: a template's call per card cost more than the card."""
+        """The cards of `items`, joined here: a template's call per card cost more than the card.
+        A browse list's entries are made only for the cards not rendered yet."""
+        if isinstance(items, EntryList):
+            cards, entries = self.cards, items.entries
+            return Markup("".join(str(cards[k]) if k in cards else self.card(entries[k]) for k in items.keys))
         return Markup("".join(map(self.card, items)))
 
     def nav_html(
         self,
         facets: Sequence[Facet],
-        groups: dict[str, dict[str, list[Any]]],
+        groups: dict[str, dict[str, EntryList[Any]]],
         base: str,
         current: str = "",
         within: tuple[Facet, str] | None = None,
@@ -191,7 +196,7 @@ def opportunity_lists(site: Site) -> None:
     )
     for facet in OPPORTUNITY_FACETS:
         for code in v.codes(facet.vocabulary):
-            items = b.groups[facet.segment].get(code, [])
+            items: Sequence[Opportunity] = b.groups[facet.segment].get(code, [])
             label = v.label(facet.vocabulary, code)
             paginate(
                 site.write,
@@ -273,7 +278,7 @@ def employer_pages(site: Site) -> None:
 
     def employer_key(e: Employer) -> tuple[object, ...]:
         """What an employer's card shows: the entry, whether it lists any opportunities, how many are open."""
-        return (register.digest(e), bool(register.opportunities_of(e.id)), b.open_counts.get(e.id, 0))
+        return (register.digest(e), register.count_of(e.id) > 0, b.open_counts.get(e.id, 0))
 
     def employer_keys(shown: Sequence[Employer]) -> Iterable[tuple[object, ...]]:
         return map(employer_key, shown)
@@ -284,7 +289,7 @@ def employer_pages(site: Site) -> None:
     )  # fmt: skip
     for facet in EMPLOYER_FACETS:
         for code in v.codes(facet.vocabulary):
-            members = b.employer_groups[facet.segment].get(code, [])
+            members: Sequence[Employer] = b.employer_groups[facet.segment].get(code, [])
             paginate(
                 site.write,
                 f"employers/{facet.segment}/{code}/",
@@ -300,7 +305,7 @@ def employer_pages(site: Site) -> None:
     for i in range(0, len(b.employers), ENTRIES_PER_PIECE):
         employers = b.employers[i : i + ENTRIES_PER_PIECE]
         site.write.batch(
-            f"employers from {employers[0].id}",
+            f"employers from {employers.keys[0]}",
             tuple(itertools.chain.from_iterable(map(_employer_inputs, employers, itertools.repeat(register)))),
             partial(_employer_pages, site, employers),
         )
@@ -317,7 +322,7 @@ def _employer_page_inputs(register: Register, e: Employer) -> tuple[object, ...]
     return (register.digest(e), *map(register.entry_key, register.opportunities_of(e.id)))
 
 
-def _employer_pages(site: Site, employers: list[Employer]) -> None:
+def _employer_pages(site: Site, employers: Iterable[Employer]) -> None:
     for e in employers:
         employer_page(site, e)
 
@@ -357,7 +362,7 @@ def feeds_and_calendars(site: Site) -> None:
         write.text("feed.xml", feeds.atom(site.env, register, config, "New opportunities", "feed.xml", newest), key)
     for facet in feeds.FACETS:
         for code in v.codes(facet.vocabulary):
-            items = b.groups[facet.segment].get(code, [])
+            items: Sequence[Opportunity] = b.groups[facet.segment].get(code, [])
             label = v.label(facet.vocabulary, code)
             ics = f"calendar/{facet.segment}/{code}.ics"
             if not write.reused(ics, key := write.key(ics, tuple(site.card_keys(items)))):

@@ -13,14 +13,16 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
+from ..entrystore import EntryList
 from ..model import Employer, Opportunity, Register
 from ..output import Writer
 from ..schemas import WHERE, vocabularies
 
 PAGE_SIZE = 20
+T = TypeVar("T")
 
 
 class Deferred:
@@ -89,45 +91,60 @@ def _latest_first(o: Opportunity) -> tuple[int, str]:
 
 @dataclass(slots=True)
 class Browse:
-    """Everything browse pages need, computed once."""
+    """Everything browse pages need, computed once. The lists hold ids (EntryList), so that a
+    national register's pages process does not hold every entry (entrystore.py)."""
 
-    open: list[Opportunity]
-    not_open: list[Opportunity]  # closed, past and withdrawn: reachable, never offered as open
-    groups: dict[str, dict[str, list[Opportunity]]]  # facet segment -> code -> open opportunities
-    employers: list[Employer]
-    employer_groups: dict[str, dict[str, list[Employer]]]
+    open: EntryList[Opportunity]
+    not_open: EntryList[Opportunity]  # closed, past and withdrawn: reachable, never offered as open
+    groups: dict[str, dict[str, EntryList[Opportunity]]]  # facet segment -> code -> open opportunities
+    employers: EntryList[Employer]
+    employer_groups: dict[str, dict[str, EntryList[Employer]]]
     open_counts: dict[str, int]  # employer id -> number of open opportunities
 
 
 def browse(register: Register) -> Browse:
-    open_: list[Opportunity] = []
-    not_open: list[Opportunity] = []
-    for o in register.opportunities.values():
-        (open_ if register.state(o) == "open" else not_open).append(o)
-    open_.sort(key=soonest_first(register))
-    not_open.sort(key=_latest_first)
-    groups = {f.segment: _grouped(register, f, open_) for f in OPPORTUNITY_FACETS}
-    employers = sorted(register.employers.values(), key=lambda e: (e.name.casefold(), e.id))
-    employer_groups = {f.segment: _grouped(register, f, employers) for f in EMPLOYER_FACETS}
+    soonest = soonest_first(register)
+    open_: list[tuple[Any, ...]] = []  # sort keys, which end with the id
+    not_open: list[tuple[Any, ...]] = []
     open_counts: dict[str, int] = defaultdict(int)
-    for o in open_:
-        open_counts[o.employer] += 1
-    return Browse(open_, not_open, groups, employers, employer_groups, dict(open_counts))
+    for o in register.opportunities.values():
+        if register.state(o) == "open":
+            open_.append(soonest(o))
+            open_counts[o.employer] += 1
+        else:
+            not_open.append(_latest_first(o))
+    opportunities = register.opportunities
+    open_list = EntryList([k[-1] for k in sorted(open_)], opportunities)
+    not_open_list = EntryList([k[-1] for k in sorted(not_open)], opportunities)
+    employers = sorted((e.name.casefold(), e.id) for e in register.employers.values())
+    employer_list = EntryList([k[-1] for k in employers], register.employers)
+    return Browse(
+        open_list,
+        not_open_list,
+        _grouped(register, OPPORTUNITY_FACETS, open_list),
+        employer_list,
+        _grouped(register, EMPLOYER_FACETS, employer_list),
+        dict(open_counts),
+    )
 
 
-def _grouped(register: Register, facet: Facet, items: list[Any]) -> dict[str, list[Any]]:
-    """The items by each value they have of the facet, in their order."""
-    by_code: dict[str, list[Any]] = defaultdict(list)
-    values = facet.values
-    for item in items:
-        for code in values(register, item):
-            by_code[code].append(item)
-    return by_code
+def _grouped(register: Register, facets: Sequence[Facet], items: EntryList[T]) -> dict[str, dict[str, EntryList[T]]]:
+    """For each facet, the items by each value they have of it, in their order (one pass: a
+    stored entry is made once)."""
+    by_facet: list[dict[str, list[str]]] = [defaultdict(list) for _ in facets]
+    for key, item in zip(items.keys, items, strict=True):
+        for facet, by_code in zip(facets, by_facet, strict=True):
+            for code in facet.values(register, item):
+                by_code[code].append(key)
+    return {
+        f.segment: {code: EntryList(keys, items.entries) for code, keys in by_code.items()}
+        for f, by_code in zip(facets, by_facet, strict=True)
+    }
 
 
 def facet_nav(
     facets: Sequence[Facet],
-    groups: dict[str, dict[str, list[Any]]],
+    groups: dict[str, dict[str, EntryList[Any]]],
     base: str,
     current: str = "",
     within: tuple[Facet, str, dict[str, dict[str, int]]] | None = None,
@@ -172,16 +189,16 @@ class Overlaps:
     is the bits two sets share: a few thousand ANDs of 5 KB numbers at 40,000 opportunities,
     where counting every pair each item has took half a second (and grows with the pairs)."""
 
-    def __init__(self, groups: dict[str, dict[str, list[Any]]], universe: Sequence[Any]) -> None:
+    def __init__(self, groups: dict[str, dict[str, EntryList[Any]]], universe: EntryList[Any]) -> None:
         """`universe`: every item of the groups (an item's bit is its place there)."""
         self._index = {(segment, code): n for n, (segment, code) in enumerate(
             (segment, code) for segment, by_code in groups.items() for code in by_code
         )}  # fmt: skip
-        bit = {id(item): n for n, item in enumerate(universe)}  # item (by id) -> its bit
+        bit = {key: n for n, key in enumerate(universe.keys)}  # item (by its id) -> its bit
         self._sets: list[int] = []
         for segment, code in self._index:
             members = bytearray(len(bit) // 8 + 1)
-            for n in map(bit.__getitem__, map(id, groups[segment][code])):  # looked up in C: a quarter of the time
+            for n in map(bit.__getitem__, groups[segment][code].keys):  # looked up in C: a quarter of the time
                 members[n >> 3] |= 1 << (n & 7)
             self._sets.append(int.from_bytes(members, "little"))
 

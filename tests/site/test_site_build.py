@@ -12,6 +12,7 @@ import feedparser
 import icalendar
 import pytest
 
+from stemx.entrystore import EntryList
 from stemx.site.pages import Facet, Overlaps
 from tests.conftest import CASES, ROOT, build_site
 from tests.site.links import links, pages, target
@@ -436,14 +437,18 @@ def test_filter_counts_within_a_list_are_the_items_each_pair_of_values_shares() 
     facets = [Facet(name, name, name.title(), lambda r, item, name=name: item[name]) for name in ("a", "b", "c")]
     codes = {f.segment: [f"{f.segment}{n}" for n in range(5)] for f in facets}
     items = [{f.segment: rng.sample(codes[f.segment], rng.randint(1, 3)) for f in facets} for _ in range(300)]
+    by_id = {f"item-{n}": item for n, item in enumerate(items)}  # browse lists hold ids (EntryList)
     groups = {
-        f.segment: {code: [i for i in items if code in i[f.segment]] for code in codes[f.segment]} for f in facets
+        f.segment: {
+            code: EntryList([k for k, i in by_id.items() if code in i[f.segment]], by_id) for code in codes[f.segment]
+        }
+        for f in facets
     }
-    groups["c"]["c4"] = []  # a value with an empty list
+    groups["c"]["c4"] = EntryList([], by_id)  # a value with an empty list
     for i in items:
         if "c4" in i["c"]:
             i["c"].remove("c4")
-    overlaps = Overlaps(groups, items)
+    overlaps = Overlaps(groups, EntryList(list(by_id), by_id))
     for facet in facets:
         for code in [*codes[facet.segment], "not-a-code"]:
             mine = [i for i in items if code in i[facet.segment]]

@@ -1,0 +1,149 @@
+"""A national register's entries kept on disk, with only their ids and places in memory.
+
+An entry's objects take about 1.7 KB (descriptions are already in a TextStore): at 150,000
+employers and 600,000 opportunities, 1.3 GB in the main process and as much again in the
+pages process, since a forked process copies every memory page whose objects it reads
+(reading writes their reference counts). Above ENTRIES_IN_MEMORY, validation pickles each
+entry of a whole register into a file as it is made (about 850 bytes) and a stage reads one
+back (about 8 us) each time it asks: stages hold the entries they are working on, never all.
+Smaller registers keep their entries as objects in a dict, which is faster to read.
+"""
+
+from __future__ import annotations
+
+import io
+import pickle
+from array import array
+from bisect import bisect_left
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any, Generic, TypeVar, overload
+
+from .texts import StoredText, TextStore
+
+ENTRIES_IN_MEMORY = 200_000  # files in a whole register (both kinds) whose entries stay objects
+
+E = TypeVar("E")
+
+
+class EntryStore(Mapping[str, E], Generic[E]):
+    """Entries by id, pickled one by one into an unnamed temporary file.
+
+    add() them in any order, then seal() once: the ids are then sorted and looked up by
+    bisection (a list of the ids and two arrays: about 90 bytes an entry, where a dict of
+    objects takes 1.8 KB). Each lookup makes the entry again, a new object each time.
+    Descriptions stay where they are (`texts`): an entry refers to its text by its place.
+    """
+
+    def __init__(self, texts: TextStore | None = None) -> None:
+        self._texts = texts
+        self._file = TextStore()
+        self._ids: list[str] = []
+        self._offsets = array("q")
+        self._sizes = array("l")
+        self._sealed = False
+        self._buffer = io.BytesIO()
+        self._pickler = pickle.Pickler(self._buffer, protocol=pickle.HIGHEST_PROTOCOL)
+        self._pickler.persistent_id = self._text_place  # type: ignore[method-assign]
+
+    def add(self, key: str, entry: E) -> None:
+        assert not self._sealed, "an entry store is added to before it is sealed"
+        buffer = self._buffer
+        buffer.seek(0)
+        buffer.truncate()
+        self._pickler.clear_memo()
+        self._pickler.dump(entry)
+        data = buffer.getvalue()
+        self._ids.append(key)
+        self._offsets.append(self._file.append(data))
+        self._sizes.append(len(data))
+
+    def seal(self) -> EntryStore[E]:
+        """Sort by id (an id added twice: its last entry stands, as in a dict); returns itself."""
+        ids = self._ids
+        order = sorted(range(len(ids)), key=ids.__getitem__)
+        last = {key: i for i, key in enumerate(ids)}
+        order = [i for i in order if last[ids[i]] == i]
+        self._ids = [ids[i] for i in order]
+        self._offsets = array("q", (self._offsets[i] for i in order))
+        self._sizes = array("l", (self._sizes[i] for i in order))
+        self._sealed = True
+        return self
+
+    def _text_place(self, obj: Any) -> tuple[int, int] | None:
+        if type(obj) is StoredText:
+            store, offset, size = obj.span
+            if store is self._texts:
+                return offset, size
+        return None  # anything else, a text of another store too, pickled as itself
+
+    def _load(self, i: int) -> E:
+        unpickler = pickle.Unpickler(io.BytesIO(self._file.read_bytes(self._offsets[i], self._sizes[i])))
+        texts = self._texts
+        if texts is not None:
+            unpickler.persistent_load = lambda place: StoredText(texts, *place)  # type: ignore[method-assign]
+        entry: E = unpickler.load()
+        return entry
+
+    def _index(self, key: object) -> int:
+        i = bisect_left(self._ids, key) if isinstance(key, str) else len(self._ids)
+        return i if i < len(self._ids) and self._ids[i] == key else -1
+
+    def __getitem__(self, key: str) -> E:
+        i = self._index(key)
+        if i < 0:
+            raise KeyError(key)
+        return self._load(i)
+
+    def __contains__(self, key: object) -> bool:
+        return self._index(key) >= 0
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def values(self) -> Iterator[E]:  # type: ignore[override]
+        """Every entry in id order, made one at a time."""
+        return map(self._load, range(len(self._ids)))
+
+    def items(self) -> Iterator[tuple[str, E]]:  # type: ignore[override]
+        return zip(self._ids, self.values(), strict=True)
+
+
+class Stored:
+    """An entry in an EntryStore: what the checked-file log holds of it until it is saved
+    (checklog.py pickles the entry itself)."""
+
+    __slots__ = ("store", "key")
+
+    def __init__(self, store: EntryStore[Any], key: str) -> None:
+        self.store, self.key = store, key
+
+    def load(self) -> Any:
+        return self.store[self.key]
+
+
+class EntryList(Sequence[E], Generic[E]):
+    """A list of entries held as their ids, each made when read (a browse list of a national
+    register would otherwise hold every entry). Slices are EntryLists too."""
+
+    __slots__ = ("keys", "entries")
+
+    def __init__(self, keys: list[str], entries: Mapping[str, E]) -> None:
+        self.keys, self.entries = keys, entries
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    @overload
+    def __getitem__(self, i: int) -> E: ...
+    @overload
+    def __getitem__(self, i: slice) -> EntryList[E]: ...
+    def __getitem__(self, i: int | slice) -> E | EntryList[E]:
+        if isinstance(i, slice):
+            return EntryList(self.keys[i], self.entries)
+        return self.entries[self.keys[i]]
+
+    def __iter__(self) -> Iterator[E]:
+        return map(self.entries.__getitem__, self.keys)
