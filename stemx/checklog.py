@@ -26,6 +26,8 @@ from __future__ import annotations
 import datetime
 import os
 import pickle
+import shutil
+import tempfile
 from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
@@ -112,9 +114,13 @@ class CheckedLog:
     def __init__(self, cache_dir: Path, content_dir: Path) -> None:
         self.path = cache_file(cache_dir, "checked", content_dir)
         self._texts_path = cache_file(cache_dir, "texts", content_dir, ".bin")
-        self.records: dict[str, Record] = {}  # path as shown -> its latest record
+        self.records: dict[str, Record] = {}  # path as shown -> its latest record read back
         self._logged = 0  # records in the log file, dead ones too
-        self._new: list[Record] = []  # this build's, to append
+        # This build's records, pickled a batch at a time as they come (so that a national
+        # register's 750,000 are never all in memory) into an unnamed file, added to the log by save().
+        self._new: list[Record] = []  # the batch being filled
+        self._added = 0
+        self._pending = tempfile.TemporaryFile()  # noqa: SIM115 (closed by close(), which save() ends with)
         self._live: set[str] = set()  # files this build has: the other records are dead
         self._guard = hold(self.path)
         self._tag = b""
@@ -188,10 +194,13 @@ class CheckedLog:
         return record[3]
 
     def add(self, kind: str, source: str, digest: bytes, said: object, signature: object) -> None:
-        record = (kind, source, digest, said, signature)
-        self.records[source] = record
-        self._new.append(record)
+        self.records.pop(source, None)  # read back, now dead: each file is added once a build
+        self._new.append((kind, source, digest, said, signature))
+        self._added += 1
         self._live.add(source)
+        if len(self._new) == BATCH:
+            _pickler(self._pending).dump(self._new)
+            self._new = []
 
     def save(self) -> None:
         """Append this build's records; write the log again when it is mostly dead records. A
@@ -199,13 +208,16 @@ class CheckedLog:
         if self._guard is None:
             return
         try:
-            live = [r for s, r in self.records.items() if s in self._live]
-            dead = self._logged + len(self._new) - len(live)
-            if self._fresh or dead > max(len(live), BATCH):
+            if self._new:
+                _pickler(self._pending).dump(self._new)
+                self._new = []
+            live = [r for s, r in self.records.items() if s in self._live]  # the read-back ones still live
+            dead = self._logged - len(live)
+            if self._fresh or dead > max(len(live) + self._added, BATCH):
                 self._rewrite(live)
-            elif self._new:
+            elif self._added:
                 with open(self.path, "ab") as f:
-                    _dump(f, self._new)
+                    self._copy_pending(f)
         except OSError:
             pass
         finally:
@@ -213,9 +225,23 @@ class CheckedLog:
 
     def close(self) -> None:
         """Let go of the log without writing (a run that stopped part-way); save() ends with it."""
+        self._pending.close()
         if self._guard is not None:
             self._guard.close()
             self._guard = None
+
+    def _copy_pending(self, f: BinaryIO, copy_to: TextStore | None = None) -> None:
+        """This build's records into `f`: their batches as they are, or with `copy_to` read
+        back one at a time and pickled again with their texts copied there."""
+        pending = self._pending
+        pending.seek(0)
+        if copy_to is None:
+            shutil.copyfileobj(pending, f)
+            return
+        end = pending.seek(0, os.SEEK_END)
+        pending.seek(0)
+        while pending.tell() < end:
+            _pickler(f, copy_to).dump(_Unpickler(pending, self.texts).load())
 
     def _rewrite(self, live: list[Record]) -> None:
         """The log of the live records alone (and, unless new already, their texts copied to a
@@ -224,6 +250,7 @@ class CheckedLog:
         with open(_beside(self.path), "wb") as f:
             pickle.dump((FORMAT, checker_version(), tag), f, protocol=pickle.HIGHEST_PROTOCOL)
             _dump(f, live, copy_to)
+            self._copy_pending(f, copy_to)
         if copy_to is not None:
             os.replace(_beside(self._texts_path), self._texts_path)
         os.replace(_beside(self.path), self.path)  # last: the old log's tag fails with the new texts

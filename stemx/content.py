@@ -319,8 +319,7 @@ def validate_content(
                     continue
                 if stores is not None:
                     store: EntryStore[Any] = stores[isinstance(made, Opportunity)]
-                    store.add(made.id, made)
-                    said.entry = Stored(store, made.id)  # the log (saved below) refers to it, not the object
+                    said.entry = store.add(made.id, made)  # the log, until it writes the record, holds where it is
                 elif isinstance(made, Employer):
                     result.employers[made.id] = made  # type: ignore[index]  # dicts until stores are set
                 else:

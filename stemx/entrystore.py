@@ -45,7 +45,8 @@ class EntryStore(Mapping[str, E], Generic[E]):
         self._pickler = pickle.Pickler(self._buffer, protocol=pickle.HIGHEST_PROTOCOL)
         self._pickler.persistent_id = self._text_place  # type: ignore[method-assign]
 
-    def add(self, key: str, entry: E) -> None:
+    def add(self, key: str, entry: E) -> Stored:
+        """Keep `entry` under `key`; returns where it is (which, unlike a key, can be read before seal())."""
         assert not self._sealed, "an entry store is added to before it is sealed"
         buffer = self._buffer
         buffer.seek(0)
@@ -53,9 +54,11 @@ class EntryStore(Mapping[str, E], Generic[E]):
         self._pickler.clear_memo()
         self._pickler.dump(entry)
         data = buffer.getvalue()
+        offset = self._file.append(data)
         self._ids.append(key)
-        self._offsets.append(self._file.append(data))
+        self._offsets.append(offset)
         self._sizes.append(len(data))
+        return Stored(self, offset, len(data))
 
     def seal(self) -> EntryStore[E]:
         """Sort by id (an id added twice: its last entry stands, as in a dict); returns itself."""
@@ -77,7 +80,10 @@ class EntryStore(Mapping[str, E], Generic[E]):
         return None  # anything else, a text of another store too, pickled as itself
 
     def _load(self, i: int) -> E:
-        unpickler = pickle.Unpickler(io.BytesIO(self._file.read_bytes(self._offsets[i], self._sizes[i])))
+        return self.load_at(self._offsets[i], self._sizes[i])
+
+    def load_at(self, offset: int, size: int) -> E:
+        unpickler = pickle.Unpickler(io.BytesIO(self._file.read_bytes(offset, size)))
         texts = self._texts
         if texts is not None:
             unpickler.persistent_load = lambda place: StoredText(texts, *place)  # type: ignore[method-assign]
@@ -112,16 +118,16 @@ class EntryStore(Mapping[str, E], Generic[E]):
 
 
 class Stored:
-    """An entry in an EntryStore: what the checked-file log holds of it until it is saved
-    (checklog.py pickles the entry itself)."""
+    """Where an entry is in an EntryStore: what the checked-file log holds of it until it
+    pickles the entry itself (checklog.py)."""
 
-    __slots__ = ("store", "key")
+    __slots__ = ("store", "offset", "size")
 
-    def __init__(self, store: EntryStore[Any], key: str) -> None:
-        self.store, self.key = store, key
+    def __init__(self, store: EntryStore[Any], offset: int, size: int) -> None:
+        self.store, self.offset, self.size = store, offset, size
 
     def load(self) -> Any:
-        return self.store[self.key]
+        return self.store.load_at(self.offset, self.size)
 
 
 class EntryList(Sequence[E], Generic[E]):

@@ -34,26 +34,28 @@ def latin_skeleton(name: str) -> tuple[str, list[str]]:
 
 def lookalike_names(employers: Iterable[Employer]) -> list[Problem]:
     """A warning on each employer whose name imitates another registered employer's name."""
-    plain: dict[str, Employer] = {}  # casefolded name -> employer, for names in one script
-    suspects: list[tuple[Employer, str, list[str]]] = []
+    # casefolded name -> (name, file), for names in one script: not the employers themselves,
+    # which a national register makes one at a time (entrystore.py)
+    plain: dict[str, tuple[str, str]] = {}
+    suspects: list[tuple[str, str, list[str]]] = []  # (file, skeleton, look-alike letters)
     for e in employers:
         skeleton, letters = latin_skeleton(e.name)
         if letters:
-            suspects.append((e, skeleton, letters))
+            suspects.append((e.source, skeleton, letters))
         else:
-            plain.setdefault(skeleton, e)
+            plain.setdefault(skeleton, (e.name, e.source))
     problems = []
-    for e, skeleton, letters in suspects:
+    for source, skeleton, letters in suspects:
         other = plain.get(skeleton)
         if other is None:
             continue
         shown = ", ".join(f"'{c}' (U+{ord(c):04X} {unicodedata.name(c, '?').lower()})" for c in letters)
         message = (
-            f"looks like the name of '{other.name}' ({other.source}) but uses look-alike letters from another "
+            f"looks like the name of '{other[0]}' ({other[1]}) but uses look-alike letters from another "
             f"script: {shown}; retype the name in ordinary letters"
         )
-        line, column = _name_position(e.source)
-        problems.append(Problem(e.source, line, column, "name", message, "warning"))
+        line, column = _name_position(source)
+        problems.append(Problem(source, line, column, "name", message, "warning"))
     return problems
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from stemx import entrystore
+from stemx import checklog, entrystore
 from stemx.config import BuildConfig
 from stemx.content import validate_content
 from stemx.entrystore import EntryList, EntryStore
@@ -78,6 +78,7 @@ def test_an_entry_list_makes_its_entries_when_read_and_slices_into_entry_lists(s
 
 def test_a_whole_register_past_the_limit_is_validated_into_stores(sample, monkeypatch, tmp_path: Path) -> None:
     monkeypatch.setattr(entrystore, "ENTRIES_IN_MEMORY", 0)
+    monkeypatch.setattr(checklog, "BATCH", 3)  # the log writes batches while entries are still being added
     stored = validate_content(ROOT / "content", TODAY, cache_dir=tmp_path / "cache")
     assert isinstance(stored.employers, EntryStore) and isinstance(stored.opportunities, EntryStore)
     assert stored.employers == sample.employers and stored.opportunities == sample.opportunities
