@@ -124,3 +124,29 @@ def test_rebuilds_from_stored_entries_and_their_log_give_a_clean_builds_site(mon
         "A title changed for the rebuild"
         in (config.out_dir / "opportunities" / changed.stem / "index.html").read_text()
     )
+
+
+def test_a_national_registers_files_are_checked_by_workers_started_afresh(sample, monkeypatch) -> None:
+    """Forked, each worker would hold the listing of every file as its own: spawned instead,
+    and what they say is the same."""
+    import multiprocessing
+
+    from stemx import content as content_module
+
+    asked = []
+    get_context = multiprocessing.get_context
+
+    def recording(method=None):
+        asked.append(method)
+        return get_context(method)
+
+    monkeypatch.setattr(multiprocessing, "get_context", recording)
+    monkeypatch.setattr(content_module, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(entrystore, "ENTRIES_IN_MEMORY", 0)
+    spawned = validate_content(ROOT / "content", TODAY)
+    assert "spawn" in asked and "fork" not in asked
+    assert spawned.problems == sample.problems and spawned.opportunities == sample.opportunities
+    monkeypatch.setattr(entrystore, "ENTRIES_IN_MEMORY", 10_000)
+    asked.clear()
+    validate_content(ROOT / "content", TODAY)
+    assert "fork" in asked and "spawn" not in asked
