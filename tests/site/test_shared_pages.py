@@ -30,3 +30,26 @@ def test_pages_shared_between_two_processes_equal_pages_made_in_one(tmp_path: Pa
     monkeypatch.setattr(pipeline, "stages", lambda: [dataclasses.replace(s, shared=False) for s in real()])
     pipeline.build(BuildConfig(content_dir=ROOT / "content", out_dir=tmp_path / "one", today=TODAY))
     assert_same_site(tmp_path / "shared", tmp_path / "one")
+
+
+def test_the_browse_lists_are_made_by_the_pages_process_alone(tmp_path: Path, monkeypatch) -> None:
+    """The main process, done with its stages while the lists are still being written, takes
+    other pieces: it never makes the lists, their sort and cards a second time."""
+    made_by = tmp_path / "made-by"
+    browse, lists = site.browse, site.opportunity_lists
+
+    def recorded(register):
+        with made_by.open("a") as f:
+            f.write(f"{os.getpid()}\n")
+        return browse(register)
+
+    def slow_lists(s):  # still writing the lists when the main process comes to help
+        time.sleep(1.5)
+        lists(s)
+
+    monkeypatch.setattr(site, "browse", recorded)
+    monkeypatch.setattr(site, "opportunity_lists", slow_lists)
+    monkeypatch.setattr(site, "ENTRIES_PER_PIECE", 2)
+    pipeline.build(BuildConfig(content_dir=ROOT / "content", out_dir=tmp_path / "site", today=TODAY))
+    makers = made_by.read_text().split()
+    assert len(makers) == 1 and makers[0] != str(os.getpid())
