@@ -12,6 +12,7 @@ the entry's file. Without JavaScript the form page explains those routes.
 from __future__ import annotations
 
 import json
+from operator import itemgetter
 from typing import Any
 
 from markupsafe import Markup
@@ -52,11 +53,24 @@ def employer_shards(register: Register) -> dict[str, list[list[str]]]:
     the few hundred names that can match what is typed, never the whole register. A prefix
     that is a whole word ends in "$" (its longer words have files of their own)."""
     v = vocabularies()
+    # What the picker shows of each employer, not the employers: a national register makes
+    # them one at a time (entrystore.py). Sorted by name, stably (names alike stay in id order).
+    shown = sorted(
+        (
+            (
+                e.name.lower(),
+                e.id,
+                e.name,
+                e.place.name if e.place else ", ".join(v.label("region", r) for r in e.regions_served[:2]),
+            )
+            for e in register.employers.values()
+        ),
+        key=itemgetter(0),
+    )
     by_word: dict[str, list[list[str]]] = {}
-    for e in sorted(register.employers.values(), key=lambda e: e.name.lower()):
-        where = e.place.name if e.place else ", ".join(v.label("region", r) for r in e.regions_served[:2])
-        for word in sorted({w for w in slug(e.name).split("-") if len(w) >= 2}):
-            by_word.setdefault(word, []).append([e.id, e.name, where])
+    for _, employer_id, name, where in shown:
+        for word in sorted({w for w in slug(name).split("-") if len(w) >= 2}):
+            by_word.setdefault(word, []).append([employer_id, name, where])
     shards: dict[str, list[list[str]]] = {}
 
     def place(prefix: str, words: list[str]) -> None:
