@@ -5,7 +5,7 @@ employers and 600,000 opportunities, 1.3 GB in the main process and as much agai
 pages process, since a forked process copies every memory page whose objects it reads
 (reading writes their reference counts). Above ENTRIES_IN_MEMORY, validation pickles each
 entry of a whole register into a file as it is made (about 850 bytes) and a stage reads one
-back (about 8 us) each time it asks: stages hold the entries they are working on, never all.
+back (about 10 us) each time it asks: stages hold the entries they are working on, never all.
 Smaller registers keep their entries as objects in a dict, which is faster to read.
 """
 
@@ -83,6 +83,7 @@ class EntryStore(Mapping[str, E], Generic[E]):
         return self.load_at(self._offsets[i], self._sizes[i])
 
     def load_at(self, offset: int, size: int) -> E:
+        # Unrestricted unpickling: the file is this store's own, unnamed, written by this process alone.
         unpickler = pickle.Unpickler(io.BytesIO(self._file.read_bytes(offset, size)))
         texts = self._texts
         if texts is not None:
