@@ -199,8 +199,12 @@ class CheckedLog:
         self._added += 1
         self._live.add(source)
         if len(self._new) == BATCH:
-            _pickler(self._pending).dump(self._new)
-            self._new = []
+            self._write_batch()
+
+    def _write_batch(self) -> None:
+        """The batch being filled, pickled into the pending file."""
+        _pickler(self._pending).dump(self._new)
+        self._new = []
 
     def save(self) -> None:
         """Append this build's records; write the log again when it is mostly dead records. A
@@ -209,8 +213,7 @@ class CheckedLog:
             return
         try:
             if self._new:
-                _pickler(self._pending).dump(self._new)
-                self._new = []
+                self._write_batch()
             live = [r for s, r in self.records.items() if s in self._live]  # the read-back ones still live
             dead = self._logged - len(live)
             if self._fresh or dead > max(len(live) + self._added, BATCH):

@@ -98,22 +98,28 @@ class Site:
     def card(self, o: Opportunity) -> str:
         """An opportunity's card, rendered once: it appears on about eight listing pages."""
         card = self.cards.get(o.id)
-        if card is None:
-            html = self._card.render(o=o, register=self.register)
-            if self._cards_held + len(html) <= CARDS_IN_MEMORY:
-                self._cards_held += len(html)
-                card = html
-            else:
-                card = self._texts.keep(html)
-            self.cards[o.id] = card
-        return str(card)
+        return self._render_card(o) if card is None else str(card)
+
+    def _render_card(self, o: Opportunity) -> str:
+        html = self._card.render(o=o, register=self.register)
+        if self._cards_held + len(html) <= CARDS_IN_MEMORY:
+            self._cards_held += len(html)
+            self.cards[o.id] = html
+        else:
+            self.cards[o.id] = self._texts.keep(html)
+        return html
 
     def card_list(self, items: Iterable[Opportunity]) -> Markup:
         """The cards of `items`, joined here: a template's call per card cost more than the card.
         A browse list's entries are made only for the cards not rendered yet."""
         if isinstance(items, EntryList):
             cards, entries = self.cards, items.entries
-            return Markup("".join(str(cards[k]) if k in cards else self.card(entries[k]) for k in items.keys))
+            return Markup(
+                "".join(
+                    str(card) if (card := cards.get(k)) is not None else self._render_card(entries[k])
+                    for k in items.keys
+                )
+            )
         return Markup("".join(map(self.card, items)))
 
     def nav_html(
