@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import multiprocessing
 import multiprocessing.connection
+import tempfile
 import time
 import traceback
 from collections.abc import Callable, Iterator, Sequence
@@ -160,12 +161,15 @@ class _Child:
     def __init__(self, stage: Stage, output: Output, *args: Any) -> None:
         self._stage, self._output, self._args = stage, output, args
         self._process: BaseProcess | None = None
+        # What the child makes, handed over as it goes (Output.spill): a temporary file, gone once closed.
+        self._spilled = tempfile.TemporaryFile()  # noqa: SIM115 (closed by result() or stop())
         started = forked(self._run)
         if started is not None:
             self._process, self._results = started
 
     def _run(self, sender: multiprocessing.connection.Connection) -> None:
         child_signals()  # stop() terminates the child outright
+        self._output.spill_to(self._spilled.fileno())
         try:
             seconds, result = _timed(self._stage.run, *self._args)
             sender.send(("ok", (seconds, result, self._output.handover())))
@@ -173,20 +177,23 @@ class _Child:
             sender.send(("error", _describe(error)))
 
     def result(self) -> tuple[float, Any]:
-        if self._process is None:
-            return _timed(self._stage.run, *self._args)
-        try:
-            status, value = self._results.recv()
-        except EOFError:
-            status, value = "error", f"the process ended unexpectedly (exit code {self._process.exitcode})"
-        self._process.join()
-        if status != "ok":
-            raise BuildError(f"{self._stage.name} failed: {value}")
-        seconds, result, handed = value
-        self._output.merge(handed)
-        return seconds, result
+        with self._spilled:
+            if self._process is None:
+                return _timed(self._stage.run, *self._args)
+            try:
+                status, value = self._results.recv()
+            except EOFError:
+                status, value = "error", f"the process ended unexpectedly (exit code {self._process.exitcode})"
+            self._process.join()
+            if status != "ok":
+                raise BuildError(f"{self._stage.name} failed: {value}")
+            seconds, result, handed = value
+            self._output.merge_spilled(self._spilled.fileno())
+            self._output.merge(handed)
+            return seconds, result
 
     def stop(self) -> None:
+        self._spilled.close()
         if self._process is not None:
             stop(self._process)
 

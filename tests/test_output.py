@@ -100,6 +100,56 @@ def test_a_file_inside_a_folder_the_other_process_owns_fails_the_build_naming_bo
     assert not (tmp_path / "site").exists()
 
 
+def _batches_of_pages(register: Any, out: Any, config: Any, held: list[int] | None = None) -> None:
+    """Ten batches of three pages; `held`: gets the lines held after each batch."""
+    for n in range(10):
+        out.batch(f"b{n}", (n,), lambda n=n: [out.text(f"p{n}-{i}/index.html", "x") for i in range(3)])
+        if held is not None:
+            held.append(len(out.output.made))
+
+
+def test_a_forked_stage_hands_its_lines_over_as_it_goes_and_the_manifest_has_them_all(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At national size the pages process makes ~1.25 million files: it holds no more than
+    SPILL_LINES of their lines (and a batch's) before handing them to the main process."""
+
+    def pages(register: Any, out: Any, config: Any) -> None:
+        held: list[int] = []
+        _batches_of_pages(register, out, config, held)
+        (tmp_path / "held").write_text(repr(held))
+
+    monkeypatch.setattr(output, "SPILL_LINES", 4)
+    monkeypatch.setattr(pipeline, "stages", lambda: [Stage("pages", pages, where="process")])
+    config = cached(tmp_path / "content")
+    shutil.copytree(MINIMAL, config.content_dir)
+    report = build(config)
+    assert max(json.loads((tmp_path / "held").read_text())) < 4 + 3  # in the forked process
+    assert next(t.files for t in report.timings if t.stage == "pages") == 30
+    manifest = output.cache_file(config.cache_dir, "manifest", config.out_dir)
+    made, results = Output(tmp_path / "x", config, report.register)._load(manifest)
+    assert sorted(made) == sorted(f"p{n}-{i}/index.html" for n in range(10) for i in range(3))
+    assert {name for name in results if output.BATCH in name} == {f"pages#b{n}" for n in range(10)}
+    assert results["pages#b7"][1] == ("p7-0/index.html", "p7-1/index.html", "p7-2/index.html")
+    assert sorted(p.relative_to(config.out_dir).as_posix() for p in config.out_dir.glob("p*/index.html")) == sorted(
+        made
+    )
+
+
+def test_a_path_made_twice_in_a_forked_stage_is_refused_even_when_the_first_was_handed_over(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def twice(register: Any, out: Any, config: Any) -> None:
+        _batches_of_pages(register, out, config)
+        out.text("p0-1/index.html", "again")
+
+    monkeypatch.setattr(output, "SPILL_LINES", 4)
+    monkeypatch.setattr(pipeline, "stages", lambda: [Stage("pages", twice, where="process")])
+    with pytest.raises(BuildError, match="the pages stage would both write p0-1/index.html"):
+        build(BuildConfig(content_dir=MINIMAL, out_dir=tmp_path / "site", today=TODAY))
+    assert not (tmp_path / "site").exists()
+
+
 def test_the_cli_reports_a_collision_as_a_message_not_a_traceback(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
