@@ -35,6 +35,9 @@ def test_entries_added_in_any_order_are_read_back_by_id_as_they_were(sample) -> 
     assert [k for k, _ in store.items()] == list(store)
     first = opportunities[0]
     assert store[first.id] == first and store[first.id] is not store[first.id]  # made again each time
+    # ... with the store's own id string, not a copy each time: what keys lists and dicts by id shares it
+    key = next(k for k in store if k == first.id)
+    assert store[first.id].id is key and all(o.id is k for k, o in store.items())
     assert first.id in store and "no-such-id" not in store and 3 not in store
     with pytest.raises(KeyError):
         store["no-such-id"]
