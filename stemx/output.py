@@ -35,7 +35,7 @@ import queue
 import shutil
 import threading
 from array import array
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import fields
 from functools import cache, partial
 from pathlib import Path
@@ -72,6 +72,9 @@ BATCH = "#"
 # Lines a forked stage holds before it hands them to its parent early (Output.spill): at
 # 600,000 opportunities the pages process makes ~1.25 million, ~300 MB held to the end.
 SPILL_LINES = 50_000
+# Folders an Output remembers having made (one mkdir each, not one per file): a bound, for
+# 750,000 entries' folders would be ~70 MB held to the end of the build.
+FOLDERS_KEPT = 10_000
 
 
 class OutputCollision(BuildError):
@@ -290,27 +293,37 @@ class Output:
     # -- files on disk
 
     def put(self, path: str, data: bytes) -> None:
-        """Write the file at `path`; in place, into a temporary file renamed over it, so a
-        visitor reads the old file or the new one, never half of one."""
+        self.put_parts(path, (data,))
+
+    def put_parts(self, path: str, parts: Iterable[bytes]) -> None:
+        """Write the file at `path` from its parts in turn; in place, into a temporary file renamed
+        over it, so a visitor reads the old file or the new one, never half of one."""
         target = self._staged(path)
         if self.in_place:
             temporary = f"{target}.{os.getpid()}.tmp"
-            with open(temporary, "wb") as f:
-                f.write(data)
-            os.replace(temporary, target)
+            try:
+                with open(temporary, "wb") as f:
+                    f.writelines(parts)
+                os.replace(temporary, target)
+            finally:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(temporary)
             return
         try:  # a new file in one system call, not an unlink attempt first: 92,000 files a build
             fd = os.open(target, _CREATE, 0o666)
         except FileExistsError:  # a link into the published site (kept earlier): never written through
             os.unlink(target)
             fd = os.open(target, _CREATE, 0o666)
+        size = 0
         try:  # os.write, not a file object: its buffer and wrapper cost more than the write here
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view) :]
+            for data in parts:
+                size += len(data)
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(fd, view) :]
         finally:
             os.close(fd)
-        if len(data) >= LARGE:
+        if size >= LARGE:
             self.write_out_soon(path)
 
     def write_out_soon(self, path: str) -> None:
@@ -351,6 +364,8 @@ class Output:
                 os.makedirs(f"{self._root}/{parent}", exist_ok=True)
             except FileExistsError:
                 pass
+            if len(self._folders) >= FOLDERS_KEPT:  # a folder's files are written together: recent ones will do
+                self._folders.clear()
             self._folders.add(parent)
         return f"{self._root}/{path}"
 
@@ -573,6 +588,12 @@ class Writer:
     def text(self, file: str, content: str, key: bytes | None = None) -> None:
         self.data(file, content.encode("utf-8"), key)
 
+    def text_parts(self, file: str, parts: Iterable[str], key: bytes | None = None) -> None:
+        """A text file written as its parts are made: a place's calendar at 600,000 opportunities is
+        ~100 MB, and made whole it took three times that at once (its parts, the text, its bytes)."""
+        self._claim(file, Made(self.producer, key))
+        self.output.put_parts(file, _encoded(parts))
+
     def data(self, file: str, data: bytes, key: bytes | None = None) -> None:
         self._claim(file, Made(self.producer, key))
         self.output.put(file, data)
@@ -688,6 +709,20 @@ def _writer(paths: queue.SimpleQueue[str]) -> None:
                 os.close(fd)
         except OSError:  # gone already (a build that failed): nothing to write out
             pass
+
+
+def _encoded(parts: Iterable[str], size: int = 1 << 20) -> Iterator[bytes]:
+    """The parts as UTF-8, joined into pieces of about `size` characters (a write each)."""
+    held: list[str] = []
+    length = 0
+    for part in parts:
+        held.append(part)
+        length += len(part)
+        if length >= size:
+            yield "".join(held).encode("utf-8")
+            held, length = [], 0
+    if held:
+        yield "".join(held).encode("utf-8")
 
 
 def _files_below(folder: str) -> int:

@@ -4,6 +4,7 @@ are refused by name, and the manifest (not the disk) gives the sitemap."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import time
 from dataclasses import fields, replace
@@ -148,6 +149,41 @@ def test_a_path_made_twice_in_a_forked_stage_is_refused_even_when_the_first_was_
     with pytest.raises(BuildError, match="the pages stage would both write p0-1/index.html"):
         build(BuildConfig(content_dir=MINIMAL, out_dir=tmp_path / "site", today=TODAY))
     assert not (tmp_path / "site").exists()
+
+
+def test_a_text_written_in_parts_is_the_whole_text_and_in_place_never_half_of_it(tmp_path: Path) -> None:
+    """A place's calendar is written as its events are made (Writer.text_parts), in pieces that
+    may end inside nothing but whole parts, with characters of more than one byte."""
+    config = BuildConfig(out_dir=tmp_path / "site", today=TODAY)
+    parts = [f"événement {n} – à Bâle\r\n" for n in range(5000)]
+    out = Output(tmp_path / "staged", config).writer("pages")
+    out.text_parts("calendar/x.ics", iter(parts))
+    assert (tmp_path / "staged" / "calendar" / "x.ics").read_bytes() == "".join(parts).encode("utf-8")
+    assert list(output._encoded(["ab", "cd", "é"], size=3)) == [b"abcd", "é".encode()]
+
+    def failing() -> Any:
+        yield "new start"
+        raise OSError("disk full")
+
+    published = tmp_path / "published"
+    (published / "calendar").mkdir(parents=True)
+    (published / "calendar" / "x.ics").write_text("old", encoding="utf-8")
+    in_place = Output(published, config, in_place=True).writer("pages")
+    with pytest.raises(OSError, match="disk full"):
+        in_place.text_parts("calendar/x.ics", failing())
+    assert os.listdir(published / "calendar") == ["x.ics"]
+    assert (published / "calendar" / "x.ics").read_text(encoding="utf-8") == "old"
+
+
+def test_folders_forgotten_past_the_bound_are_made_again_when_needed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(output, "FOLDERS_KEPT", 2)
+    out = Output(tmp_path / "staged", BuildConfig(out_dir=tmp_path / "site", today=TODAY)).writer("pages")
+    for n in range(12):
+        out.text(f"f{n % 4}/g/{n}.html", str(n))
+    assert len(out.output._folders) <= 2
+    assert sorted(p.name for p in (tmp_path / "staged").glob("f*/g/*.html")) == sorted(f"{n}.html" for n in range(12))
 
 
 def test_the_cli_reports_a_collision_as_a_message_not_a_traceback(

@@ -13,6 +13,7 @@ from typing import Any
 from jinja2 import Environment
 from markupsafe import Markup
 
+from ..collector import give_back_free_memory
 from ..config import BuildConfig
 from ..entrystore import EntryList
 from ..model import Employer, Opportunity, Register
@@ -84,6 +85,16 @@ class Site:
     def overlaps(self) -> Overlaps:
         """The open opportunities' filter counts within each facet value's list, counted once."""
         return Overlaps(self.b.groups, self.b.open)
+
+    def lists_done(self) -> None:
+        """Let go of what only the lists are made from (the browse lists, their counts and the
+        cards): no page made after them shows any (an opportunity's page shows its entry
+        alone). At 600,000 opportunities the pages process held ~X MB of them to its end."""
+        for made in ("b", "overlaps"):
+            self.__dict__.pop(made, None)
+        self.env.globals.pop("open_counts", None)
+        self.cards, self._texts, self._cards_held = {}, TextStore(), 0
+        give_back_free_memory()
 
     def card_keys(self, shown: Sequence[Opportunity]) -> Iterable[bytes | None]:
         """What the cards of `shown` are made from (their entry keys), each looked up in C: a list
@@ -178,6 +189,7 @@ def listed_sections(site: Site) -> None:
     opportunity_lists(site)
     employer_pages(site)
     feeds_and_calendars(site)
+    site.lists_done()
 
 
 def home(site: Site) -> None:
@@ -387,7 +399,7 @@ def feeds_and_calendars(site: Site) -> None:
                     if o.sessions
                 )
                 title = f"STEM Exchange: {label}"
-                write.text(ics, calendar.calendar_of_blocks(title, blocks, calendar.timed_years(items)), key)
+                write.text_parts(ics, calendar.calendar_parts(title, blocks, calendar.timed_years(items)), key)
             feed = f"feeds/{facet.segment}/{code}.xml"
             newest = latest(register, items, feeds.FEED_SIZE)
             if not write.reused(feed, key := _feed_key(site, feed, newest)):

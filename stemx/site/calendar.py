@@ -12,7 +12,7 @@ the tests parse every calendar with icalendar.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
 from functools import cache, lru_cache
 from urllib.parse import quote
@@ -123,11 +123,19 @@ def calendar(name: str, event_lines: Iterable[str], years: tuple[int, int] | Non
 
 def calendar_of_blocks(name: str, blocks: Iterable[str], years: tuple[int, int] | None = None) -> str:
     """The calendar file of these events, each block the folded lines of one or more (event_block)."""
+    return "".join(calendar_parts(name, blocks, years))
+
+
+def calendar_parts(name: str, blocks: Iterable[str], years: tuple[int, int] | None = None) -> Iterator[str]:
+    """calendar_of_blocks in parts, made as they are asked for (Writer.text_parts)."""
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN"]
     lines += [f"X-WR-CALNAME:{_escape(name)}", f"X-WR-TIMEZONE:{TZID}"]
     if years:
         lines += vtimezone(*years)
-    return "\r\n".join([*map(_fold, lines), *filter(None, blocks), "END:VCALENDAR\r\n"])
+    yield "\r\n".join(map(_fold, lines)) + "\r\n"
+    for block in filter(None, blocks):
+        yield block + "\r\n"
+    yield "END:VCALENDAR\r\n"
 
 
 def event_block(register: Register, o: Opportunity, config: BuildConfig) -> str:

@@ -53,3 +53,22 @@ def test_the_browse_lists_are_made_by_the_pages_process_alone(tmp_path: Path, mo
     pipeline.build(BuildConfig(content_dir=ROOT / "content", out_dir=tmp_path / "site", today=TODAY))
     makers = made_by.read_text().split()
     assert len(makers) == 1 and makers[0] != str(os.getpid())
+
+
+def test_the_browse_lists_and_cards_are_let_go_before_the_opportunities_pages(tmp_path: Path, monkeypatch) -> None:
+    """No opportunity's own page shows a list or a card: a national pages process held them (a
+    few hundred MB) through the rest of its pieces."""
+    held = tmp_path / "held"
+    one_page = site.opportunity_page
+
+    def recording_page(s, o):
+        with held.open("a") as f:
+            f.write(f"{'b' in vars(s)} {len(s.cards)}\n")
+        one_page(s, o)
+
+    real = pipeline.stages
+    monkeypatch.setattr(site, "opportunity_page", recording_page)
+    monkeypatch.setattr(pipeline, "stages", lambda: [dataclasses.replace(s, shared=False) for s in real()])
+    pipeline.build(BuildConfig(content_dir=ROOT / "content", out_dir=tmp_path / "site", today=TODAY))
+    assert set(held.read_text().splitlines()) == {"False 0"}
+    assert (tmp_path / "site" / "opportunities" / "index.html").exists()
