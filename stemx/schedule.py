@@ -28,6 +28,7 @@ from functools import partial
 from multiprocessing.process import BaseProcess
 from typing import Any, Literal, TypeVar
 
+from .collector import give_back_free_memory
 from .config import BuildConfig
 from .errors import BuildError
 from .forks import child_signals, forked, stop
@@ -132,6 +133,7 @@ def run_stages(
                 progress(stage.name, number, len(here))
             seconds, results[stage.name] = _timed(stage.run, register, output.writer(stage.name), config, *earlier)
             timings.append(Timing(stage.name, seconds, output.count(stage.name), alongside=False))
+            give_back_free_memory()  # what the stage freed, rather than held to the end beside the pages process
         for name in list(background):
             result_of(name)
     except BaseException:
