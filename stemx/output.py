@@ -304,10 +304,11 @@ class Output:
             try:
                 with open(temporary, "wb") as f:
                     f.writelines(parts)
-                os.replace(temporary, target)
-            finally:
+            except BaseException:  # the parts failed: the published file stays as it was
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(temporary)
+                raise
+            os.replace(temporary, target)
             return
         try:  # a new file in one system call, not an unlink attempt first: 92,000 files a build
             fd = os.open(target, _CREATE, 0o666)
