@@ -6,6 +6,9 @@ frozen (gc.freeze): work that makes a hundred thousand objects that all live on 
 hundreds of times and finds nothing. Paused, a one-file rebuild at 10,000 employers loaded in
 9.5 s rather than 15 when the register was first loaded this way; the manifest's lines (handed
 over by the pages process, merged, saved) took 0.25-0.3 s more of every rebuild unpaused.
+
+And giving freed memory back to the system (give_back_free_memory) once such work is done:
+before the pages process is forked, after each stage, after the lists are written.
 """
 
 from __future__ import annotations
