@@ -319,7 +319,10 @@ def validate_content(
                     continue
                 if stores is not None:
                     store: EntryStore[Any] = stores[isinstance(made, Opportunity)]
-                    said.entry = store.add(made.id, made)  # the log, until it writes the record, holds where it is
+                    # The store keeps the file's digest (compactly): without a cache, none. The
+                    # log, until it writes the record, holds where the entry is.
+                    digest = result.digests.pop(entry.source, None) if log is not None else None
+                    said.entry = store.add(made.id, made, digest)
                 elif isinstance(made, Employer):
                     result.employers[made.id] = made  # type: ignore[index]  # dicts until stores are set
                 else:

@@ -7,6 +7,10 @@ pages process, since a forked process copies every memory page whose objects it 
 entry of a whole register into a file as it is made (about 850 bytes) and a stage reads one
 back (about 10 us) each time it asks: stages hold the entries they are working on, never all.
 Smaller registers keep their entries as objects in a dict, which is faster to read.
+
+A store also keeps each entry's file digest (what rebuilds key its pages by) in one bytes
+object, 16 bytes an entry: a dict by file path took ~190 bytes an entry, 140 MB of each
+process of a national build.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from typing import Any, Generic, TypeVar, overload
 from .texts import StoredText, TextStore
 
 ENTRIES_IN_MEMORY = 200_000  # files in a whole register (both kinds) whose entries stay objects
+DIGEST_SIZE = 16  # bytes of a file digest (cache.file_digest)
 
 E = TypeVar("E")
 
@@ -40,14 +45,22 @@ class EntryStore(Mapping[str, E], Generic[E]):
         self._ids: list[str] = []
         self._offsets = array("q")
         self._sizes = array("l")
+        # Each entry's file digest in the order of _ids, or None once an entry came without one.
+        self._digests: bytearray | bytes | None = bytearray()
         self._sealed = False
         self._buffer = io.BytesIO()
         self._pickler = pickle.Pickler(self._buffer, protocol=pickle.HIGHEST_PROTOCOL)
         self._pickler.persistent_id = self._text_place  # type: ignore[method-assign]
 
-    def add(self, key: str, entry: E) -> Stored:
-        """Keep `entry` under `key`; returns where it is (which, unlike a key, can be read before seal())."""
+    def add(self, key: str, entry: E, digest: bytes | None = None) -> Stored:
+        """Keep `entry` under `key`, with the digest of its file if known (the store keeps digests
+        only if every entry has one); returns where it is (which, unlike a key, can be read before seal())."""
         assert not self._sealed, "an entry store is added to before it is sealed"
+        if digest is None or self._digests is None:
+            self._digests = None
+        else:
+            assert len(digest) == DIGEST_SIZE
+            self._digests += digest
         buffer = self._buffer
         buffer.seek(0)
         buffer.truncate()
@@ -69,6 +82,9 @@ class EntryStore(Mapping[str, E], Generic[E]):
         self._ids = [ids[i] for i in order]
         self._offsets = array("q", (self._offsets[i] for i in order))
         self._sizes = array("l", (self._sizes[i] for i in order))
+        if self._digests is not None and ids:
+            digests = self._digests
+            self._digests = b"".join(digests[i * DIGEST_SIZE : (i + 1) * DIGEST_SIZE] for i in order)
         self._sealed = True
         return self
 
@@ -100,6 +116,25 @@ class EntryStore(Mapping[str, E], Generic[E]):
     def _index(self, key: object) -> int:
         i = bisect_left(self._ids, key) if isinstance(key, str) else len(self._ids)
         return i if i < len(self._ids) and self._ids[i] == key else -1
+
+    @property
+    def digested(self) -> bool:
+        """Whether the store has the digest of every entry's file (and at least one entry)."""
+        return bool(self._digests)
+
+    def digest(self, key: str) -> bytes | None:
+        """The digest of the file of the entry under `key`; None if it has none or is not here."""
+        i = self._index(key)
+        if i < 0 or not self._digests:
+            return None
+        return bytes(self._digests[i * DIGEST_SIZE : (i + 1) * DIGEST_SIZE])
+
+    def add_digests_to(self, digest: Any) -> None:
+        """Feed every id and file digest, in id order, to a hashlib digest (Register.content_digest)."""
+        ids = self._ids
+        for i in range(0, len(ids), 10_000):  # in parts: all at once, 80 MB more for a moment
+            digest.update("\0".join(ids[i : i + 10_000]).encode() + b"\0")
+        digest.update(self._digests or b"")
 
     def __getitem__(self, key: str) -> E:
         i = self._index(key)

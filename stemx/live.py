@@ -60,7 +60,11 @@ class Live:
             return None  # its opportunities would be left without one: the whole build reports them
         register, edit = self.register, Edit()
         employers, opportunities = dict(register.employers), dict(register.opportunities)
+        # By file, as a register of dicts keeps them (a national one's stores keep their own).
         digests = dict(register.digests)
+        if not digests and register.digested:
+            everyone: list[Employer | Opportunity] = [*employers.values(), *opportunities.values()]
+            digests = {e.source: d for e in everyone if (d := register.digest(e)) is not None}
         pages: set[str] = set()  # opportunity ids
         employer_pages: set[str] = set()
         gone: list[Opportunity] = []

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from functools import cache
 from typing import Any, Literal, TypeVar, dataclass_transform, get_args
 
+from .entrystore import EntryStore
 from .schemas import ONLINE
 from .texts import Text
 
@@ -288,7 +289,8 @@ class Register:
     opportunities: Mapping[str, Opportunity]
     today: date
     # Digest of each entry's file (by its source path) when the build knows them: rebuilds
-    # compare them to render only pages whose entries changed.
+    # compare them to render only pages whose entries changed. An EntryStore keeps its
+    # entries' digests itself (compactly), so for a national register this holds none.
     digests: dict[str, bytes] = field(default_factory=dict, repr=False)
     _by_employer: dict[str, list[str]] = field(init=False, repr=False)  # employer id -> its opportunities' ids
     # entry_key by id, made once: each opportunity's is asked for by the open data, the
@@ -308,7 +310,16 @@ class Register:
         self._by_employer = by_employer
 
     def digest(self, entry: Employer | Opportunity) -> bytes | None:
+        entries = self.opportunities if type(entry) is Opportunity else self.employers
+        if type(entries) is EntryStore:
+            return entries.digest(entry.id)
         return self.digests.get(entry.source)
+
+    @property
+    def digested(self) -> bool:
+        """Whether the build knows the digests of the entries' files (it has a cache folder)."""
+        stores = [m for m in (self.employers, self.opportunities) if type(m) is EntryStore]
+        return bool(self.digests) or any(s.digested for s in stores)
 
     def entry_key(self, entry: Employer | Opportunity) -> bytes | None:
         """What an entry's own share of the register-wide files (its data rows, its search
@@ -351,7 +362,10 @@ class Register:
             digest = hashlib.blake2b(digest_size=16)
             for source in sorted(self.digests):
                 digest.update(source.encode() + b"\0" + self.digests[source])
-            self._content = digest.hexdigest() if self.digests else None
+            for entries in (self.employers, self.opportunities):
+                if type(entries) is EntryStore and entries.digested:
+                    entries.add_digests_to(digest)
+            self._content = digest.hexdigest() if self.digested else None
         return self._content
 
     def opportunities_of(self, employer_id: str) -> list[Opportunity]:

@@ -130,7 +130,7 @@ class Output:
         # Reuse needs a cache folder (for the manifest) and digests of the entries (for keys).
         self._manifest = (
             cache_file(config.cache_dir, "manifest", config.out_dir)
-            if config.cache_dir is not None and register is not None and register.digests
+            if config.cache_dir is not None and register is not None and register.digested
             else None
         )
         self.old: dict[str, Made] = {}

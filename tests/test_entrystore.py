@@ -10,7 +10,7 @@ from stemx import checklog, entrystore
 from stemx.config import BuildConfig
 from stemx.content import validate_content
 from stemx.entrystore import EntryList, EntryStore
-from stemx.model import Opportunity
+from stemx.model import Opportunity, Register
 from stemx.pipeline import build
 from stemx.texts import StoredText, TextStore
 from tests.conftest import ROOT, TODAY, assert_same_site, build_site
@@ -95,6 +95,15 @@ def test_a_whole_register_past_the_limit_is_validated_into_stores(sample, monkey
     monkeypatch.setattr(entrystore, "ENTRIES_IN_MEMORY", 10_000)
     again = validate_content(ROOT / "content", TODAY, cache_dir=tmp_path / "cache")
     assert isinstance(again.opportunities, dict) and again.opportunities == sample.opportunities
+    # The stores keep each file's digest themselves, not a dict by path: the same digests.
+    assert stored.digests == {} and len(again.digests) == len(again.employers) + len(again.opportunities)
+    stores, dicts = (Register(r.employers, r.opportunities, TODAY, r.digests) for r in (stored, again))
+    assert stores.digested and dicts.digested
+    everyone = [*again.employers.values(), *again.opportunities.values()]
+    assert [stores.digest(e) for e in everyone] == [again.digests[e.source] for e in everyone]
+    assert stores.content_digest() is not None
+    uncached = validate_content(ROOT / "content", TODAY)  # without a cache: no digests, so no reuse
+    assert not Register(uncached.employers, uncached.opportunities, TODAY, uncached.digests).digested
     # Checking a few files (a pull request's) keeps them in memory whatever the limit.
     monkeypatch.setattr(entrystore, "ENTRIES_IN_MEMORY", 0)
     few = validate_content(ROOT / "content", TODAY, only=[next((ROOT / "content" / "employers").glob("*.yaml"))])
@@ -120,7 +129,7 @@ def test_rebuilds_from_stored_entries_and_their_log_give_a_clean_builds_site(mon
     text = changed.read_text()
     title = next(line for line in text.splitlines() if line.startswith("title:"))
     changed.write_text(text.replace(title, "title: A title changed for the rebuild", 1))
-    build(config)
+    assert build(config).reused > 100  # the other entries' pages, known unchanged by their digests
     monkeypatch.setattr(entrystore, "ENTRIES_IN_MEMORY", 10_000)
     assert_same_site(config.out_dir, build_site(content, tmp_path / "clean"))
     assert (
