@@ -9,13 +9,13 @@ from __future__ import annotations
 import hashlib
 import operator
 import sys
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, MutableMapping
 from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
 from functools import cache
 from typing import Any, Literal, TypeVar, dataclass_transform, get_args
 
-from .entrystore import EntryStore
+from .entrystore import EntryStore, KeyTable
 from .schemas import ONLINE
 from .texts import Text
 
@@ -294,9 +294,10 @@ class Register:
     digests: dict[str, bytes] = field(default_factory=dict, repr=False)
     _by_employer: dict[str, list[str]] = field(init=False, repr=False)  # employer id -> its opportunities' ids
     # entry_key by id, made once: each opportunity's is asked for by the open data, the
-    # search index and about ten pages, lists and calendars (at 600,000 about 70 MB).
-    _keys: dict[str, bytes | None] = field(init=False, repr=False, default_factory=dict)  # opportunities'
-    _employer_keys: dict[str, bytes | None] = field(init=False, repr=False, default_factory=dict)
+    # search index and about ten pages, lists and calendars (a national register's in a
+    # KeyTable: a dict of 600,000 took about 70 MB).
+    _keys: MutableMapping[str, bytes | None] = field(init=False, repr=False, default_factory=dict)  # opportunities'
+    _employer_keys: MutableMapping[str, bytes | None] = field(init=False, repr=False, default_factory=dict)
     _content: str | None = field(init=False, repr=False, default="")  # content_digest, "" until made
 
     def __post_init__(self) -> None:
@@ -304,6 +305,10 @@ class Register:
             self.employers = dict(sorted(self.employers.items()))
         if isinstance(self.opportunities, dict):
             self.opportunities = dict(sorted(self.opportunities.items()))
+        if type(self.opportunities) is EntryStore:
+            self._keys = KeyTable(self.opportunities)
+        if type(self.employers) is EntryStore:
+            self._employer_keys = KeyTable(self.employers)
         by_employer: dict[str, list[str]] = {e: [] for e in self.employers}
         for o in self.opportunities.values():
             by_employer.setdefault(o.employer, []).append(o.id)
@@ -334,7 +339,7 @@ class Register:
             key = keys[entry.id] = self._entry_key(entry)
         return key
 
-    def opportunity_keys(self) -> dict[str, bytes | None]:
+    def opportunity_keys(self) -> Mapping[str, bytes | None]:
         """Every opportunity's entry_key by its id."""
         if len(self._keys) < len(self.opportunities):
             for o in self.opportunities.values():

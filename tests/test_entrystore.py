@@ -9,7 +9,7 @@ import pytest
 from stemx import checklog, entrystore
 from stemx.config import BuildConfig
 from stemx.content import validate_content
-from stemx.entrystore import EntryList, EntryStore
+from stemx.entrystore import EntryList, EntryStore, KeyTable
 from stemx.model import Opportunity, Register
 from stemx.pipeline import build
 from stemx.texts import StoredText, TextStore
@@ -69,6 +69,26 @@ def test_an_id_added_twice_keeps_its_last_entry_as_a_dict_would(sample) -> None:
     assert list(store) == ["w", "x"] and store["x"] == b
 
 
+def test_a_key_table_holds_keys_and_nones_by_the_stores_ids_as_a_dict_would(sample) -> None:
+    store: EntryStore[Opportunity] = EntryStore()
+    for o in sample.opportunities.values():
+        store.add(o.id, o)
+    store.seal()
+    table, expected = KeyTable(store), {}
+    first, second, third = list(store)[:3]
+    for key, value in ((second, b"k" * 16), (first, None), (third, b"x" * 16), (second, b"n" * 16)):
+        table[key] = expected[key] = value
+    assert dict(table) == expected and len(table) == 3 and list(table) == [first, second, third]
+    assert table.get(first, b"") is None and table.get(list(store)[4], b"") == b""  # None set; nothing set
+    del table[third]
+    assert third not in table and len(table) == 2
+    with pytest.raises(KeyError):
+        table["no-such-id"] = b"k" * 16  # only the store's ids
+    # A national register keeps its entry keys in tables, the same keys a register of dicts makes.
+    stored = Register(EntryStore().seal(), store, TODAY)
+    assert isinstance(stored._keys, KeyTable) and isinstance(stored._employer_keys, KeyTable)
+
+
 def test_an_entry_list_makes_its_entries_when_read_and_slices_into_entry_lists(sample) -> None:
     keys = sorted(sample.employers)[::-1]
     listed = EntryList(keys, sample.employers)
@@ -102,6 +122,10 @@ def test_a_whole_register_past_the_limit_is_validated_into_stores(sample, monkey
     everyone = [*again.employers.values(), *again.opportunities.values()]
     assert [stores.digest(e) for e in everyone] == [again.digests[e.source] for e in everyone]
     assert stores.content_digest() is not None
+    assert dict(stores.opportunity_keys()) == dict(dicts.opportunity_keys())  # made from the same digests
+    assert None not in stores.opportunity_keys().values()
+    employers = list(again.employers.values())
+    assert [stores.entry_key(e) for e in employers] == [dicts.entry_key(e) for e in employers]
     uncached = validate_content(ROOT / "content", TODAY)  # without a cache: no digests, so no reuse
     assert not Register(uncached.employers, uncached.opportunities, TODAY, uncached.digests).digested
     # Checking a few files (a pull request's) keeps them in memory whatever the limit.

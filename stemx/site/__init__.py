@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, partial
 from operator import attrgetter
@@ -37,7 +37,7 @@ from .pages import (
 from .plan import plan_item
 
 _ID = attrgetter("id")
-CARDS_IN_MEMORY = 64_000_000  # characters of rendered cards a pages process keeps in memory (Site.cards)
+CARDS_IN_MEMORY = 32_000_000  # characters of rendered cards a pages process keeps in memory (Site.cards)
 STAGE = "pages, feeds, calendars"  # the stage's name: the producer of its files in the manifest
 ABOUT_PAGES = ("about", "about/teachers", "about/employers", "about/researchers")
 
@@ -52,9 +52,9 @@ class Site:
     write: Writer
     env: Environment = field(init=False)
     common: dict[str, Any] = field(init=False)
-    # Each card kept once rendered: in memory up to CARDS_IN_MEMORY characters (about 85,000
-    # cards of ~760), the rest on disk (TextStore), since at 600,000 opportunities they would
-    # hold about 500 MB of the pages process. A card read back from disk costs a system call,
+    # Each card kept once rendered: in memory up to CARDS_IN_MEMORY characters (about 42,000
+    # cards of ~760: every card at 10,000 employers), the rest on disk (TextStore), since at
+    # 600,000 opportunities they would hold about 500 MB of the pages process. A card read back from disk costs a system call,
     # and a card is shown about eight times: 1.4% of a clean build's processor time at 10,000
     # employers (py-spy), reading 30 MB of cards.
     cards: dict[str, Text] = field(default_factory=dict)
@@ -103,7 +103,7 @@ class Site:
         return map(self._entry_keys.__getitem__, shown.keys if isinstance(shown, EntryList) else map(_ID, shown))
 
     @cached_property
-    def _entry_keys(self) -> dict[str, bytes | None]:
+    def _entry_keys(self) -> Mapping[str, bytes | None]:
         return self.register.opportunity_keys()
 
     def card(self, o: Opportunity) -> str:
