@@ -69,8 +69,10 @@ def employer_shards(register: Register) -> dict[str, list[list[str]]]:
     )
     by_word: dict[str, list[list[str]]] = {}
     for _, employer_id, name, where in shown:
+        row = [employer_id, name, where]  # one per employer, whichever of its words' files it goes in
         for word in sorted({w for w in slug(name).split("-") if len(w) >= 2}):
-            by_word.setdefault(word, []).append([employer_id, name, where])
+            by_word.setdefault(word, []).append(row)
+    del shown  # before the files are made: ~50 MB at 150,000 employers
     shards: dict[str, list[list[str]]] = {}
 
     def place(prefix: str, words: list[str]) -> None:
@@ -138,16 +140,18 @@ def write_picker(register: Register, write: Writer) -> None:
     kept = {file for file, made in last or () if write.reused(file, made)}
     if last is None or len(kept) < len(last):
         shards = employer_shards(register)
-        texts = {
-            f"submit/employers/{p}.json": json.dumps(r, ensure_ascii=False, separators=(",", ":"))
-            for p, r in shards.items()
-        }
+        last = []
+
+        def put(file: str, text: str) -> None:  # one file's text at a time, not all of them at once
+            made = write.key(file, (text,))
+            last.append((file, made))
+            if file not in kept and not write.reused(file, made):
+                write.text(file, text, made)
+
+        for prefix, rows in shards.items():
+            put(f"submit/employers/{prefix}.json", json.dumps(rows, ensure_ascii=False, separators=(",", ":")))
         # which files exist and how many names each holds: the page asks only for files that
         # exist, and for the smallest one among the words typed
         index = {prefix: len(rows) for prefix, rows in sorted(shards.items())}
-        texts["submit/employers/index.json"] = json.dumps(index, separators=(",", ":"))
-        last = [(file, write.key(file, (text,))) for file, text in texts.items()]
-        for file, made in last:
-            if file not in kept and not write.reused(file, made):
-                write.text(file, texts[file], made)
+        put("submit/employers/index.json", json.dumps(index, separators=(",", ":")))
     write.remember(key, last)
