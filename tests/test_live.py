@@ -84,6 +84,27 @@ def test_a_saved_title_rewrites_the_entry_pages_as_a_whole_build_would(served) -
     assert_same_site(config.out_dir, reference)
 
 
+def test_a_national_registers_digests_come_with_its_entries_to_a_live_edit(tmp_path: Path, monkeypatch) -> None:
+    """Its stores keep the files' digests (not a dict by path): an edit still keys every entry,
+    so the pages the edit did not touch are reused by the next build."""
+    from stemx import entrystore
+
+    monkeypatch.setattr(entrystore, "ENTRIES_IN_MEMORY", 0)
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    config = BuildConfig(content_dir=content, out_dir=tmp_path / "site", cache_dir=tmp_path / "cache", today=TODAY)
+    report = build(config)
+    assert report.register is not None and report.register.digests == {} and report.register.digested
+    live = Live(config, report.register)
+    path = with_sessions(config)
+    retitle(path, NEW_TITLE)
+    edit = live.apply({path})
+    assert edit is not None and not edit.failed
+    assert len(live.register.digests) == len(report.register.employers) + len(report.register.opportunities)
+    assert NEW_TITLE in (config.out_dir / f"opportunities/{path.stem}/index.html").read_text()
+    assert build(config).reused > 100
+
+
 def test_an_employer_edit_rewrites_its_opportunities_pages(served) -> None:
     config, live = served
     opportunity = with_sessions(config)
