@@ -14,6 +14,8 @@ import yaml
 
 _KEY = re.compile(r"^(?P<indent> *)(?:- +)?(?P<key>[A-Za-z_][\w-]*)\s*:(?:\s|$)")
 _ITEM = re.compile(r"^ *- ")
+# What ends a line for libyaml, whose line numbers these messages use: a lone \r too.
+_LINE_END = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 
 
 def _indent(line: str) -> int:
@@ -56,7 +58,7 @@ def _missing_colon(lines: list[str], at: int) -> tuple[int, int, str]:
 
 def explain(e: yaml.MarkedYAMLError, text: str) -> tuple[int, int, str]:
     """(line, column, message) for a YAML syntax error in `text`."""
-    lines = text.split("\n")
+    lines = _LINE_END.split(text)
     problem = e.problem or ""
     context = e.context or ""
     mark = e.problem_mark or e.context_mark

@@ -119,6 +119,9 @@ def test_position_inside_a_block_scalar() -> None:
              'as in title: "..."'),
         ),
         (b"id: a\nname: @home\n", (2, 7, "a value cannot start with '@'; put the whole text in quotes")),
+        # Lines ended by a lone carriage return (old Mac editors), as YAML counts them.
+        (b"id: a\rname x\rsummary: hi\r", (2, 1, "line 2 has no colon: add a colon after the field name, as in 'name: ...'")),
+        (b"0:\r0", (2, 1, "line 2 has no colon: add a colon after the field name, as in '0: ...'")),
     ],
 )  # fmt: skip
 def test_yaml_mistakes_in_plain_words_at_the_line_to_change(text: bytes, expected: tuple[int, int, str]) -> None:
