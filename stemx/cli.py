@@ -7,15 +7,14 @@ exit 1, usage errors 2, and no traceback is shown for either.
 from __future__ import annotations
 
 import argparse
-import signal
 import sys
-import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
+from . import interrupts
 from .collector import collector_paused
 from .config import ROOT, BuildConfig, default_today
 from .content import Validation, validate_content
@@ -129,13 +128,10 @@ def _deploy_options(d: argparse.ArgumentParser) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    if threading.current_thread() is threading.main_thread():
-        # A terminated build (a cancelled CI job, `kill`) cleans up like an interrupted one:
-        # the staging folder goes and the published site stays as it was.
-        signal.signal(signal.SIGTERM, _interrupt)
     try:
         args = parser().parse_args(argv)
-        return COMMANDS[args.command](args)
+        with interrupts.handled():
+            return COMMANDS[args.command](args)
     except ContentError as e:
         _print_problems(e.problems, "text")
         print(_summary_line(e.problems), file=sys.stderr)
@@ -146,10 +142,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted; nothing was published", file=sys.stderr)
         return 130
-
-
-def _interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
 
 
 def _print_problems(problems: list[Problem], fmt: str) -> None:

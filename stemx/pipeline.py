@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from . import interrupts
 from .cache import tidy
 from .collector import collector_paused, give_back_free_memory
 from .config import BuildConfig
@@ -90,6 +91,7 @@ def build(config: BuildConfig, progress: Progress | None = None) -> BuildReport:
             if output.settle():
                 staged.commit = output.commit
             output.save()
+            interrupts.check()  # stopped at any point, even where the KeyboardInterrupt was lost: nothing published
         output.publish()
     finally:
         gc.unfreeze()  # `serve` builds again in this process: this build's leftovers are garbage then

@@ -28,6 +28,7 @@ from functools import partial
 from multiprocessing.process import BaseProcess
 from typing import Any, Literal, TypeVar
 
+from . import interrupts
 from .collector import give_back_free_memory
 from .config import BuildConfig
 from .errors import BuildError
@@ -134,6 +135,7 @@ def run_stages(
             seconds, results[stage.name] = _timed(stage.run, register, output.writer(stage.name), config, *earlier)
             timings.append(Timing(stage.name, seconds, output.count(stage.name), alongside=False))
             give_back_free_memory()  # what the stage freed, rather than held to the end beside the pages process
+            interrupts.check()  # a Ctrl+C that a finalizer swallowed during the stage stops the build now
         for name in list(background):
             result_of(name)
     except BaseException:

@@ -24,6 +24,7 @@ from pathlib import Path
 from rich.console import Console
 from watchfiles import watch
 
+from . import interrupts
 from .config import ROOT, BuildConfig
 from .errors import ContentError
 from .live import Live
@@ -87,7 +88,11 @@ class Builds:
         (this process still runs the old code: serve must start again)."""
         while not stop.is_set():
             with self._wake:
-                self._wake.wait_for(lambda: bool(self.pending) or stop.is_set())
+                while not (self.pending or stop.is_set()):
+                    # Woken each second too: a Ctrl+C whose KeyboardInterrupt a finalizer swallowed
+                    # (during a build, say) is still noted, and stops serve here.
+                    self._wake.wait(1.0)
+                    interrupts.check()
                 paths, self.pending = self.pending, set()
             if any(_is_code(p) for p in paths):
                 return True
