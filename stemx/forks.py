@@ -20,7 +20,7 @@ from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import Any
 
-_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+from .interrupts import SIGNALS
 
 
 @contextlib.contextmanager
@@ -37,7 +37,7 @@ def signals_held() -> Iterator[None]:
             signal.raise_signal(signum)
         noted.append(signum)
 
-    handlers = {number: signal.getsignal(number) for number in _SIGNALS}
+    handlers = {number: signal.getsignal(number) for number in SIGNALS}
     held = [number for number, handler in handlers.items() if handler is not None]  # None: not Python's
     for number in held:
         signal.signal(number, note)

@@ -15,7 +15,7 @@ import signal
 import threading
 from collections.abc import Iterator
 
-_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+SIGNALS = (signal.SIGINT, signal.SIGTERM)  # what stops a command; forks.py holds the same two
 _noted = threading.Event()
 
 
@@ -32,9 +32,9 @@ def handled() -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():  # only the main thread may set handlers
         yield
         return
-    previous = {number: signal.getsignal(number) for number in _SIGNALS}
+    previous = {number: signal.getsignal(number) for number in SIGNALS}
     _noted.clear()
-    for number in _SIGNALS:
+    for number in SIGNALS:
         signal.signal(number, _stop)
     try:
         yield
